@@ -1,0 +1,192 @@
+"""Opening the local SQLite database: checks, pragmas, backup, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic import command
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ntm_desktop.errors import (
+    DatabaseError,
+    DatabaseLockedError,
+    DiskFullError,
+    NewerDatabaseError,
+    NotADatabaseError,
+)
+
+DB_FILE_NAME = "ntm.sqlite3"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _set_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def backup_to(engine_or_path, target: Path) -> Path:
+    """Copy a live database with the SQLite backup API (consistent even with WAL)."""
+    source_path = engine_or_path if isinstance(engine_or_path, Path) else Path(engine_or_path.url.database)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    src = sqlite3.connect(source_path)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    tmp.replace(target)
+    return target
+
+
+def translate_error(error: Exception) -> DatabaseError | None:
+    """Turn an SQLite failure into a message the user can act on."""
+    text = str(getattr(error, "orig", error)).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseLockedError(
+            "Cơ sở dữ liệu đang bị một chương trình khác khóa (có thể NTM Desktop đang mở ở "
+            "cửa sổ khác, hoặc phần mềm sao lưu đang chép tệp). Hãy đóng chương trình đó rồi thử lại; "
+            "dữ liệu chưa bị thay đổi."
+        )
+    if "disk is full" in text or "disk i/o" in text:
+        return DiskFullError(
+            "Ổ đĩa đã đầy hoặc không ghi được, nên thay đổi chưa được lưu (dữ liệu cũ vẫn nguyên vẹn). "
+            "Hãy giải phóng dung lượng ổ đĩa rồi lưu lại."
+        )
+    if "not a database" in text or "malformed" in text:
+        return NotADatabaseError(
+            "Tệp dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu của NTM Desktop. "
+            "Hãy khôi phục từ bản sao lưu gần nhất."
+        )
+    return None
+
+
+@dataclass
+class Database:
+    """An open data folder's database: the engine and a session factory."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker
+
+    @contextmanager
+    def transaction(self, user: str = "") -> Iterator[Session]:
+        """One session per user action; commits on success, rolls back on any error."""
+        try:
+            with self.sessions.begin() as session:
+                session.info["user"] = user
+                yield session
+        except exc.OperationalError as error:
+            friendly = translate_error(error)
+            if friendly:
+                raise friendly from error
+            raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(
+            f"Tệp “{path}” không phải là cơ sở dữ liệu của NTM Desktop (có thể tệp bị hỏng hoặc "
+            "bị ghi đè). Hãy chọn thư mục dữ liệu khác hoặc khôi phục từ bản sao lưu."
+        )
+
+
+def _check_writable(engine: Engine) -> None:
+    """Fail now, with a clear message, if another program holds a lock on the file."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("ROLLBACK")
+    except exc.OperationalError as error:
+        raise (translate_error(error) or DatabaseError(str(error))) from error
+    except exc.DatabaseError as error:
+        raise (translate_error(error) or DatabaseError(str(error))) from error
+
+
+def migrate(engine: Engine, backup_dir: Path | None) -> str | None:
+    """Bring the schema to the newest version; back up first if data exists. Returns the backup path."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    head = script.get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        has_tables = bool(
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").scalar()
+        )
+    if current == head:
+        return None
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception:
+            current = None
+            raise NewerDatabaseError(
+                "Cơ sở dữ liệu này được tạo bởi một phiên bản NTM Desktop mới hơn phiên bản đang "
+                "chạy. Hãy cập nhật NTM Desktop lên phiên bản mới nhất rồi mở lại; dữ liệu không bị "
+                "thay đổi."
+            ) from None
+    backup_path = None
+    if has_tables and backup_dir is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_path = str(backup_to(engine, backup_dir / f"truoc-nang-cap-{stamp}.sqlite3"))
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return backup_path
+
+
+def open_database(path: Path, backup_dir: Path | None = None) -> Database:
+    """Open (creating if needed) and migrate the database at `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_file(path)
+    engine = make_engine(path)
+    try:
+        _check_writable(engine)
+        migrate(engine, backup_dir)
+    except Exception:
+        engine.dispose()
+        raise
+    from ntm_desktop.services import revisions  # registers the versioning/audit hook
+
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    revisions.install(sessions)
+    return Database(path=path, engine=engine, sessions=sessions)

@@ -1,0 +1,63 @@
+"""Declarative base and the columns every synced record carries."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import MetaData, String, Text, TypeDecorator, Boolean, DateTime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class VersionVector(TypeDecorator):
+    """A version vector {installation_id: counter} stored as compact JSON."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return json.dumps(value or {}, sort_keys=True, separators=(",", ":"))
+
+    def process_result_value(self, value, dialect):
+        return json.loads(value) if value else {}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Synced:
+    """Columns that let a record travel between installations (see SYNC.md).
+
+    - id: UUID made where the record is born;
+    - owner_unit_id: the unit whose data this is (only it, or units above it, may change it by sync);
+    - version: version vector bumped on each local save;
+    - updated_at: UTC time of the last change;
+    - deleted: tombstone instead of a hard delete.
+    """
+
+    # Audit and versioning skip these; they change with every save.
+    SYSTEM_FIELDS = ("version", "updated_at")
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    owner_unit_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    version: Mapped[dict] = mapped_column(VersionVector, default=dict, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)

@@ -1,0 +1,161 @@
+"""Every save: text to NFC, folded copies refreshed, version bumped, audit rows written.
+
+One `before_flush` hook does this for all synced records, so no screen or
+import path can forget it. A sync import sets ``session.info["package_id"]``:
+incoming records keep the version vector they arrived with, and their audit
+rows name the package.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import date, datetime
+
+from sqlalchemy import event, inspect, select, String, Text
+from sqlalchemy.orm import Session, sessionmaker
+
+from ntm_desktop.models import AuditEntry, Directive, Setting, Synced, Task, Unit, new_id, utcnow
+from ntm_desktop.models.directives import DOC_TYPES
+from ntm_desktop.text import fold, nfc, sort_key
+
+DERIVED_FIELDS = {
+    "number_folded", "issuer_folded", "issuer_sort", "subject_sort", "search_folded",
+    "name_folded", "name_sort", "summary_folded",
+}
+NOT_AUDITED = DERIVED_FIELDS | set(Synced.SYSTEM_FIELDS)
+
+
+def ensure_installation_id(sessions: sessionmaker) -> str:
+    """This installation's id, made on first use and kept in the settings table."""
+    with sessions.begin() as session:
+        row = session.get(Setting, "installation_id")
+        if row is None:
+            row = Setting(key="installation_id", value=new_id())
+            session.add(row)
+        return row.value
+
+
+def _derive(obj: Synced) -> None:
+    if isinstance(obj, Directive):
+        obj.number_folded = fold(obj.number_symbol)
+        obj.issuer_folded = fold(obj.issuer_name)
+        obj.issuer_sort = sort_key(obj.issuer_name)
+        obj.subject_sort = sort_key(obj.subject)[:400]
+        obj.search_folded = fold(
+            " ".join(
+                filter(None, [obj.number_symbol, obj.issuer_name, DOC_TYPES.get(obj.doc_type, ""),
+                              obj.subject, obj.signer, obj.recipients, obj.notes, obj.full_text])
+            )
+        )
+    elif isinstance(obj, Unit):
+        obj.name_folded = fold(" ".join(filter(None, [obj.name, obj.short_name, obj.code])))
+        obj.name_sort = sort_key(obj.name)
+    elif isinstance(obj, Task):
+        obj.summary_folded = fold(obj.summary)
+
+
+def _normalize_text(obj: Synced) -> None:
+    for column in inspect(type(obj)).columns:
+        if isinstance(column.type, (String, Text)) and column.key not in DERIVED_FIELDS:
+            value = getattr(obj, column.key, None)
+            if isinstance(value, str):
+                normalized = nfc(value)
+                if normalized != value:
+                    setattr(obj, column.key, normalized)
+
+
+def _plain(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(sorted(getattr(v, "id", v) for v in value))
+    if isinstance(value, (dict,)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _changes(obj: Synced) -> list[tuple[str, str | None, str | None]]:
+    state = inspect(obj)
+    changes = []
+    for attr in state.mapper.attrs:
+        key = attr.key
+        if key in NOT_AUDITED:
+            continue
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        if hasattr(attr, "direction"):  # relationship
+            if not getattr(attr, "uselist", False) or attr.secondary is None:
+                continue  # many-to-one: the foreign key column is audited instead
+            old = list(hist.unchanged) + list(hist.deleted)
+            new = list(hist.unchanged) + list(hist.added)
+        else:
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+        if _plain(old) != _plain(new):
+            changes.append((key, _plain(old), _plain(new)))
+    return changes
+
+
+def _bump(obj: Synced, installation: str) -> None:
+    vector = dict(obj.version or {})
+    vector[installation] = vector.get(installation, 0) + 1
+    obj.version = vector
+    obj.updated_at = utcnow()
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    package_id = session.info.get("package_id")
+    user = session.info.get("user", "")
+    pending = [o for o in session.new if isinstance(o, Synced)]
+    dirty = [o for o in session.dirty if isinstance(o, Synced) and session.is_modified(o)]
+    if not pending and not dirty:
+        return
+    installation = session.info["installation_id"]
+    entries: list[AuditEntry] = []
+    for obj in pending:
+        _normalize_text(obj)
+        _derive(obj)
+        if obj.id is None:
+            obj.id = new_id()
+        if not (package_id and obj.version):
+            obj.version = {}
+            _bump(obj, installation)
+        snapshot = {k: v for k, _, v in _changes(obj)}
+        entries.append(AuditEntry(
+            user=user, entity=obj.__tablename__, record_id=obj.id, field="*",
+            old=None, new=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
+            package_id=package_id,
+        ))
+    for obj in dirty:
+        _normalize_text(obj)
+        _derive(obj)
+        changes = _changes(obj)
+        if not changes:
+            continue
+        if not package_id:
+            _bump(obj, installation)
+        for field, old, new in changes:
+            entries.append(AuditEntry(
+                user=user, entity=obj.__tablename__, record_id=obj.id, field=field,
+                old=old, new=new, package_id=package_id,
+            ))
+    session.add_all(entries)
+
+
+def install(sessions: sessionmaker) -> None:
+    """Attach the hook to every session the factory makes (idempotent)."""
+    if not event.contains(sessions, "before_flush", _before_flush):
+        event.listen(sessions, "before_flush", _before_flush)
+    sessions.kw.setdefault("info", {})["installation_id"] = ensure_installation_id(sessions)
+
+
+def audit_trail(session: Session, record_id: str) -> list[AuditEntry]:
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.record_id == record_id).order_by(AuditEntry.id))
+    )
