@@ -1,0 +1,135 @@
+"""Clean pasted directive text into a list of lines the extractors can rely on.
+
+Pasted text comes from PDF extraction (pdftotext layout, form feeds, page
+numbers, lines wrapped at the page width), from Word (table cells joined
+with " | ") and from markdown conversions (``**bold**``, ``#`` headings).
+Cleaning keeps one logical line per paragraph, bullet, heading or table row.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold_keep(text: str) -> str:
+    """Diacritic-free lower-case form with exactly one character per input character.
+
+    Unlike ``ntm_desktop.text.fold`` it keeps offsets, so a match found in the
+    folded form maps back to the same span of the original (NFC) text.
+    """
+    out = []
+    for ch in text:
+        if ord(ch) < 128:
+            out.append(ch.lower())
+            continue
+        ch = ch.translate(_D_MAP)
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base.lower() if len(base.lower()) == 1 else base)
+    return "".join(out)
+
+
+# A list marker at the start of a line: "1.", "1.2.", "a)", "II.", "-", "+", "•".
+MARKER = re.compile(
+    r"^(?:(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]|(?P<roman>[IVX]{1,5})\.|(?P<letter>[a-zđ])\)|(?P<bullet>[-+•–]))\s+"
+)
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.I)
+_TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:AM|PM))?,?\s+\d{1,2}/\d{1,2}/\d{2,4}$|^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:AM|PM))?$", re.I)
+_RULE = re.compile(r"^[_=~\-.*·]{3,}$")
+_PORTAL = {
+    "trang chu", "dang nhap", "dang ky", "tim kiem", "lien he", "so do cong", "ban in", "in trang",
+    "gui email", "chia se", "quay lai", "len dau trang", "van ban moi", "tin tuc", "gioi thieu",
+    "ngay dang", "luot xem", "tai ve", "tai xuong", "in", "dong", "email", "facebook", "twitter",
+}
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_TERMINAL = (".", ":", ";", "!", "?", "./.")
+_CELL_SPLIT = re.compile(r"\s*\|\s*")
+
+
+def _fix_tokens(line: str) -> str:
+    """Remove stray spaces inside numbers, symbols and dates."""
+    line = re.sub(r"(\d)\s+/\s*(?=[A-ZĐ])", r"\1/", line)  # "5973 /UBND-KT"
+    line = re.sub(r"(?<=[A-ZĐ])\s*-\s+(?=[A-ZĐ]{2})", "-", line)  # "UBND- KT"
+    line = re.sub(r"\b(\d{1,4})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b", r"\1/\2/\3", line)  # "30/ 10/2023"
+    line = re.sub(r"\b(\d{1,2})\s+/\s*(\d{4})\b", r"\1/\2", line)  # "tháng 9 /2026"
+    line = re.sub(r"(\d+)-\s+(?=[A-ZĐ]{1,5}/)", r"\1-", line)  # "10- NQ/TW" after a line join
+    line = re.sub(r"\bSố\s*:\s*", "Số: ", line)
+    line = re.sub(r"\s+([,;.:)])(?=\s|$)", r"\1", line)
+    return line
+
+
+def _is_furniture(line: str) -> bool:
+    if _PAGE_NUMBER.match(line) or _TIMESTAMP.match(line) or _RULE.match(line):
+        return True
+    folded = fold_keep(line).strip(" .:|")
+    return folded in _PORTAL
+
+
+def _starts_lower(line: str) -> bool:
+    ch = line[:1]
+    return ch.isalpha() and ch.islower()
+
+
+def clean_lines(text: str) -> list[str]:
+    """Return the cleaned lines of a pasted directive (no empty lines kept at the ends)."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u2028", "\n")
+    text = text.replace("\t", "    ")
+    text = re.sub(r"\*{4,}", "\n", text)  # markdown cells run together: "...QUANG****CỘNG HOÀ"
+    text = text.replace("*", "")
+    raw: list[tuple[str, int]] = []  # (line, indentation)
+    for line in text.split("\n"):
+        line = re.sub(r"^\s*#{1,6}\s+", "", line)
+        if "|" in line and line.count("|") < 4:
+            # A flattened layout table (header, signature): one line per cell.
+            for cell in _CELL_SPLIT.split(line):
+                raw.append((cell, 0))
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        raw.append((line, indent))
+
+    out: list[str] = []
+    indents: list[int] = []
+    widths: list[int] = []
+    blank_before = False
+    for line, indent in raw:
+        width = len(line.rstrip())
+        line = _SPACES.sub(" ", line).strip()
+        if not line:
+            blank_before = True
+            continue
+        if _is_furniture(line):
+            continue
+        if out and _should_join(out[-1], widths[-1], indents[-1], line, indent, blank_before):
+            out[-1] = _fix_tokens(out[-1] + " " + line)
+            widths[-1] = width
+        else:
+            if blank_before and out:
+                out.append("")
+                indents.append(0)
+                widths.append(0)
+            out.append(_fix_tokens(line))
+            indents.append(indent)
+            widths.append(width)
+        blank_before = False
+    return out
+
+
+def _should_join(prev: str, prev_width: int, prev_indent: int, line: str, indent: int, blank: bool) -> bool:
+    if not prev or "|" in prev or "|" in line:
+        return False
+    if MARKER.match(line):
+        return False
+    if _starts_lower(line):
+        # A sentence that goes on after a line break (even across a blank line).
+        return not prev.endswith(("./.", ":"))
+    if blank:
+        return False
+    if prev.endswith(_TERMINAL):
+        return False
+    if indent > prev_indent + 3 and prev_indent >= 0 and indent >= 6:
+        return False  # a new indented paragraph in a PDF layout
+    # A line wrapped at the page width in a PDF: the previous line is long.
+    return prev_width >= 60 and len(prev) >= 55

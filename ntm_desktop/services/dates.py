@@ -1,0 +1,41 @@
+"""Dates as Vietnamese offices type and read them: dd/mm/yyyy."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from ntm_desktop.errors import ValidationError
+
+_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+
+
+def parse_vn_date(text: str, field: str | None = None, label: str = "Ngày") -> date:
+    """Parse "05/01/2024"; a date that does not exist (31/02) is refused with a clear message."""
+    match = _DATE.match(text or "")
+    if not match:
+        raise ValidationError(f"{label} “{text}” không đúng dạng ngày/tháng/năm (ví dụ 05/01/2024).", field)
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValidationError(
+            f"{label} {day:02d}/{month:02d}/{year} không tồn tại trong lịch. Hãy kiểm tra lại ngày và tháng.",
+            field,
+        ) from None
+
+
+def format_vn_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def week_bounds(day: date) -> tuple[date, date]:
+    """Monday and Sunday of the week containing `day`."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    next_first = (first + timedelta(days=32)).replace(day=1)
+    return first, next_first - timedelta(days=1)

@@ -1,0 +1,182 @@
+"""Registering directives: arrival numbering, duplicate warning, validation, tombstones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.errors import ValidationError
+from ntm_desktop.models import DOC_TYPES, Directive, Secrecy, Task, Unit, Urgency
+from ntm_desktop.text import fold, nfc
+
+
+@dataclass(frozen=True)
+class DirectiveInput:
+    """What the register form holds."""
+
+    arrival_date: date | None
+    arrival_number: int | None
+    subject: str
+    issuer_unit_id: str | None = None
+    issuer_name: str = ""
+    number_symbol: str = ""
+    doc_date: date | None = None
+    doc_type: str = "CV"
+    signer: str = ""
+    urgency: str = Urgency.NONE.value
+    secrecy: str = Secrecy.NONE.value
+    recipients: str = ""
+    transfer_date: date | None = None
+    notes: str = ""
+    full_text: str = ""
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    id: str
+    arrival_year: int
+    arrival_number: int
+    arrival_date: date
+    number_symbol: str
+    issuer_name: str
+    subject: str
+
+
+def input_from(directive: Directive) -> DirectiveInput:
+    return DirectiveInput(**{f.name: getattr(directive, f.name) for f in fields(DirectiveInput)})
+
+
+def next_arrival_number(session: Session, office_unit_id: str, year: int) -> int:
+    """Next number in this office's running sequence for the year (tombstoned numbers stay used)."""
+    current = session.scalar(
+        select(func.max(Directive.arrival_number)).where(
+            Directive.office_unit_id == office_unit_id, Directive.arrival_year == year
+        )
+    )
+    return (current or 0) + 1
+
+
+def _issuer_key(session: Session, data: DirectiveInput) -> str:
+    if data.issuer_unit_id:
+        unit = session.get(Unit, data.issuer_unit_id)
+        if unit is not None:
+            return fold(unit.name)
+    return fold(data.issuer_name)
+
+
+def find_duplicates(
+    session: Session, office_unit_id: str, data: DirectiveInput, exclude_id: str | None = None
+) -> list[DuplicateHint]:
+    """Directives already registered with the same number/symbol from the same issuer."""
+    number = fold(data.number_symbol).replace(" ", "")
+    if not number or number.startswith("/"):
+        return []  # a blank number ("Số: /UBND-KT") identifies nothing
+    issuer = _issuer_key(session, data)
+    query = select(Directive).where(
+        Directive.office_unit_id == office_unit_id,
+        Directive.deleted.is_(False),
+        func.replace(Directive.number_folded, " ", "") == number,
+    )
+    hints = []
+    for other in session.scalars(query):
+        if other.id == exclude_id:
+            continue
+        if issuer and fold(other.issuer_name) != issuer:
+            continue
+        hints.append(DuplicateHint(
+            id=other.id, arrival_year=other.arrival_year, arrival_number=other.arrival_number,
+            arrival_date=other.arrival_date, number_symbol=other.number_symbol,
+            issuer_name=other.issuer_name, subject=other.subject,
+        ))
+    return hints
+
+
+def _validate(session: Session, office_unit_id: str, data: DirectiveInput, directive_id: str | None) -> DirectiveInput:
+    if data.arrival_date is None:
+        raise ValidationError("Hãy nhập ngày đến.", "arrival_date")
+    subject = nfc(data.subject) or ""
+    if not subject:
+        raise ValidationError("Trích yếu nội dung không được để trống.", "subject")
+    if data.arrival_number is None or data.arrival_number < 1:
+        raise ValidationError("Số đến phải là số nguyên dương.", "arrival_number")
+    issuer_name = nfc(data.issuer_name) or ""
+    if data.issuer_unit_id:
+        unit = session.get(Unit, data.issuer_unit_id)
+        if unit is None:
+            raise ValidationError("Cơ quan ban hành đã chọn không còn trong danh sách đơn vị.", "issuer")
+        issuer_name = unit.name
+    if not issuer_name:
+        raise ValidationError("Hãy chọn hoặc nhập cơ quan ban hành (tác giả).", "issuer")
+    if data.doc_date and data.doc_date > data.arrival_date:
+        raise ValidationError(
+            "Ngày văn bản không thể sau ngày đến. Hãy kiểm tra lại hai ngày này.", "doc_date"
+        )
+    if data.transfer_date and data.transfer_date < data.arrival_date:
+        raise ValidationError("Ngày chuyển không thể trước ngày đến.", "transfer_date")
+    if data.doc_type not in DOC_TYPES:
+        raise ValidationError("Loại văn bản không có trong danh mục.", "doc_type")
+    if data.urgency not in {u.value for u in Urgency}:
+        raise ValidationError("Độ khẩn không hợp lệ.", "urgency")
+    if data.secrecy not in {s.value for s in Secrecy}:
+        raise ValidationError("Độ mật không hợp lệ.", "secrecy")
+    if data.secrecy != Secrecy.NONE.value:
+        raise ValidationError(
+            "Văn bản mật phải vào sổ đăng ký văn bản mật riêng theo quy định; "
+            "NTM Desktop không lưu văn bản mật.", "secrecy"
+        )
+    year = data.arrival_date.year
+    clash = session.scalar(
+        select(Directive).where(
+            Directive.office_unit_id == office_unit_id,
+            Directive.arrival_year == year,
+            Directive.arrival_number == data.arrival_number,
+        )
+    )
+    if clash is not None and clash.id != directive_id:
+        raise ValidationError(
+            f"Số đến {data.arrival_number}/{year} đã được dùng cho văn bản “{clash.subject[:60]}”. "
+            f"Số đến tiếp theo còn trống là {next_arrival_number(session, office_unit_id, year)}.",
+            "arrival_number",
+        )
+    return replace(data, subject=subject, issuer_name=issuer_name)
+
+
+def create_directive(session: Session, office_unit_id: str, data: DirectiveInput) -> str:
+    data = _validate(session, office_unit_id, data, None)
+    directive = Directive(
+        office_unit_id=office_unit_id, owner_unit_id=office_unit_id,
+        arrival_year=data.arrival_date.year, **{f.name: getattr(data, f.name) for f in fields(data)},
+    )
+    session.add(directive)
+    session.flush()
+    return directive.id
+
+
+def update_directive(session: Session, directive_id: str, data: DirectiveInput) -> None:
+    directive = load(session, directive_id)
+    data = _validate(session, directive.office_unit_id, data, directive_id)
+    for f in fields(data):
+        setattr(directive, f.name, getattr(data, f.name))
+    directive.arrival_year = data.arrival_date.year
+
+
+def load(session: Session, directive_id: str) -> Directive:
+    directive = session.get(Directive, directive_id)
+    if directive is None or directive.deleted:
+        raise ValidationError("Không tìm thấy văn bản (có thể đã bị xóa).")
+    return directive
+
+
+def delete_directive(session: Session, directive_id: str) -> None:
+    """Tombstone the directive and its tasks; its arrival number stays used."""
+    directive = load(session, directive_id)
+    directive.deleted = True
+    for task in session.scalars(select(Task).where(Task.directive_id == directive_id)):
+        task.deleted = True
+
+
+def doc_type_label(code: str) -> str:
+    return DOC_TYPES.get(code, code)

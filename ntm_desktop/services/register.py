@@ -1,0 +1,168 @@
+"""The incoming register as a list: filtered, searched and sorted in SQL, fetched a page at a time."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, and_, exists, func, select, text
+from sqlalchemy.orm import Session
+
+from ntm_desktop.models import Directive, Task
+from ntm_desktop.services.status import TaskStatus, status_condition
+from ntm_desktop.text import fold
+
+
+class DirectiveState(str, enum.Enum):
+    NO_TASKS = "no_tasks"
+    OVERDUE = "overdue"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {
+            "no_tasks": "Chưa giao nhiệm vụ",
+            "overdue": "Có nhiệm vụ quá hạn",
+            "in_progress": "Đang thực hiện",
+            "done": "Đã hoàn thành",
+        }[self.value]
+
+
+class SortColumn(str, enum.Enum):
+    ARRIVAL = "arrival"
+    ISSUER = "issuer"
+    NUMBER = "number"
+    DOC_DATE = "doc_date"
+    SUBJECT = "subject"
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    office_unit_id: str
+    year: int | None = None
+    issuer: str = ""  # folded match on the issuer's name
+    doc_type: str | None = None
+    urgency: str | None = None
+    state: DirectiveState | None = None
+    search: str = ""
+    sort: SortColumn = SortColumn.ARRIVAL
+    descending: bool = True
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the Sổ đăng ký văn bản đến, in the decree's column order."""
+
+    id: str
+    arrival_date: date
+    arrival_number: int
+    issuer_name: str
+    number_symbol: str
+    doc_date: date | None
+    doc_type: str
+    subject: str
+    recipients: str
+    transfer_date: date | None
+    notes: str
+    urgency: str
+    arrival_year: int
+
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+def fts_query(search: str) -> str | None:
+    """Folded prefix query: "Nông thôn" -> '"nong"* "thon"*' (all tokens must appear)."""
+    tokens = _TOKEN.findall(fold(search))
+    return " ".join(f'"{t}"*' for t in tokens) or None
+
+
+def _task_alive():
+    return and_(Task.directive_id == Directive.id, Task.deleted.is_(False))
+
+
+def _state_condition(state: DirectiveState, today: date):
+    any_task = exists().where(_task_alive())
+    if state == DirectiveState.NO_TASKS:
+        return ~any_task
+    overdue = exists().where(_task_alive(), status_condition(TaskStatus.IN_PROGRESS_OVERDUE, today))
+    if state == DirectiveState.OVERDUE:
+        return overdue
+    open_task = exists().where(_task_alive(), Task.completed_on.is_(None))
+    if state == DirectiveState.DONE:
+        return and_(any_task, ~open_task)
+    return and_(open_task, ~overdue)
+
+
+def _where(f: RegisterFilter):
+    conditions = [Directive.office_unit_id == f.office_unit_id, Directive.deleted.is_(False)]
+    if f.year:
+        conditions.append(Directive.arrival_year == f.year)
+    if f.issuer:
+        conditions.append(Directive.issuer_folded.contains(fold(f.issuer), autoescape=True))
+    if f.doc_type:
+        conditions.append(Directive.doc_type == f.doc_type)
+    if f.urgency is not None:
+        conditions.append(Directive.urgency == f.urgency)
+    if f.state:
+        conditions.append(_state_condition(f.state, f.today or date.today()))
+    match = fts_query(f.search)
+    if match:
+        conditions.append(
+            text("directives.rowid IN (SELECT rowid FROM directive_fts WHERE directive_fts MATCH :q)")
+            .bindparams(q=match)
+        )
+    return and_(*conditions)
+
+
+_ORDER = {
+    SortColumn.ARRIVAL: (Directive.arrival_year, Directive.arrival_number),
+    SortColumn.ISSUER: (Directive.issuer_sort, Directive.arrival_year, Directive.arrival_number),
+    SortColumn.NUMBER: (Directive.number_folded, Directive.arrival_number),
+    SortColumn.DOC_DATE: (Directive.doc_date, Directive.arrival_number),
+    SortColumn.SUBJECT: (Directive.subject_sort, Directive.arrival_number),
+}
+
+_COLUMNS = (
+    Directive.id, Directive.arrival_date, Directive.arrival_number, Directive.issuer_name,
+    Directive.number_symbol, Directive.doc_date, Directive.doc_type, Directive.subject,
+    Directive.recipients, Directive.transfer_date, Directive.notes, Directive.urgency,
+    Directive.arrival_year,
+)
+
+
+def count(session: Session, f: RegisterFilter) -> int:
+    return session.scalar(select(func.count()).select_from(Directive).where(_where(f)))
+
+
+def page(session: Session, f: RegisterFilter, offset: int, limit: int) -> list[RegisterRow]:
+    order = [c.desc() if f.descending else c.asc() for c in _ORDER[f.sort]]
+    query = select(*_COLUMNS).where(_where(f)).order_by(*order).offset(offset).limit(limit)
+    return [RegisterRow(*row) for row in session.execute(query)]
+
+
+def years(session: Session, office_unit_id: str) -> list[int]:
+    return list(session.scalars(
+        select(Directive.arrival_year).where(Directive.office_unit_id == office_unit_id)
+        .distinct().order_by(Directive.arrival_year.desc())
+    ))
+
+
+def task_progress(session: Session, directive_ids: list[str], today: date) -> dict[str, tuple[int, int, int]]:
+    """Per directive on a page: (tasks, done, overdue)."""
+    if not directive_ids:
+        return {}
+    overdue = status_condition(TaskStatus.IN_PROGRESS_OVERDUE, today)
+    rows = session.execute(
+        select(
+            Task.directive_id, func.count(),
+            func.sum(Task.completed_on.is_not(None).cast(Integer)),
+            func.sum(overdue.cast(Integer)),
+        ).where(Task.directive_id.in_(directive_ids), Task.deleted.is_(False)).group_by(Task.directive_id)
+    )
+    return {d: (n, done or 0, late or 0) for d, n, done, late in rows}
+

@@ -1,0 +1,192 @@
+"""Tasks: split a directive, assign lead and cooperating units, set a deadline, record progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.errors import ValidationError
+from ntm_desktop.models import ProgressUpdate, Task, Unit
+from ntm_desktop.services import directives
+from ntm_desktop.services.deadlines import (
+    DeadlineError, DeadlineKind, Recurrence, describe_recurrence, next_occurrence, parse_period,
+)
+from ntm_desktop.text import nfc
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    directive_id: str
+    summary: str
+    lead_unit_id: str | None
+    cooperating_unit_ids: tuple[str, ...] = ()
+    deadline_kind: DeadlineKind = DeadlineKind.NONE
+    deadline_date: date | None = None
+    period_text: str = ""  # "Quý III/2024", "tháng 9/2026", "năm 2025"
+    recurrence: Recurrence | None = None
+    recurrence_day: int | None = None
+    recurrence_month: int | None = None
+    deadline_text: str = ""  # as written in the directive, kept for the record
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date | None
+    text: str
+
+
+def resolve_deadline(data: TaskInput, after: date) -> Deadline:
+    """The date a task's status is measured against, and how to show the deadline.
+
+    `after` is the start for a recurrence: its first due date is the first
+    occurrence after the directive's date (later: after the last report).
+    """
+    kind = DeadlineKind(data.deadline_kind)
+    try:
+        if kind == DeadlineKind.DATE:
+            if data.deadline_date is None:
+                raise ValidationError("Hãy nhập ngày hạn xử lý.", "deadline")
+            return Deadline(data.deadline_date, data.deadline_text or f"Trước ngày {data.deadline_date:%d/%m/%Y}")
+        if kind == DeadlineKind.PERIOD:
+            period = parse_period(data.period_text)
+            return Deadline(period.end, data.deadline_text or f"Trong {period.label}")
+        if kind == DeadlineKind.RECURRING:
+            if data.recurrence is None or not data.recurrence_day:
+                raise ValidationError("Nhiệm vụ định kỳ cần chu kỳ và ngày đến hạn.", "deadline")
+            recurrence = Recurrence(data.recurrence)
+            due = next_occurrence(recurrence, data.recurrence_day, data.recurrence_month, after)
+            return Deadline(due, data.deadline_text or describe_recurrence(
+                recurrence, data.recurrence_day, data.recurrence_month))
+    except DeadlineError as error:
+        raise ValidationError(str(error), "deadline") from None
+    return Deadline(None, data.deadline_text or "Thường xuyên")
+
+
+def _units(session: Session, ids) -> list[Unit]:
+    units = []
+    for unit_id in ids:
+        unit = session.get(Unit, unit_id)
+        if unit is None or unit.deleted:
+            raise ValidationError("Một đơn vị phối hợp đã chọn không còn trong danh sách.", "cooperating")
+        units.append(unit)
+    return units
+
+
+def _apply(session: Session, task: Task, data: TaskInput) -> None:
+    directive = directives.load(session, data.directive_id)
+    summary = nfc(data.summary) or ""
+    if not summary:
+        raise ValidationError("Nội dung nhiệm vụ không được để trống.", "summary")
+    if not data.lead_unit_id or session.get(Unit, data.lead_unit_id) is None:
+        raise ValidationError("Hãy chọn đơn vị chủ trì.", "lead_unit")
+    if data.lead_unit_id in data.cooperating_unit_ids:
+        raise ValidationError("Đơn vị chủ trì không đồng thời là đơn vị phối hợp.", "cooperating")
+    issued = directive.doc_date or directive.arrival_date
+    last_report = max((p.reported_on for p in task.progress if not p.deleted), default=None) if task.id else None
+    deadline = resolve_deadline(data, last_report or issued)
+    if data.deadline_kind == DeadlineKind.DATE and deadline.due < issued:
+        raise ValidationError(
+            f"Hạn xử lý {deadline.due:%d/%m/%Y} trước ngày văn bản {issued:%d/%m/%Y}. Hãy kiểm tra lại hạn.",
+            "deadline",
+        )
+    task.directive_id = directive.id
+    task.summary = summary
+    task.lead_unit_id = data.lead_unit_id
+    task.cooperating_units = _units(session, data.cooperating_unit_ids)
+    task.deadline_kind = DeadlineKind(data.deadline_kind).value
+    task.deadline_text = deadline.text
+    task.due_date = deadline.due
+    recurring = data.deadline_kind == DeadlineKind.RECURRING
+    task.recurrence = Recurrence(data.recurrence).value if recurring else None
+    task.recurrence_day = data.recurrence_day if recurring else None
+    task.recurrence_month = data.recurrence_month if recurring else None
+    task.notes = data.notes or ""
+    if task.owner_unit_id is None:
+        task.owner_unit_id = directive.owner_unit_id
+
+
+def create_task(session: Session, data: TaskInput) -> str:
+    task = Task()
+    task.seq = (session.scalar(select(func.max(Task.seq)).where(Task.directive_id == data.directive_id)) or 0) + 1
+    _apply(session, task, data)
+    session.add(task)
+    session.flush()
+    return task.id
+
+
+def load(session: Session, task_id: str) -> Task:
+    task = session.get(Task, task_id)
+    if task is None or task.deleted:
+        raise ValidationError("Không tìm thấy nhiệm vụ (có thể đã bị xóa).")
+    return task
+
+
+def update_task(session: Session, task_id: str, data: TaskInput) -> None:
+    _apply(session, load(session, task_id), data)
+
+
+def input_from(task: Task) -> TaskInput:
+    period = task.deadline_text if task.deadline_kind == DeadlineKind.PERIOD.value else ""
+    return TaskInput(
+        directive_id=task.directive_id, summary=task.summary, lead_unit_id=task.lead_unit_id,
+        cooperating_unit_ids=tuple(u.id for u in task.cooperating_units),
+        deadline_kind=DeadlineKind(task.deadline_kind),
+        deadline_date=task.due_date if task.deadline_kind == DeadlineKind.DATE.value else None,
+        period_text=period, recurrence=Recurrence(task.recurrence) if task.recurrence else None,
+        recurrence_day=task.recurrence_day, recurrence_month=task.recurrence_month,
+        deadline_text=task.deadline_text, notes=task.notes,
+    )
+
+
+def add_progress(session: Session, task_id: str, reported_on: date, text: str, reported_by: str) -> str:
+    """Record a progress report; a recurring task then waits for its next occurrence."""
+    task = load(session, task_id)
+    text = nfc(text) or ""
+    if not text:
+        raise ValidationError("Nội dung tiến độ không được để trống.", "progress")
+    if reported_on > date.today():
+        raise ValidationError("Ngày báo cáo tiến độ không thể ở tương lai.", "progress_date")
+    update = ProgressUpdate(
+        task_id=task.id, reported_on=reported_on, text=text, reported_by=nfc(reported_by) or "",
+        owner_unit_id=task.owner_unit_id,
+    )
+    session.add(update)
+    if task.started_on is None or reported_on < task.started_on:
+        task.started_on = reported_on
+    if task.recurrence and task.recurrence_day:
+        latest = max([reported_on] + [p.reported_on for p in task.progress if not p.deleted])
+        task.due_date = next_occurrence(
+            Recurrence(task.recurrence), task.recurrence_day, task.recurrence_month, latest
+        )
+    session.flush()
+    return update.id
+
+
+def complete_task(session: Session, task_id: str, completed_on: date | None, reply_number: str = "") -> None:
+    """Mark done (or reopen with None); the reply document's number and symbol is kept."""
+    task = load(session, task_id)
+    if completed_on is not None:
+        issued = task_directive_date(session, task)
+        if completed_on < issued:
+            raise ValidationError(
+                f"Ngày hoàn thành {completed_on:%d/%m/%Y} trước ngày văn bản {issued:%d/%m/%Y}.", "completed_on"
+            )
+        if completed_on > date.today():
+            raise ValidationError("Ngày hoàn thành không thể ở tương lai.", "completed_on")
+        if task.started_on is None:
+            task.started_on = completed_on
+    task.completed_on = completed_on
+    task.reply_number = nfc(reply_number) or ""
+
+
+def task_directive_date(session: Session, task: Task) -> date:
+    directive = directives.load(session, task.directive_id)
+    return directive.doc_date or directive.arrival_date
+
+
+def delete_task(session: Session, task_id: str) -> None:
+    load(session, task_id).deleted = True

@@ -1,0 +1,181 @@
+"""The unit tree: create, edit, merge (a merged unit stays in history with its successor)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.errors import ValidationError
+from ntm_desktop.models import Unit, UnitLevel
+from ntm_desktop.text import fold, nfc, sort_key
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: str
+    code: str
+    name: str
+    short_name: str
+    level_code: str
+    level_name: str
+    parent_id: str | None
+    valid_from: date | None
+    valid_to: date | None
+    successor_id: str | None
+    successor_name: str
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def is_active(self, on: date) -> bool:
+        if self.valid_from and on < self.valid_from:
+            return False
+        return not (self.valid_to and on > self.valid_to)
+
+
+def levels(session: Session) -> list[UnitLevel]:
+    return list(session.scalars(select(UnitLevel).order_by(UnitLevel.rank)))
+
+
+def _row(unit: Unit) -> UnitRow:
+    return UnitRow(
+        id=unit.id, code=unit.code, name=unit.name, short_name=unit.short_name or "",
+        level_code=unit.level_code, level_name=unit.level.name if unit.level else unit.level_code,
+        parent_id=unit.parent_id, valid_from=unit.valid_from, valid_to=unit.valid_to,
+        successor_id=unit.successor_id, successor_name=unit.successor.name if unit.successor else "",
+    )
+
+
+def all_units(session: Session, include_deleted: bool = False) -> list[UnitRow]:
+    """Every unit in Vietnamese alphabetical order (merged ones included: they are history)."""
+    query = select(Unit).order_by(Unit.name_sort)
+    if not include_deleted:
+        query = query.where(Unit.deleted.is_(False))
+    return [_row(u) for u in session.scalars(query)]
+
+
+def get_unit(session: Session, unit_id: str) -> UnitRow:
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.deleted:
+        raise ValidationError("Không tìm thấy đơn vị (có thể đã bị xóa).")
+    return _row(unit)
+
+
+def find_by_code(session: Session, code: str) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.code == code.strip()))
+
+
+def find_by_name(session: Session, name: str) -> Unit | None:
+    """A live unit whose full or short name folds to the same text."""
+    folded = fold(name)
+    for unit in session.scalars(select(Unit).where(Unit.deleted.is_(False))):
+        if fold(unit.name) == folded or (unit.short_name and fold(unit.short_name) == folded):
+            return unit
+    return None
+
+
+def _validate(session: Session, unit_id: str | None, data: dict) -> dict:
+    code = (nfc(data.get("code")) or "").upper().replace(" ", "")
+    name = nfc(data.get("name")) or ""
+    if not code:
+        raise ValidationError("Mã đơn vị không được để trống.", "code")
+    if not name:
+        raise ValidationError("Tên đơn vị không được để trống.", "name")
+    clash = find_by_code(session, code)
+    if clash is not None and clash.id != unit_id:
+        raise ValidationError(f"Mã đơn vị “{code}” đã được dùng cho “{clash.name}”.", "code")
+    level = data.get("level_code")
+    if session.get(UnitLevel, level) is None:
+        raise ValidationError("Hãy chọn cấp của đơn vị.", "level_code")
+    valid_from, valid_to = data.get("valid_from"), data.get("valid_to")
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationError("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.", "valid_to")
+    parent_id = data.get("parent_id") or None
+    ancestor = parent_id
+    while ancestor:
+        if ancestor == unit_id:
+            raise ValidationError("Đơn vị cấp trên không thể là chính đơn vị này hoặc đơn vị cấp dưới của nó.", "parent_id")
+        parent = session.get(Unit, ancestor)
+        ancestor = parent.parent_id if parent else None
+    successor_id = data.get("successor_id") or None
+    if successor_id and successor_id == unit_id:
+        raise ValidationError("Đơn vị kế thừa phải là một đơn vị khác.", "successor_id")
+    return dict(
+        code=code, name=name, short_name=nfc(data.get("short_name")) or None, level_code=level,
+        parent_id=parent_id, valid_from=valid_from, valid_to=valid_to, successor_id=successor_id,
+    )
+
+
+def create_unit(session: Session, owner_unit_id: str | None = None, **data) -> str:
+    values = _validate(session, None, data)
+    unit = Unit(**values)
+    session.add(unit)
+    session.flush()
+    unit.owner_unit_id = owner_unit_id or unit.id
+    return unit.id
+
+
+def update_unit(session: Session, unit_id: str, **data) -> None:
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.deleted:
+        raise ValidationError("Không tìm thấy đơn vị (có thể đã bị xóa).")
+    for key, value in _validate(session, unit_id, data).items():
+        setattr(unit, key, value)
+
+
+def merge_units(session: Session, merged_ids: list[str], successor_id: str, on: date) -> None:
+    """Record a merger: each merged unit ends the day before `on` and points to its successor."""
+    if successor_id in merged_ids:
+        raise ValidationError("Đơn vị kế thừa không thể nằm trong danh sách đơn vị bị sáp nhập.")
+    for unit_id in merged_ids:
+        unit = session.get(Unit, unit_id)
+        unit.valid_to = date.fromordinal(on.toordinal() - 1)
+        unit.successor_id = successor_id
+
+
+def delete_unit(session: Session, unit_id: str) -> None:
+    """Tombstone a unit that nothing refers to; a unit with history is merged, not deleted."""
+    from ntm_desktop.models import Directive, Task
+
+    used = session.scalar(select(Task.id).where(Task.lead_unit_id == unit_id, Task.deleted.is_(False)).limit(1))
+    used = used or session.scalar(
+        select(Directive.id).where(
+            (Directive.issuer_unit_id == unit_id) | (Directive.office_unit_id == unit_id)
+        ).limit(1)
+    )
+    children = session.scalar(select(Unit.id).where(Unit.parent_id == unit_id, Unit.deleted.is_(False)).limit(1))
+    if used or children:
+        raise ValidationError(
+            "Không xóa được đơn vị này vì đã có văn bản, nhiệm vụ hoặc đơn vị cấp dưới gắn với nó. "
+            "Nếu đơn vị đã sáp nhập, hãy ghi ngày hết hiệu lực và đơn vị kế thừa."
+        )
+    session.get(Unit, unit_id).deleted = True
+
+
+def successor_chain(session: Session, unit_id: str) -> list[UnitRow]:
+    """The unit, then its successor, then that one's successor... (stops on a cycle)."""
+    chain, seen = [], set()
+    while unit_id and unit_id not in seen:
+        seen.add(unit_id)
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            break
+        chain.append(_row(unit))
+        unit_id = unit.successor_id
+    return chain
+
+
+def predecessors(session: Session, unit_id: str) -> list[UnitRow]:
+    """Units merged into this one, directly or through earlier mergers."""
+    found, frontier = [], [unit_id]
+    while frontier:
+        current = frontier.pop()
+        for unit in session.scalars(select(Unit).where(Unit.successor_id == current)):
+            if unit.id not in {r.id for r in found} and unit.id != unit_id:
+                found.append(_row(unit))
+                frontier.append(unit.id)
+    return sorted(found, key=lambda r: sort_key(r.name))
