@@ -103,7 +103,7 @@ _HEADS = (
     "uy ban nhan dan", "ubnd", "so", "cac so", "ban", "van phong", "vpdp", "cong an", "bo chi huy", "thanh tra",
     "thue", "cuc", "chi cuc", "trung tam", "phong", "hoi", "doan", "mat tran", "cong ty", "tinh doan",
     "cac co quan", "co quan", "cac don vi", "don vi", "cac thanh vien", "thanh vien", "cac ban", "cac nganh",
-    "cac to chuc", "to chuc", "giam doc", "thu truong", "chu tich", "nguoi dung dau", "bao", "dai",
+    "cac to chuc", "giam doc", "thu truong", "chu tich", "nguoi dung dau", "bao", "dai",
     "kho bac", "ngan hang", "bcd", "ban chi dao", "hdnd", "lien doan", "hoi dong", "cac dia phuong",
     "dia phuong", "cac huyen", "huyen", "cac xa", "xa", "phuong", "cac phuong", "thi xa", "thanh pho",
     "bo", "cac bo", "chinh quyen", "lanh dao", "truong", "vien", "benh vien", "ban quan ly", "cac ban quan ly",
@@ -135,6 +135,26 @@ _GROUP_CONT = re.compile(
 )
 
 
+_NAME_LIST = re.compile(r":\s*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: (?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\d+))*(?:(?:,| và) [A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: (?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\d+))*)*")
+
+
+def unit_chain(text: str) -> tuple[int, int] | None:
+    """Like unit_at_start, but follows "; " to further units ("Thủ trưởng ...; Chủ tịch ...")."""
+    first = unit_at_start(text)
+    if not first:
+        return None
+    start, end = first
+    while end < len(text) and text[end] == ";":
+        nxt = unit_at_start(text[end + 1:].lstrip())
+        if not nxt:
+            break
+        skip = len(text[end + 1:]) - len(text[end + 1:].lstrip())
+        if nxt[0] != 0:
+            break
+        end = end + 1 + skip + nxt[1]
+    return start, end
+
+
 def unit_at_start(text: str) -> tuple[int, int] | None:
     """Span (start, end) of the unit name that `text` starts with, or None.
 
@@ -145,7 +165,7 @@ def unit_at_start(text: str) -> tuple[int, int] | None:
     """
     folded = fold_keep(text)
     start = 0
-    m = re.match(r"(?:(?:giao(?: cho)?|de nghi|yeu cau|doi voi|rieng|dong thoi(?:,)? giao)\s+)+", folded)
+    m = re.match(r"(?:(?:giao(?: cho)?|de nghi|yeu cau|doi voi|rieng|dong thoi,?)\s+)+", folded)
     if m:
         start = m.end()
     if not _HEAD_RE.match(folded, start) and not _HEAD_RE.match(folded[start:]):
@@ -157,6 +177,11 @@ def unit_at_start(text: str) -> tuple[int, int] | None:
     prev_word = ""
     while pos < n:
         ch = text[pos]
+        if ch == ":" and re.search(r"\bcac (?:phuong|xa|huyen|so|tinh|thanh pho|don vi)\s*$", folded[start:pos]):
+            lm = _NAME_LIST.match(text, pos)
+            if lm:
+                end = pos = lm.end()
+                continue
         if ch in ":;(\n":
             break
         if ch == "," or ch == " ":

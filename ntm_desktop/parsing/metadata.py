@@ -1,0 +1,324 @@
+"""Document metadata: type, number and symbol, issuer, place, date, subject, signer, recipients, references.
+
+Every extractor returns the value and its source span ``(line_index, start, end)``
+in the cleaned lines (None when the field was not found).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ntm_desktop.parsing.cleaning import MARKER, fold_keep
+
+Span = tuple[int, int, int]
+
+# Document types of Nghị định 30/2020 (Phụ lục III) with their codes.
+DOC_TYPES: list[tuple[str, str]] = [
+    ("Nghị quyết", "NQ"), ("Quyết định", "QĐ"), ("Chỉ thị", "CT"), ("Quy chế", "QC"), ("Quy định", "QyĐ"),
+    ("Thông cáo", "TC"), ("Thông báo", "TB"), ("Hướng dẫn", "HD"), ("Chương trình", "CTr"), ("Kế hoạch", "KH"),
+    ("Phương án", "PA"), ("Đề án", "ĐA"), ("Dự án", "DA"), ("Báo cáo", "BC"), ("Biên bản", "BB"),
+    ("Tờ trình", "TTr"), ("Hợp đồng", "HĐ"), ("Công điện", "CĐ"), ("Giấy mời", "GM"), ("Giấy giới thiệu", "GGT"),
+    ("Kết luận", "KL"), ("Công văn", ""),
+]
+_TYPE_BY_CODE = {code.upper(): name for name, code in DOC_TYPES if code}
+_TYPE_BY_FOLD = {fold_keep(name): name for name, _ in DOC_TYPES}
+_MOTTO = re.compile(
+    r"C[ỘO]NG H[ÒÓOÀ]A X[ÃA] H[ỘO]I CH[ỦU] NGH[ĨI]A VI[ỆE]T NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|ĐẢNG CỘNG SẢN VIỆT NAM",
+    re.I,
+)
+_NUMBER = re.compile(r"\bSố\s*:?\s*((?:\d+(?:-[A-ZĐ][\wĐđ]*)?)?\s*/\s*[A-ZĐ][\wĐđ&.\-/]*)")
+_DATE_LINE = re.compile(
+    r",?\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.I
+)
+_REF = re.compile(
+    r"(?<![\w/])(\d{1,5}(?:-[A-ZĐ][A-Za-zĐđ]*)?/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9&]*(?:-[A-ZĐa-zđ0-9&]+)*)"
+    r"(?:\s+(?:ngày\s+)(\d{1,2}/\d{1,2}/\d{4}|\d{1,2} tháng \d{1,2} năm \d{4}))?"
+)
+_LAW = re.compile(r"\bLuật(?: [^\s,;.()]+){1,12}? (?:ngày \d{1,2}/\d{1,2}/\d{4}|năm \d{4})")
+_TITLES = re.compile(
+    r"(?:PHÓ )?(?:CHỦ TỊCH|CHÁNH VĂN PHÒNG|GIÁM ĐỐC|TRƯỞNG BAN|BÍ THƯ|CHÁNH THANH TRA|TRƯỞNG PHÒNG|"
+    r"CỤC TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG ĐOÀN|CHÁNH ÁN|VIỆN TRƯỞNG|"
+    r"TỔNG GIÁM ĐỐC|TRƯỞNG CÔNG AN|CHỈ HUY TRƯỞNG|THỦ TRƯỞNG|TRƯỞNG BAN CHỈ ĐẠO|TRƯỞNG ĐOÀN|THƯỜNG TRỰC)\b"
+)
+
+
+def _upper_ratio(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _title_word(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def find_number_symbol(lines: list[str]) -> tuple[str | None, Span | None]:
+    for i, line in enumerate(lines[:40]):
+        m = _NUMBER.search(line)
+        if m:
+            value = re.sub(r"\s+", "", m.group(1)).rstrip(".-/")
+            return value, (i, m.start(1), m.end(1))
+    return None, None
+
+
+def find_date_place(lines: list[str]) -> tuple[str | None, Span | None, str | None, Span | None]:
+    for i, line in enumerate(lines[:40]):
+        m = _DATE_LINE.search(line)
+        if not m:
+            continue
+        day, month, year = m.group(1), m.group(2), m.group(3)
+        if day and month:
+            value = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        elif month:
+            value = f"{int(year):04d}-{int(month):02d}"
+        else:
+            value = year
+        # The place is the run of capitalised words just before ", ngày".
+        words = line[: m.start()].rstrip(" ,").split(" ")
+        place_words: list[str] = []
+        for word in reversed(words):
+            if word and word[0].isupper() and (len(word) == 1 or word[1:].islower()) and word.isalpha():
+                place_words.insert(0, word)
+                if len(place_words) == 4:
+                    break
+            else:
+                break
+        place = " ".join(place_words) or None
+        pspan = None
+        if place:
+            ps = line.rfind(place, 0, m.start() + 1)
+            pspan = (i, ps, ps + len(place))
+        return value, (i, m.start(), m.end()), place, pspan
+    return None, None, None, None
+
+
+def _header_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """Lines before the number/date line, with the national motto removed."""
+    out = []
+    for i, line in enumerate(lines[:12]):
+        if _NUMBER.search(line) or _DATE_LINE.search(line) or fold_keep(line).startswith(("v/v", "kinh gui")):
+            head = re.split(r"\bSố\s*:", line)[0]
+            head = _MOTTO.sub(" ", head).strip()
+            if head and _upper_ratio(head) > 0.8:
+                out.append((i, head))
+            break
+        text = _MOTTO.sub(" ", line).strip()
+        if text and _upper_ratio(text) > 0.8:
+            out.append((i, text))
+    return out
+
+
+_LEVELS = ("TỈNH", "HUYỆN", "XÃ", "PHƯỜNG", "THỊ XÃ", "THÀNH PHỐ", "THỊ TRẤN", "QUẬN")
+
+
+def _issuer_case(upper: str) -> str:
+    """'ỦY BAN NHÂN DÂN TỈNH LÀO CAI' -> 'Ủy ban nhân dân tỉnh Lào Cai'."""
+    text = re.sub(r"\s+", " ", upper).strip()
+    text = re.sub(r"^U[ỶỦ]Y BAN", "ỦY BAN", text)
+    text = re.sub(r"^UBND\b", "ỦY BAN NHÂN DÂN", text)
+    for level in sorted(_LEVELS, key=len, reverse=True):
+        m = re.search(rf"\b{level}\b", text)
+        if m:
+            head = text[: m.start()].strip()
+            place = text[m.end():].strip()
+            head_cased = head[:1] + head[1:].lower() if head else ""
+            place_cased = " ".join(_title_word(w) for w in place.split())
+            return " ".join(p for p in (head_cased, level.lower(), place_cased) if p)
+    return text[:1] + text[1:].lower()
+
+
+def find_issuer(lines: list[str], symbol: str | None, place: str | None, body: str) -> tuple[str | None, Span | None]:
+    head = _header_lines(lines)
+    if head:
+        text = " ".join(t for _, t in head)
+        parts = re.split(r"\s+(?=(?:VĂN PHÒNG|SỞ|BAN|PHÒNG|THANH TRA|CÔNG AN)\b)", text, maxsplit=1)
+        parent = _issuer_case(parts[0])
+        span = (head[0][0], 0, len(lines[head[0][0]]))
+        if len(parts) == 2 and re.search(r"\b(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|THÀNH PHỐ)\b", parts[0]):
+            child = parts[1].strip()
+            return f"{child[:1]}{child[1:].lower()} {parent}", span
+        return parent, span
+    # No header: infer a People's Committee issuer from the symbol and the place.
+    if symbol and place and re.search(r"(?:^|[/-])UBND(?:$|-)", symbol):
+        level = "tỉnh"
+        m = re.search(r"(?:Ủy|Uỷ) ban nhân dân (tỉnh|huyện|thành phố|xã)|UBND (tỉnh|huyện|thành phố|xã)", body)
+        if m:
+            level = m.group(1) or m.group(2)
+        return f"Ủy ban nhân dân {level} {place}", None
+    return None, None
+
+
+def find_doc_type(lines: list[str], symbol: str | None, subject_is_vv: bool) -> tuple[str | None, Span | None]:
+    for i, line in enumerate(lines[:40]):
+        stripped = line.strip(" .:")
+        if stripped and stripped.isupper():
+            name = _TYPE_BY_FOLD.get(fold_keep(stripped))
+            if name:
+                return name, (i, 0, len(line))
+    if symbol:
+        if re.match(r"^\d*-", symbol):  # Party form 854-TB/TU
+            code = symbol.split("-", 1)[1].split("/", 1)[0]
+        else:
+            code = symbol.split("/")[-1].split("-")[0] if symbol.count("/") <= 1 else symbol.split("/")[-1].split("-")[0]
+        name = _TYPE_BY_CODE.get(code.upper())
+        if name:
+            return name, None
+        if subject_is_vv or "-" in symbol:
+            return "Công văn", None
+    return ("Công văn", None) if subject_is_vv else (None, None)
+
+
+def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | None, Span | None, bool]:
+    """Return (subject, span, from_vv)."""
+    for i, line in enumerate(lines[:40]):
+        m = re.search(r"\bV/v\b[.:]?\s*", line)
+        if m:
+            parts = [line[m.end():]]
+            j = i + 1
+            while j < len(lines) and lines[j] and not fold_keep(lines[j]).startswith(("kinh gui", "can cu", "thuc hien")):
+                if _MOTTO.search(lines[j]) or _upper_ratio(lines[j]) > 0.8 or _DATE_LINE.search(lines[j]):
+                    break
+                parts.append(lines[j])
+                j += 1
+            return _sentence(" ".join(parts)), (i, m.end(), len(line)), True
+    if doc_type_line is not None:
+        parts = []
+        j = doc_type_line + 1
+        while j < len(lines) and lines[j] and not re.match(r"^[_\-=]{3,}$", lines[j]):
+            if MARKER.match(lines[j]) or len(parts) > 6:
+                break
+            parts.append(lines[j])
+            j += 1
+        if parts:
+            return _sentence(" ".join(parts)), (doc_type_line + 1, 0, len(lines[doc_type_line + 1])), False
+    return None, None, False
+
+
+def _sentence(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" .;:")
+    return text[:1].upper() + text[1:]
+
+
+def find_signature(lines: list[str], end: int) -> tuple[str | None, Span | None, str | None, Span | None]:
+    """Signer title and name from the signature block in lines[:end]."""
+    start = max(0, end - 30)
+    for i in range(end - 1, -1, -1):
+        if fold_keep(lines[i]).startswith("noi nhan"):
+            start = i
+            break
+    title = tspan = None
+    t_index = -1
+    for i in range(start, end):
+        for m in _TITLES.finditer(lines[i]):
+            title, tspan, t_index = m.group(0), (i, m.start(), m.end()), i
+    name = nspan = None
+    for i in range(max(start, t_index if t_index >= 0 else start), end):
+        line = lines[i]
+        tail = line
+        offset = 0
+        if i == t_index and tspan:
+            offset = tspan[2]
+            tail = line[offset:]
+        tail_s = tail.strip()
+        words = tail_s.split(" ")
+        if 2 <= len(words) <= 5 and all(w[:1].isupper() and w.isalpha() and (len(w) == 1 or w[1:].islower()) for w in words):
+            name = tail_s
+            pos = line.find(tail_s, offset)
+            nspan = (i, pos, pos + len(tail_s))
+    return title, tspan, name, nspan
+
+
+def split_items(text: str) -> list[str]:
+    """Split a recipient block into items on "- " bullets and semicolons."""
+    items = re.split(r"(?:^|(?<=[;.,:])|\s)\s*[-–•]\s+(?=\S)|;\s*", text)
+    return [i.strip(" ;,.") for i in items if i and i.strip(" ;,.")]
+
+
+_SKIP_RECIPIENT = re.compile(r"^(?:như (?:trên|kính gửi)|lưu\b|\+)", re.I)
+
+
+def _expand(item: str) -> list[str]:
+    """'Các Sở: Công Thương, Tài chính' -> ['Sở Công Thương', 'Sở Tài chính']."""
+    m = re.match(r"^(.*?)\b[Cc]ác (\w+)\s*:\s*(.+)$", item)
+    if m:
+        prefix, kind, rest = m.group(1), m.group(2), m.group(3)
+        names = [n.strip() for n in rest.split(",") if n.strip()]
+        return [f"{prefix}{kind[:1].upper() + kind[1:] if not prefix else kind} {n}".strip() for n in names]
+    parts = [p.strip() for p in item.split(",")]
+    if len(parts) > 1 and all(p[:1].isupper() and len(p.split()) >= 2 for p in parts):
+        return parts
+    return [item]
+
+
+def find_recipients(lines: list[str], noi_nhan: int | None) -> tuple[list[str], Span | None]:
+    for i, line in enumerate(lines[:60]):
+        if fold_keep(line).startswith("kinh gui"):
+            chunks = [line.split(":", 1)[1] if ":" in line else ""]
+            j = i + 1
+            while j < len(lines):
+                nxt = lines[j]
+                if not nxt:
+                    j += 1
+                    if chunks[-1].strip() or len(chunks) > 1:
+                        if j < len(lines) and not re.match(r"^[-–•+]", lines[j]):
+                            break
+                    continue
+                if re.match(r"^[-–•+]\s", nxt) or (not chunks[-1].strip() and len(chunks) == 1):
+                    chunks.append(nxt)
+                    j += 1
+                    continue
+                break
+            items: list[str] = []
+            for item in split_items(" ".join(chunks)):
+                if not _SKIP_RECIPIENT.match(item):
+                    items.extend(_expand(item))
+            return items, (i, 0, len(line))
+    if noi_nhan is not None:
+        line = lines[noi_nhan]
+        chunks = [line.split(":", 1)[1] if ":" in line else ""]
+        j = noi_nhan + 1
+        while j < len(lines) and (re.match(r"^[-–•+]\s", lines[j]) or not lines[j]):
+            chunks.append(lines[j])
+            j += 1
+        items = []
+        for chunk in chunks:
+            for item in split_items(chunk):
+                if chunk.lstrip().startswith("+") or _SKIP_RECIPIENT.match(item):
+                    continue
+                item = _TITLES.sub("", item).strip(" ;,.")
+                if item and not (item.isupper() and len(item) > 3):
+                    items.append(item)
+        return items, (noi_nhan, 0, len(line))
+    return [], None
+
+
+def find_references(lines: list[str], own: str | None) -> list[str]:
+    order: list[str] = []
+    dates: dict[str, list[str]] = {}
+    for line in lines:
+        for m in _REF.finditer(line):
+            number = m.group(1).rstrip(".-")
+            if own and number == own:
+                continue
+            if number not in dates:
+                order.append(number)
+                dates[number] = []
+            d = m.group(2)
+            if d:
+                dm = re.match(r"(\d{1,2}) tháng (\d{1,2}) năm (\d{4})", d)
+                if dm:
+                    d = f"{int(dm.group(1)):02d}/{int(dm.group(2)):02d}/{dm.group(3)}"
+                if d not in dates[number]:
+                    dates[number].append(d)
+        for m in _LAW.finditer(line):
+            law = m.group(0)
+            key = fold_keep(law)
+            if key not in {fold_keep(k) for k in order}:
+                order.append(law)
+                dates[law] = []
+    out: list[str] = []
+    for number in order:
+        if dates[number]:
+            out.extend(f"{number} ngày {d}" for d in dates[number])
+        else:
+            out.append(number)
+    return out

@@ -1,0 +1,267 @@
+"""Tasks assigned by a directive: one per instruction, with lead unit, cooperating units and deadline.
+
+The genre (DOMAIN.md §4): after a trigger line ("... yêu cầu:", "... như sau:",
+"... kết luận:") come numbered items. An item either names a unit and its duty
+in one paragraph ("2. Sở Tài chính chủ trì, phối hợp với ...: ...", "Giao X
+...") or is a unit heading followed by bullets or paragraphs, one task each.
+In a Kế hoạch, the "Tổ chức thực hiện" section has one block per unit: its
+bullets are merged into one task unless a bullet has its own deadline. An annex
+table (Nhiệm vụ | Chủ trì | Phối hợp | Thời gian) gives one task per row.
+Closing formulas ("Trên đây là ...", "Căn cứ ý kiến chỉ đạo trên ...",
+"... yêu cầu ... triển khai thực hiện./.") end the instructions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ntm_desktop.parsing.cleaning import MARKER, fold_keep
+from ntm_desktop.parsing.deadline_text import DeadlineFound, find_deadline
+from ntm_desktop.parsing.units import canonical, unit_at_start, unit_chain
+
+
+@dataclass
+class RawTask:
+    assignee: str
+    line: int
+    text: str  # the instruction text (after the list marker)
+    assignee_span: tuple[int, int] | None = None  # within `text`
+    cooperating: list[str] = field(default_factory=list)
+    summary: str = ""
+    deadline: DeadlineFound | None = None
+    cell_deadline: str | None = None
+
+
+_TRIGGER = re.compile(r"(yeu cau|nhu sau|sau|giao nhiem vu|ket luan|chi dao|de nghi|nhiem vu)\s*:\s*$")
+_CLOSING_START = re.compile(r"^(tren day|can cu (y kien|noi dung|chi dao)|yeu cau (cac|thu truong)|de nghi (cac|thu truong)|noi nhan)")
+_CLOSING_ISSUER = re.compile(r"(uy ban nhan dan|ubnd|chu tich)[^.;:]{0,40}\b(yeu cau|de nghi)\b")
+_COOP = re.compile(r"phoi hop(?: chat che)?(?: voi)?\s+")
+_SPLIT_COOP = re.compile(r",\s+(?=[A-ZĐÀ-Ỹ]|các\s)|\s+và\s+(?=các\s|Ủy ban|Uỷ ban|UBND|Sở\s|Công an|Văn phòng|Ban\s|Thuế|Thanh tra)")
+
+
+def _is_issuer(name: str, issuer_canon: str) -> bool:
+    c = canonical(name)
+    if not c:
+        return True
+    if issuer_canon and c == issuer_canon:
+        return True
+    return c in {"uy ban nhan dan tinh", "uy ban nhan dan huyen", "chu tich uy ban nhan dan tinh", "chu tich",
+                 "uy ban nhan dan xa", "van phong dieu phoi trung uong"} or c.startswith("chu tich uy ban nhan dan tinh")
+
+
+def _cooperating(text: str) -> tuple[list[str], int]:
+    """Cooperating units named after "phối hợp với"; returns (names, end offset)."""
+    folded = fold_keep(text)
+    m = _COOP.search(folded)
+    if not m:
+        return [], -1
+    rest = text[m.end():]
+    span = unit_at_start(rest)
+    if not span:
+        return [], -1
+    names = [n.strip(" ,;") for n in _SPLIT_COOP.split(rest[: span[1]]) if n.strip(" ,;")]
+    return names, m.end() + span[1]
+
+
+def _summary(text: str, after: int, deadline: DeadlineFound | None) -> str:
+    body = text[after:] if 0 <= after < len(text) else text
+    if deadline and deadline.text and deadline.start >= after:
+        body = text[after:deadline.start] + text[deadline.end:]
+    body = re.sub(r"^[\s,:;.-]+", "", body)
+    body = re.sub(r"\s+", " ", body).strip(" ,;.")
+    body = re.sub(r"\s*\./\.?$", "", body)
+    if len(body) > 300:
+        cut = body.rfind(" ", 0, 300)
+        body = body[: cut if cut > 0 else 300].rstrip(" ,;") + "…"
+    return body[:1].upper() + body[1:]
+
+
+def _make(assignee: str, line: int, text: str, name_end: int, cell_deadline: str | None = None) -> RawTask:
+    coop, coop_end = _cooperating(text)
+    after = max(name_end, coop_end)
+    colon = text.find(":", after)
+    if 0 <= colon - after <= 3:
+        after = colon + 1
+    deadline = find_deadline(cell_deadline, cell=True) if cell_deadline is not None else find_deadline(text)
+    name = assignee.strip(" ,;:.")
+    name = name[:1].upper() + name[1:]
+    return RawTask(name, line, text, None, coop, _summary(text, after, None if cell_deadline else deadline), deadline)
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """Split an item into clauses at ";" and sentence ends, keeping offsets."""
+    out = []
+    pos = 0
+    for m in re.finditer(r";\s+|\.\s+(?=[A-ZĐÀ-Ỹ])|,\s+(?=(?:giao|đồng thời)\s)", text):
+        out.append((pos, text[pos:m.start()]))
+        pos = m.end()
+    out.append((pos, text[pos:]))
+    return out
+
+
+def _tasks_in_paragraph(text: str, line: int, issuer_canon: str, want_any: bool) -> list[RawTask]:
+    """Tasks of a paragraph that names its own units ("Giao X ...", "X chủ trì ...", "...; đồng thời Y ...")."""
+    found: list[tuple[int, int, int]] = []  # (clause start, name start, name end) absolute
+    for offset, clause in _clauses(text):
+        span = unit_chain(clause)
+        if span is None:
+            gm = re.search(r"\bgiao\s+", fold_keep(clause))
+            if gm:
+                sub = unit_at_start(clause[gm.end():])
+                if sub:
+                    span = (gm.end() + sub[0], gm.end() + sub[1])
+        if span is None:
+            continue
+        rest = fold_keep(clause[span[1]:]).strip()
+        if not rest or rest.startswith((",", ".")) and len(rest) < 3:
+            continue
+        name = clause[span[0]:span[1]]
+        if _is_issuer(name, issuer_canon):
+            continue
+        found.append((offset, offset + span[0], offset + span[1]))
+        if not want_any:
+            break
+    tasks = []
+    for k, (cstart, ns, ne) in enumerate(found):
+        cend = found[k + 1][0] if k + 1 < len(found) else len(text)
+        chunk = text[cstart:cend]
+        t = _make(text[ns:ne], line, chunk, ne - cstart)
+        tasks.append(t)
+    return tasks
+
+
+def _table_tasks(lines: list[str]) -> list[RawTask]:
+    tasks: list[RawTask] = []
+    cols: dict[str, int] | None = None
+    width = 0
+    for i, line in enumerate(lines):
+        if line.count("|") < 3:
+            cols = None if line and not line.startswith("|") else cols
+            continue
+        cells = [c.strip() for c in line.split("|")]
+        folded = [fold_keep(c) for c in cells]
+        if any("chu tri" in f for f in folded) and any(("nhiem vu" in f or "noi dung" in f) for f in folded):
+            cols = {}
+            for k, f in enumerate(folded):
+                if "chu tri" in f and "lead" not in cols:
+                    cols["lead"] = k
+                elif "phoi hop" in f and "coop" not in cols:
+                    cols["coop"] = k
+                elif ("thoi gian" in f or "thoi han" in f) and "time" not in cols:
+                    cols["time"] = k
+                elif ("nhiem vu" in f or "noi dung" in f) and "task" not in cols:
+                    cols["task"] = k
+            width = len(cells)
+            continue
+        if cols is None or "lead" not in cols or abs(len(cells) - width) > 1:
+            continue
+        lead = cells[cols["lead"]] if cols["lead"] < len(cells) else ""
+        what = cells[cols.get("task", 1)] if cols.get("task", 1) < len(cells) else ""
+        if not lead or not what or re.fullmatch(r"\(\d+\)", lead):
+            continue
+        time = cells[cols["time"]] if "time" in cols and cols["time"] < len(cells) else ""
+        t = _make(lead, i, what, 0, cell_deadline=time)
+        t.summary = what.strip(" .")
+        coop = cells[cols["coop"]] if "coop" in cols and cols["coop"] < len(cells) else ""
+        t.cooperating = [c.strip(" .") for c in re.split(r";\s*", coop) if c.strip(" .")]
+        tasks.append(t)
+    return tasks
+
+
+def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) -> list[RawTask]:
+    issuer_canon = canonical(issuer)
+    n = len(lines)
+    end = n
+    for i, line in enumerate(lines):
+        if fold_keep(line).startswith("noi nhan"):
+            end = i
+            break
+    start = 0
+    for i in range(end):
+        if _TRIGGER.search(fold_keep(lines[i])):
+            start = i + 1
+            break
+    else:
+        for i in range(min(end, 40)):
+            if fold_keep(lines[i]).startswith("kinh gui"):
+                start = i + 1
+    tasks: list[RawTask] = []
+    heading: str | None = None  # unit of the current block
+    heading_pure = False
+    heading_group = False
+    section = ""
+    merged: dict[str, RawTask] = {}
+    plan = doc_type == "Kế hoạch"
+    i = start
+    while i < end:
+        line = lines[i]
+        i += 1
+        if not line or line.count("|") >= 3:
+            continue
+        folded = fold_keep(line)
+        m = MARKER.match(line)
+        body = line[m.end():] if m else line
+        if m is None and _TRIGGER.search(folded) and len(tasks) == 0:
+            heading = None
+            continue
+        if m is None and (_CLOSING_START.match(folded) or (_CLOSING_ISSUER.search(folded) and not folded.endswith(":"))):
+            if tasks or heading:
+                break
+            continue
+        if m and m.group("roman") or (m is None and line.isupper() and len(line) < 120):
+            section = fold_keep(body)
+            heading, heading_pure, heading_group = None, False, False
+            merged = {}
+            continue
+        merge = plan and "to chuc thuc hien" in section
+        if m and (m.group("num") or m.group("letter")):
+            chain = unit_chain(body)
+            rest = body[chain[1]:].strip(" :.") if chain else body
+            if chain and not rest and not _is_issuer(body[chain[0]:chain[1]], issuer_canon):
+                heading = body[chain[0]:chain[1]]
+                heading_pure = True
+                heading_group = fold_keep(heading).startswith("cac ")
+                continue
+            found = _tasks_in_paragraph(body, i - 1, issuer_canon, want_any=True)
+            heading, heading_pure, heading_group = None, False, False
+            if found:
+                tasks.extend(found)
+                heading = found[0].assignee
+            continue
+        # A bullet or a plain paragraph.
+        own: list[RawTask] = []
+        lead = fold_keep(body)
+        if lead.startswith(("doi voi", "rieng")) or not heading:
+            own = _tasks_in_paragraph(body, i - 1, issuer_canon, want_any=heading_group or not heading)
+            if own and heading and lead.startswith(("doi voi", "rieng")):
+                for t in own:
+                    t.assignee = _narrow(heading, t.assignee)
+        elif heading_group:
+            own = _tasks_in_paragraph(body, i - 1, issuer_canon, want_any=True)
+        if own:
+            tasks.extend(own)
+            continue
+        if heading and (m is not None or heading_pure):
+            t = _make(heading, i - 1, body, 0)
+            if merge and not (t.deadline and t.deadline.deadline):
+                key = canonical(heading)
+                if key in merged:
+                    merged[key].text += " " + body
+                    continue
+                merged[key] = t
+            tasks.append(t)
+        if m is None and line.rstrip().endswith("./.") and tasks:
+            break
+    tasks.extend(_table_tasks(lines))
+    return tasks
+
+
+def _narrow(heading: str, name: str) -> str:
+    """'Đối với huyện Tân Yên' under 'UBND các huyện, ...' -> 'UBND huyện Tân Yên'."""
+    folded = fold_keep(name)
+    if re.match(r"^(huyen|xa|phuong|thi xa|thanh pho|thi tran)\b", folded):
+        hm = re.match(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\b", heading)
+        if hm:
+            return f"{hm.group(1)} {name}"
+    return name

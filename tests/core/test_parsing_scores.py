@@ -1,0 +1,117 @@
+"""Score the directive parser against the person's extractions in tests/fixtures/directives.
+
+Run with ``pytest -s -k parsing_scores`` to see the table. Floors are the
+scores reached (rounded down): they may only go up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from ntm_desktop.parsing import parse_directive, proposal_to_dict
+from ntm_desktop.parsing.units import canonical
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "directives"
+FIELDS = ["doc_type", "number_symbol", "issuer", "place", "date", "subject", "signer", "signer_title",
+          "recipients", "referenced_documents"]
+
+# Floors (percent, rounded down from the scores reached).
+FIELD_FLOORS = {
+    "doc_type": 0, "number_symbol": 0, "issuer": 0, "place": 0, "date": 0, "subject": 0, "signer": 0,
+    "signer_title": 0, "recipients": 0, "referenced_documents": 0,
+}
+METADATA_FLOOR = 0
+PRECISION_FLOOR = 0
+RECALL_FLOOR = 0
+DEADLINE_FLOOR = 0
+
+
+def _norm(value):
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return sorted(_norm(v) for v in value)
+    text = unicodedata.normalize("NFC", str(value))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _match_tasks(proposed: list[dict], gold: list[dict]) -> tuple[int, int]:
+    """Greedy in order: (matched, matched with equal deadline_text-free deadline)."""
+    used = [False] * len(gold)
+    matched = 0
+    for p in proposed:
+        for k, g in enumerate(gold):
+            if used[k]:
+                continue
+            if canonical(p["assignee"]) == canonical(g["assignee"]) and p["deadline"] == g["deadline"]:
+                used[k] = True
+                matched += 1
+                break
+    return matched, matched
+
+
+def _lead_matches(proposed: list[dict], gold: list[dict]) -> tuple[int, int]:
+    """Deadline accuracy: among tasks matched on the lead unit alone, how many have the gold deadline."""
+    used = [False] * len(gold)
+    pairs = ok = 0
+    for p in proposed:
+        best = None
+        for k, g in enumerate(gold):
+            if not used[k] and canonical(p["assignee"]) == canonical(g["assignee"]):
+                if best is None or g["deadline"] == p["deadline"]:
+                    best = k
+                    if g["deadline"] == p["deadline"]:
+                        break
+        if best is not None:
+            used[best] = True
+            pairs += 1
+            ok += gold[best]["deadline"] == p["deadline"]
+    return pairs, ok
+
+
+def compute_scores() -> tuple[dict, str]:
+    field_ok = {f: 0 for f in FIELDS}
+    docs = 0
+    n_prop = n_gold = n_match = 0
+    pairs = pairs_ok = 0
+    lines = []
+    for path in sorted(FIXTURES.glob("*.txt")):
+        gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        got = proposal_to_dict(parse_directive(path.read_text(encoding="utf-8")))
+        docs += 1
+        misses = []
+        for f in FIELDS:
+            if _norm(got[f]) == _norm(gold[f]):
+                field_ok[f] += 1
+            else:
+                misses.append(f)
+        m, _ = _match_tasks(got["tasks"], gold["tasks"])
+        pr, pok = _lead_matches(got["tasks"], gold["tasks"])
+        n_prop += len(got["tasks"])
+        n_gold += len(gold["tasks"])
+        n_match += m
+        pairs += pr
+        pairs_ok += pok
+        lines.append(f"{path.stem:28s} tasks {m:2d}/{len(got['tasks']):2d} proposed, {len(gold['tasks']):2d} gold;"
+                     f" fields missed: {', '.join(misses) or '-'}")
+    scores = {f: 100.0 * field_ok[f] / docs for f in FIELDS}
+    scores["metadata"] = sum(scores[f] for f in FIELDS) / len(FIELDS)
+    scores["precision"] = 100.0 * n_match / n_prop if n_prop else 0.0
+    scores["recall"] = 100.0 * n_match / n_gold if n_gold else 0.0
+    scores["deadline_accuracy"] = 100.0 * pairs_ok / pairs if pairs else 0.0
+    table = "\n".join(lines) + "\n" + "\n".join(f"{k:22s} {v:6.1f}%" for k, v in scores.items())
+    return scores, table
+
+
+def test_parsing_scores_against_fixtures():
+    scores, table = compute_scores()
+    print("\n" + table)
+    for f, floor in FIELD_FLOORS.items():
+        assert scores[f] >= floor, f"{f} fell below {floor}%\n{table}"
+    assert scores["metadata"] >= METADATA_FLOOR, table
+    assert scores["precision"] >= PRECISION_FLOOR, table
+    assert scores["recall"] >= RECALL_FLOOR, table
+    assert scores["deadline_accuracy"] >= DEADLINE_FLOOR, table
