@@ -23,7 +23,8 @@ DOC_TYPES: list[tuple[str, str]] = [
 _TYPE_BY_CODE = {code.upper(): name for name, code in DOC_TYPES if code}
 _TYPE_BY_FOLD = {fold_keep(name): name for name, _ in DOC_TYPES}
 _MOTTO = re.compile(
-    r"C[ỘO]NG H[ÒÓOÀ]A X[ÃA] H[ỘO]I CH[ỦU] NGH[ĨI]A VI[ỆE]T NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|ĐẢNG CỘNG SẢN VIỆT NAM",
+    r"C\w{1,3}NG H\w{1,3} X\w H\w{1,3}I CH\w NGH\w{1,2}A VI\w{1,2}T NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|"
+    r"Đ\w{1,2}NG C\w{1,3}NG S\w{1,2}N VI\w{1,2}T NAM",
     re.I,
 )
 _NUMBER = re.compile(r"\bSố\s*:?\s*((?:\d+(?:-[A-ZĐ][\wĐđ]*)?)?\s*/\s*[A-ZĐ][\wĐđ&.\-/]*)")
@@ -34,7 +35,7 @@ _REF = re.compile(
     r"(?<![\w/])(\d{1,5}(?:-[A-ZĐ][A-Za-zĐđ]*)?/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9&]*(?:-[A-ZĐa-zđ0-9&]+)*)"
     r"(?:\s+(?:ngày\s+)(\d{1,2}/\d{1,2}/\d{4}|\d{1,2} tháng \d{1,2} năm \d{4}))?"
 )
-_LAW = re.compile(r"\bLuật(?: [^\s,;.()]+){1,12}? (?:ngày \d{1,2}/\d{1,2}/\d{4}|năm \d{4})")
+_LAW = re.compile(r"\bLuật(?: [^\s;.()]+){1,14}? (?:ngày \d{1,2}/\d{1,2}/\d{4}|năm \d{4})")
 _TITLES = re.compile(
     r"(?:PHÓ )?(?:CHỦ TỊCH|CHÁNH VĂN PHÒNG|GIÁM ĐỐC|TRƯỞNG BAN|BÍ THƯ|CHÁNH THANH TRA|TRƯỞNG PHÒNG|"
     r"CỤC TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG ĐOÀN|CHÁNH ÁN|VIỆN TRƯỞNG|"
@@ -113,7 +114,7 @@ _LEVELS = ("TỈNH", "HUYỆN", "XÃ", "PHƯỜNG", "THỊ XÃ", "THÀNH PHỐ",
 def _issuer_case(upper: str) -> str:
     """'ỦY BAN NHÂN DÂN TỈNH LÀO CAI' -> 'Ủy ban nhân dân tỉnh Lào Cai'."""
     text = re.sub(r"\s+", " ", upper).strip()
-    text = re.sub(r"^U[ỶỦ]Y BAN", "ỦY BAN", text)
+    text = re.sub(r"^(?:ỦY|UỶ) BAN", "ỦY BAN", text)
     text = re.sub(r"^UBND\b", "ỦY BAN NHÂN DÂN", text)
     for level in sorted(_LEVELS, key=len, reverse=True):
         m = re.search(rf"\b{level}\b", text)
@@ -130,13 +131,15 @@ def find_issuer(lines: list[str], symbol: str | None, place: str | None, body: s
     head = _header_lines(lines)
     if head:
         text = " ".join(t for _, t in head)
-        parts = re.split(r"\s+(?=(?:VĂN PHÒNG|SỞ|BAN|PHÒNG|THANH TRA|CÔNG AN)\b)", text, maxsplit=1)
-        parent = _issuer_case(parts[0])
         span = (head[0][0], 0, len(lines[head[0][0]]))
-        if len(parts) == 2 and re.search(r"\b(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|THÀNH PHỐ)\b", parts[0]):
-            child = parts[1].strip()
-            return f"{child[:1]}{child[1:].lower()} {parent}", span
-        return parent, span
+        m = re.match(
+            r"^(.*?\b(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|THÀNH PHỐ|QUẬN|THỊ XÃ)\b.*?)\s+((?:VĂN PHÒNG|SỞ|BAN|PHÒNG|THANH TRA|CÔNG AN)\b.*)$",
+            text,
+        )
+        if m:
+            child = m.group(2).strip()
+            return f"{child[:1]}{child[1:].lower()} {_issuer_case(m.group(1))}", span
+        return _issuer_case(text), span
     # No header: infer a People's Committee issuer from the symbol and the place.
     if symbol and place and re.search(r"(?:^|[/-])UBND(?:$|-)", symbol):
         level = "tỉnh"
@@ -183,13 +186,16 @@ def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | Non
     if doc_type_line is not None:
         parts = []
         j = doc_type_line + 1
+        while j < len(lines) and not lines[j]:
+            j += 1
+        first = j
         while j < len(lines) and lines[j] and not re.match(r"^[_\-=]{3,}$", lines[j]):
             if MARKER.match(lines[j]) or len(parts) > 6:
                 break
             parts.append(lines[j])
             j += 1
         if parts:
-            return _sentence(" ".join(parts)), (doc_type_line + 1, 0, len(lines[doc_type_line + 1])), False
+            return _sentence(" ".join(parts)), (first, 0, len(lines[first])), False
     return None, None, False
 
 
@@ -229,8 +235,13 @@ def find_signature(lines: list[str], end: int) -> tuple[str | None, Span | None,
 
 def split_items(text: str) -> list[str]:
     """Split a recipient block into items on "- " bullets and semicolons."""
-    items = re.split(r"(?:^|(?<=[;.,:])|\s)\s*[-–•]\s+(?=\S)|;\s*", text)
-    return [i.strip(" ;,.") for i in items if i and i.strip(" ;,.")]
+    items = re.split(r";|(?:^|(?<=[.,:]))\s*[-–•+]\s+(?=\S)|\s[-–•]\s+(?=[A-ZĐÀ-Ỹ])", text.strip())
+    out = []
+    for item in items:
+        item = re.sub(r"^[\s\-–•+]+", "", item or "").strip(" ;,.")
+        if item:
+            out.append(item)
+    return out
 
 
 _SKIP_RECIPIENT = re.compile(r"^(?:như (?:trên|kính gửi)|lưu\b|\+)", re.I)

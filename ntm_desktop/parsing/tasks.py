@@ -103,7 +103,16 @@ def _clauses(text: str) -> list[tuple[int, str]]:
 def _tasks_in_paragraph(text: str, line: int, issuer_canon: str, want_any: bool) -> list[RawTask]:
     """Tasks of a paragraph that names its own units ("Giao X ...", "X chủ trì ...", "...; đồng thời Y ...")."""
     found: list[tuple[int, int, int]] = []  # (clause start, name start, name end) absolute
-    for offset, clause in _clauses(text):
+    clauses = _clauses(text)
+    chain = unit_chain(text)
+    if chain and chain[1] > len(clauses[0][1]):
+        # A chain of units joined by ";" heads the paragraph: it is one assignee.
+        if not _is_issuer(text[chain[0]:chain[1]], issuer_canon):
+            found.append((0, chain[0], chain[1]))
+        clauses = [(o, c) for o, c in clauses if o > chain[1]]
+        if not want_any:
+            clauses = []
+    for offset, clause in clauses:
         span = unit_chain(clause)
         if span is None:
             gm = re.search(r"\bgiao\s+", fold_keep(clause))
@@ -260,6 +269,7 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
 def _narrow(heading: str, name: str) -> str:
     """'Đối với huyện Tân Yên' under 'UBND các huyện, ...' -> 'UBND huyện Tân Yên'."""
     folded = fold_keep(name)
+    name = name[:1].lower() + name[1:] if folded[:1].isalpha() else name
     if re.match(r"^(huyen|xa|phuong|thi xa|thanh pho|thi tran)\b", folded):
         hm = re.match(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\b", heading)
         if hm:

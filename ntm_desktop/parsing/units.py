@@ -103,7 +103,7 @@ _HEADS = (
     "uy ban nhan dan", "ubnd", "so", "cac so", "ban", "van phong", "vpdp", "cong an", "bo chi huy", "thanh tra",
     "thue", "cuc", "chi cuc", "trung tam", "phong", "hoi", "doan", "mat tran", "cong ty", "tinh doan",
     "cac co quan", "co quan", "cac don vi", "don vi", "cac thanh vien", "thanh vien", "cac ban", "cac nganh",
-    "cac to chuc", "giam doc", "thu truong", "chu tich", "nguoi dung dau", "bao", "dai",
+    "cac to chuc", "giam doc", "thu truong", "chu tich", "nguoi dung dau", "dai phat thanh",
     "kho bac", "ngan hang", "bcd", "ban chi dao", "hdnd", "lien doan", "hoi dong", "cac dia phuong",
     "dia phuong", "cac huyen", "huyen", "cac xa", "xa", "phuong", "cac phuong", "thi xa", "thanh pho",
     "bo", "cac bo", "chinh quyen", "lanh dao", "truong", "vien", "benh vien", "ban quan ly", "cac ban quan ly",
@@ -121,11 +121,11 @@ _STOPS = (
     "dinh ky", "hang nam", "hang quy", "hang thang", "hang nam", "hang quy", "hang thang", "tuyen truyen",
     "quan triet", "rà soát", "xu ly", "giai quyet", "bo tri", "can doi", "dam bao", "bao dam", "lap",
     "xay dung ke hoach", "xay dung phuong an", "xay dung lo trinh", "uu tien", "quyet liet", "nhanh chong",
-    "som", "kip thoi", "hoan thanh", "hoan thien", "trinh", "gui", "moi", "phat huy", "nang cao",
+    "som", "kip thoi", "hoan thanh", "hoan thien", "gui", "phat huy", "nang cao",
     "cung co", "duy tri", "giam sat", "don doc", "tiep nhan", "phoi hop voi", "thuc hien nghiem",
     "trong", "tai", "tren", "voi", "ve", "nham", "neu", "khi", "sau khi", "truoc", "cung", "dong thoi",
-    "co trach nhiem", "co giai phap", "co ke hoach", "co y kien", "co van ban", "cu", "chuan bi",
-    "tiep thu", "xac dinh", "danh gia", "yeu cau", "de nghi", "nghien", "quyet dinh", "thanh lap",
+    "co trach nhiem", "co giai phap", "co ke hoach", "co y kien", "co van ban", "chuan bi",
+    "tiep thu", "ghi nhan", "nhat tri", "thong nhat", "dong y", "xac dinh", "danh gia", "yeu cau", "de nghi", "nghien", "quyet dinh", "thanh lap",
 )
 _STOP_RE = re.compile(r"^(?:" + "|".join(sorted((re.escape(s) for s in set(_STOPS)), key=len, reverse=True)) + r")\b")
 _GROUP_CONT = re.compile(
@@ -135,6 +135,9 @@ _GROUP_CONT = re.compile(
 )
 
 
+# Generic head words that name a unit only before a proper name ("Sở Tài chính", not "bảo đảm").
+_NEED_CAP = {"so", "ban", "phong", "cuc", "chi cuc", "hoi", "doan", "bo", "truong", "vien", "trung tam", "cong ty",
+             "huyen", "xa", "phuong", "thanh pho", "thi xa", "thue", "thanh tra", "benh vien", "dai phat thanh"}
 _NAME_LIST = re.compile(r":\s*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: (?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\d+))*(?:(?:,| và) [A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: (?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\d+))*)*")
 
 
@@ -168,8 +171,13 @@ def unit_at_start(text: str) -> tuple[int, int] | None:
     m = re.match(r"(?:(?:giao(?: cho)?|de nghi|yeu cau|doi voi|rieng|dong thoi,?)\s+)+", folded)
     if m:
         start = m.end()
-    if not _HEAD_RE.match(folded, start) and not _HEAD_RE.match(folded[start:]):
+    hm = _HEAD_RE.match(folded[start:])
+    if not hm:
         return None
+    if hm.group(0) in _NEED_CAP:
+        nxt = text[start + hm.end():].lstrip()
+        if not nxt[:1].isupper():
+            return None
     pos = start
     end = start
     n = len(text)
@@ -192,7 +200,7 @@ def unit_at_start(text: str) -> tuple[int, int] | None:
         word_end = pos
         while word_end < n and not text[word_end].isspace() and text[word_end] not in ",:;(":
             word_end += 1
-        if words > 0 and text[pos].islower() and prev_word not in ("cac", "va", "nhung", "-"):
+        if words > 0 and text[pos].islower() and prev_word not in ("cac", "va", "nhung", "-", "co"):
             if text[pos - 1] == "," or (pos >= 2 and text[pos - 2] == ","):
                 if not _GROUP_CONT.match(rest):
                     break
