@@ -269,9 +269,8 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
 def _narrow(heading: str, name: str) -> str:
     """'Đối với huyện Tân Yên' under 'UBND các huyện, ...' -> 'UBND huyện Tân Yên'."""
     folded = fold_keep(name)
-    name = name[:1].lower() + name[1:] if folded[:1].isalpha() else name
     if re.match(r"^(huyen|xa|phuong|thi xa|thanh pho|thi tran)\b", folded):
         hm = re.match(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\b", heading)
         if hm:
-            return f"{hm.group(1)} {name}"
+            return f"{hm.group(1)} {name[:1].lower() + name[1:]}"
     return name

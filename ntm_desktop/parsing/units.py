@@ -106,7 +106,7 @@ _HEADS = (
     "cac to chuc", "giam doc", "thu truong", "chu tich", "nguoi dung dau", "dai phat thanh",
     "kho bac", "ngan hang", "bcd", "ban chi dao", "hdnd", "lien doan", "hoi dong", "cac dia phuong",
     "dia phuong", "cac huyen", "huyen", "cac xa", "xa", "phuong", "cac phuong", "thi xa", "thanh pho",
-    "bo", "cac bo", "chinh quyen", "lanh dao", "truong", "vien", "benh vien", "ban quan ly", "cac ban quan ly",
+    "bo", "cac bo", "chinh quyen", "truong", "vien", "benh vien", "ban quan ly", "cac ban quan ly",
     "dang uy", "tinh uy", "huyen uy", "cac chu dau tu", "chu dau tu",
 )
 _HEAD_RE = re.compile(r"^(?:" + "|".join(sorted((re.escape(h) for h in _HEADS), key=len, reverse=True)) + r")\b")
@@ -176,7 +176,7 @@ def unit_at_start(text: str) -> tuple[int, int] | None:
         return None
     if hm.group(0) in _NEED_CAP:
         nxt = text[start + hm.end():].lstrip()
-        if not nxt[:1].isupper():
+        if not nxt[:1].isupper() and not re.match(r"(tinh|huyen|xa|phuong|thanh pho|thi xa)\b", fold_keep(nxt)):
             return None
     pos = start
     end = start
@@ -207,8 +207,10 @@ def unit_at_start(text: str) -> tuple[int, int] | None:
             if rest.startswith("co ") or rest.startswith("co,"):
                 if "cac " not in folded[start:pos] and not folded[start:pos].startswith("cac"):
                     break
-            elif _STOP_RE.match(rest):
-                break
+            else:
+                sm = _STOP_RE.match(rest)
+                if sm and not (sm.group(0) == "de" and text[pos:pos + 2] != "để"):
+                    break
             if rest.startswith("nhu sau"):
                 break
         if text[pos].isdigit() and words > 0 and not folded[max(start, pos - 3):pos].strip().endswith("so"):
