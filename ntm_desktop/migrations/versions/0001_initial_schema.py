@@ -115,6 +115,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_directives_owner_unit_id'), ['owner_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_directives_subject_sort'), ['subject_sort'], unique=False)
         batch_op.create_index(batch_op.f('ix_directives_urgency'), ['urgency'], unique=False)
+        batch_op.create_index('ix_directives_register', ['office_unit_id', 'deleted', 'arrival_year', 'arrival_number'], unique=False)
 
     op.create_table('attachments',
     sa.Column('directive_id', sa.String(length=36), nullable=False),
@@ -273,6 +274,7 @@ def downgrade() -> None:
 
     op.drop_table('attachments')
     with op.batch_alter_table('directives', schema=None) as batch_op:
+        batch_op.drop_index('ix_directives_register')
         batch_op.drop_index(batch_op.f('ix_directives_urgency'))
         batch_op.drop_index(batch_op.f('ix_directives_subject_sort'))
         batch_op.drop_index(batch_op.f('ix_directives_owner_unit_id'))
