@@ -1,0 +1,72 @@
+"""What happens to a data folder before the app opens its database."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ntm_desktop.backup import config
+from ntm_desktop.backup.store import BackupResult, make_daily_backup
+from ntm_desktop.errors import UserError
+from ntm_desktop.paths import DataFolder
+from ntm_desktop.safety.errors import CorruptDatabaseError
+from ntm_desktop.safety.integrity import check_integrity, newest_good_backup
+from ntm_desktop.safety.lock import InstanceLock
+from ntm_desktop.safety.logs import setup_logging
+from ntm_desktop.safety.network import FsTypeLookup, check_local_folder
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StartupReport:
+    lock: InstanceLock  # keep it until the app exits, then lock.release()
+    log_file: Path
+    daily_backup: BackupResult | None = None
+    warnings: list[str] = field(default_factory=list)  # Vietnamese; show them, they do not stop the start
+
+
+def prepare_data_folder(
+    folder: DataFolder,
+    now: datetime | None = None,
+    fs_type: FsTypeLookup | None = None,
+    backup: bool = True,
+) -> StartupReport:
+    """Refuse a network folder, take the instance lock, quick-check the database, make the daily backup.
+
+    Raises NetworkDriveError, AlreadyRunningError or CorruptDatabaseError (all UserError, Vietnamese).
+    On CorruptDatabaseError the lock is released again: the caller may restore
+    `error.newest_backup` with ntm_desktop.backup.restore_backup under a fresh InstanceLock.
+    """
+    check_local_folder(folder.root, fs_type)
+    log_file = setup_logging(folder.logs)
+    lock = InstanceLock(folder.root).acquire()
+    try:
+        report = StartupReport(lock, log_file)
+        if folder.database.exists():
+            result = check_integrity(folder.database)
+            if not result.ok:
+                log.error("quick_check failed on %s: %s", folder.database, result.problems)
+                newest = newest_good_backup([folder.backups, config.extra_folder(folder.root)])
+                way_out = (
+                    f"Hãy khôi phục bản sao lưu tốt gần nhất ({newest.name})." if newest else
+                    "Không tìm thấy bản sao lưu còn tốt; hãy liên hệ người hỗ trợ và đừng xóa thư mục dữ liệu."
+                )
+                raise CorruptDatabaseError(
+                    "Kiểm tra nhanh cho thấy cơ sở dữ liệu bị hỏng (có thể do mất điện hoặc ổ đĩa lỗi). "
+                    + way_out, result.problems, newest,
+                )
+        if backup:
+            try:
+                report.daily_backup = make_daily_backup(folder, now)
+            except UserError as error:  # a full disk must not stop the office from working
+                log.warning("daily backup failed: %s", error)
+                report.warnings.append(f"Chưa sao lưu được hôm nay: {error}")
+            if report.daily_backup:
+                report.warnings.extend(report.daily_backup.warnings)
+        return report
+    except BaseException:
+        lock.release()
+        raise
