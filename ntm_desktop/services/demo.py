@@ -89,6 +89,12 @@ def _unit_named(session: Session, name: str, province: str, office_id: str) -> s
     )
 
 
+def _is_generic(name: str) -> bool:
+    """"các cơ quan liên quan", "địa phương": wording, not a unit to file tasks under."""
+    folded = fold(name)
+    return folded.startswith("cac ") or "lien quan" in folded or folded in {"dia phuong", "chinh quyen dia phuong"}
+
+
 def _parse_partial(value: str | None) -> date | None:
     if not value:
         return None
@@ -177,15 +183,18 @@ def build_demo(session: Session, today: date | None = None) -> str:
         for task in doc.get("tasks", []):
             lead_name = task["assignee"].split(";")[0].strip()
             lead = _unit_named(session, lead_name, province, office)
+            named = [c for c in task.get("cooperating", []) if not _is_generic(c)]
+            generic = [c for c in task.get("cooperating", []) if _is_generic(c)]
             cooperating = tuple(dict.fromkeys(
-                u for u in (_unit_named(session, c, province, office) for c in task.get("cooperating", [])) if u != lead
+                u for u in (_unit_named(session, c, province, office) for c in named) if u != lead
             ))
             deadline = _deadline(task, doc_date, today, task_index)
             if task.get("deadline") and not task.get("recurrence"):
                 task_index += 1
             task_id = create_task(session, TaskInput(
                 directive_id=directive_id, summary=task["summary"], lead_unit_id=lead,
-                cooperating_unit_ids=cooperating, **deadline,
+                cooperating_unit_ids=cooperating, notes="Phối hợp: " + "; ".join(generic) if generic else "",
+                **deadline,
             ))
             _progress(session, task_id, task_index, arrival, today)
     return office

@@ -1,0 +1,133 @@
+"""The first screen: overdue, due this week, done this week, by unit; newest directives."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from ntm_desktop.services.dates import format_vn_date
+from ntm_desktop.services.overview import overview
+from ntm_desktop.services.tasklist import DueWindow
+from ntm_desktop.workspace import Workspace
+
+CARD_STYLE = (
+    "QPushButton {{ text-align: left; padding: 12px 16px; border-radius: 6px; border: 1px solid {border};"
+    " background: {bg}; color: {fg}; font-size: 13px; }} QPushButton:hover {{ border: 2px solid {border}; }}"
+)
+
+
+class OverviewPage(QWidget):
+    open_tasks = Signal(object, object)  # unit_id or None, DueWindow or None
+    open_directive = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent=None):
+        super().__init__(parent)
+        self._ws = workspace
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.cards: dict[DueWindow | None, QPushButton] = {}
+        cards = QHBoxLayout()
+        for window, colors in (
+            (DueWindow.OVERDUE, ("#b3261e", "#fde2e1", "#7a1a14")),
+            (DueWindow.THIS_WEEK, ("#b06000", "#fff1d6", "#6b3b00")),
+            (DueWindow.DONE_THIS_WEEK, ("#2e7d32", "#e3f4e1", "#1b4d1e")),
+            (None, ("#1f5fa8", "#e2ecf8", "#123a66")),
+        ):
+            button = QPushButton()
+            button.setStyleSheet(CARD_STYLE.format(border=colors[0], bg=colors[1], fg=colors[2]))
+            button.setMinimumHeight(78)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _c=False, w=window: self.open_tasks.emit(None, w))
+            self.cards[window] = button
+            cards.addWidget(button)
+
+        self.by_unit = QTableWidget(0, 5)
+        self.by_unit.setHorizontalHeaderLabels([
+            self.tr("Đơn vị chủ trì"), self.tr("Quá hạn"), self.tr("Đến hạn tuần này"),
+            self.tr("Hoàn thành tuần này"), self.tr("Đang thực hiện"),
+        ])
+        for col in range(1, 5):
+            self.by_unit.setColumnWidth(col, 150)
+        self.by_unit.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.by_unit.verticalHeader().setVisible(False)
+        self.by_unit.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.by_unit.cellClicked.connect(self._unit_clicked)
+        self.newest = QTableWidget(0, 4)
+        self.newest.setHorizontalHeaderLabels([
+            self.tr("Số đến"), self.tr("Ngày đến"), self.tr("Tác giả"), self.tr("Trích yếu"),
+        ])
+        self.newest.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.newest.setColumnWidth(2, 230)
+        self.newest.verticalHeader().setVisible(False)
+        self.newest.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.newest.cellDoubleClicked.connect(
+            lambda row, _c: self.open_directive.emit(self.newest.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+
+        grid = QGridLayout()
+        grid.addWidget(self._heading(self.tr("Nhiệm vụ theo đơn vị chủ trì")), 0, 0)
+        grid.addWidget(self.by_unit, 1, 0)
+        grid.addWidget(self._heading(self.tr("Văn bản mới đến")), 2, 0)
+        grid.addWidget(self.newest, 3, 0)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(cards)
+        layout.addLayout(grid)
+        self._windows = [DueWindow.OVERDUE, DueWindow.THIS_WEEK, DueWindow.DONE_THIS_WEEK, None]
+        self._unit_ids: list[str] = []
+        self.refresh()
+
+    @staticmethod
+    def _heading(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setStyleSheet("font-weight: bold; margin-top: 8px;")
+        return label
+
+    def refresh(self) -> None:
+        office = self._ws.office_unit_id()
+        if not office:
+            return
+        with self._ws.db.transaction() as session:
+            data = overview(session, office)
+        self.title.setText(self.tr("Tổng quan công việc — ngày {d}").format(d=format_vn_date(data.today)))
+        texts = {
+            DueWindow.OVERDUE: (data.overdue, self.tr("nhiệm vụ quá hạn")),
+            DueWindow.THIS_WEEK: (data.due_this_week, self.tr("đến hạn trong tuần này")),
+            DueWindow.DONE_THIS_WEEK: (data.done_this_week, self.tr("hoàn thành trong tuần này")),
+            None: (data.open_tasks, self.tr("nhiệm vụ đang thực hiện")),
+        }
+        for window, (n, label) in texts.items():
+            self.cards[window].setText(f"{n}\n{label}")
+            font = self.cards[window].font()
+            font.setPointSize(12)
+            self.cards[window].setFont(font)
+        self.by_unit.setRowCount(len(data.by_unit))
+        self._unit_ids = [u.unit_id for u in data.by_unit]
+        for r, u in enumerate(data.by_unit):
+            values = [u.unit_name, u.overdue, u.due_this_week, u.done_this_week, u.open_tasks]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value) if c else value)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    if value:
+                        item.setToolTip(self.tr("Bấm để xem danh sách"))
+                if c == 1 and value:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                    f = item.font()
+                    f.setBold(True)
+                    item.setFont(f)
+                self.by_unit.setItem(r, c, item)
+        self.newest.setRowCount(len(data.newest))
+        for r, d in enumerate(data.newest):
+            first = QTableWidgetItem(f"{d.arrival_number}/{d.arrival_year}")
+            first.setData(Qt.ItemDataRole.UserRole, d.id)
+            self.newest.setItem(r, 0, first)
+            self.newest.setItem(r, 1, QTableWidgetItem(format_vn_date(d.arrival_date)))
+            self.newest.setItem(r, 2, QTableWidgetItem(d.issuer_name))
+            self.newest.setItem(r, 3, QTableWidgetItem(d.subject))
+
+    def _unit_clicked(self, row: int, column: int) -> None:
+        window = {1: DueWindow.OVERDUE, 2: DueWindow.THIS_WEEK, 3: DueWindow.DONE_THIS_WEEK}.get(column)
+        self.open_tasks.emit(self._unit_ids[row], window)

@@ -1,0 +1,123 @@
+"""Tasks across directives: filter by unit, status, due window, directive; overdue rows stand out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from ntm_desktop.services import units
+from ntm_desktop.services.status import TaskStatus
+from ntm_desktop.services.tasklist import DueWindow, TaskFilter
+from ntm_desktop.ui.common import UnitCombo
+from ntm_desktop.ui.tasks.editor import TaskEditor
+from ntm_desktop.ui.tasks.model import TaskModel
+from ntm_desktop.workspace import Workspace
+
+
+class TaskListPage(QWidget):
+    def __init__(self, workspace: Workspace, parent=None):
+        super().__init__(parent)
+        self._ws = workspace
+        self._office = workspace.office_unit_id()
+        with workspace.db.transaction() as session:
+            unit_rows = units.all_units(session)
+        self.unit = UnitCombo(unit_rows, allow_empty=True)
+        self.unit.lineEdit().setPlaceholderText(self.tr("Tất cả đơn vị"))
+        self.unit.setMaximumWidth(300)
+        self.status = QComboBox()
+        self.status.addItem(self.tr("Mọi trạng thái"), None)
+        for status in TaskStatus:
+            self.status.addItem(status.label, status.value)
+        self.window = QComboBox()
+        self.window.addItem(self.tr("Mọi thời hạn"), None)
+        for window in DueWindow:
+            self.window.addItem(window.label, window.value)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Tìm nội dung nhiệm vụ (gõ không dấu cũng được)"))
+        self.directive_label = QLabel()
+        self.clear_directive = QPushButton(self.tr("Bỏ lọc văn bản"))
+        self.clear_directive.clicked.connect(lambda: self.set_directive(None))
+        self.count_label = QLabel()
+        bar = QHBoxLayout()
+        for label, widget in ((self.tr("Đơn vị:"), self.unit), (self.tr("Trạng thái:"), self.status),
+                              (self.tr("Thời hạn:"), self.window)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addWidget(self.search, 1)
+        self.model = TaskModel(workspace.db, TaskFilter(office_unit_id=self._office))
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col, width in ((0, 140), (2, 180), (3, 150), (4, 95), (5, 170), (6, 65), (7, 90), (8, 110)):
+            self.view.setColumnWidth(col, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().setVisible(False)
+        self.view.doubleClicked.connect(self._open)
+        directive_bar = QHBoxLayout()
+        directive_bar.addWidget(self.directive_label)
+        directive_bar.addWidget(self.clear_directive)
+        directive_bar.addStretch()
+        directive_bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addLayout(directive_bar)
+        layout.addWidget(self.view)
+        self._directive_id = None
+        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.unit.activated.connect(lambda _i: self.apply_filter())
+        self.unit.lineEdit().editingFinished.connect(self.apply_filter)
+        self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.window.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.set_directive(None)
+
+    def current_filter(self) -> TaskFilter:
+        status = self.status.currentData()
+        window = self.window.currentData()
+        return TaskFilter(
+            office_unit_id=self._office, unit_id=self.unit.unit_id(),
+            status=TaskStatus(status) if status else None, window=DueWindow(window) if window else None,
+            directive_id=self._directive_id, search=self.search.text(),
+        )
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self.count_label.setText(self.tr("{n} nhiệm vụ").format(n=self.model.total))
+
+    def show_filtered(self, unit_id: str | None = None, window: DueWindow | None = None,
+                      status: TaskStatus | None = None) -> None:
+        """Open the list filtered as the overview asked (a click on a count)."""
+        for combo, value in ((self.status, status.value if status else None),
+                             (self.window, window.value if window else None)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.unit.set_unit_id(unit_id)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._directive_id = None
+        self.set_directive(None)
+
+    def set_directive(self, directive_id: str | None, label: str = "") -> None:
+        self._directive_id = directive_id
+        self.directive_label.setText(self.tr("Nhiệm vụ của văn bản: {d}").format(d=label) if directive_id else "")
+        self.clear_directive.setVisible(directive_id is not None)
+        self.apply_filter()
+
+    def refresh(self) -> None:
+        self.apply_filter()
+
+    def _open(self, index) -> None:
+        row = self.model.row_at(index.row())
+        editor = TaskEditor(self._ws, row.directive_id, row.id, self)
+        editor.saved.connect(lambda _id: self.model.reload())
+        editor.exec()
