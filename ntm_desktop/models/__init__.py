@@ -19,3 +19,22 @@ __all__ = [
     "URGENCY_LABELS", "Attachment", "Directive", "Secrecy", "Urgency", "ProgressUpdate", "Task",
     "task_cooperators", "AuditEntry", "Setting",
 ]
+from ntm_desktop.models.criteria import (  # noqa: E402
+    Assessment,
+    CommuneProfile,
+    CriteriaSet,
+    Criterion,
+    Indicator,
+    IndicatorAssessment,
+    Recognition,
+    TaskCriterionLink,
+    natural_id,
+)
+
+__all__ += [
+    "Assessment", "CommuneProfile", "CriteriaSet", "Criterion", "Indicator", "IndicatorAssessment",
+    "Recognition", "TaskCriterionLink", "natural_id",
+]
+from ntm_desktop.models.sync import ExportLog, ImportLedger, Receipt, SyncConflict, SyncSnapshot  # noqa: E402
+
+__all__ += ["ExportLog", "ImportLedger", "Receipt", "SyncConflict", "SyncSnapshot"]

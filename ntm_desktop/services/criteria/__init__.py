@@ -1,0 +1,1 @@
+"""NTM criteria: the catalogue of sets, imports, yearly assessments, the matrix, warnings, history."""

@@ -1,0 +1,159 @@
+"""The communes × criteria matrix for a year: statuses, "17/19", bands, per-criterion counts, average.
+
+Everything is read with a handful of SQL statements (no ORM objects), so the
+whole country (3,321 communes × 19 criteria) comes back well under a second.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.models import (
+    Assessment, CommuneProfile, CriteriaSet, Criterion, Recognition, Task, TaskCriterionLink, Unit,
+)
+from ntm_desktop.services.criteria.statuses import DAT, RECOGNITION_SHORT, band_of, bands_for
+
+
+@dataclass(frozen=True)
+class CommuneLine:
+    unit_id: str
+    name: str
+    set_id: str
+    target_key: str
+    planned_year: int | None
+    statuses: tuple[str | None, ...]  # aligned with Matrix.criteria
+    open_tasks: tuple[int, ...]  # open linked tasks per criterion, aligned with Matrix.criteria
+    met: int
+    total: int
+    band: str
+    recognition: str  # e.g. "NTM nâng cao"
+    recognition_decision: str  # e.g. "123/QĐ-UBND ngày 05/01/2024"
+    recognition_year: int | None
+
+    @property
+    def result(self) -> str:
+        return f"{self.met}/{self.total}"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    year: int
+    set_id: str | None
+    set_name: str
+    criteria: tuple[tuple[str, str], ...]  # (code, name)
+    communes: tuple[CommuneLine, ...]
+    met_per_criterion: tuple[int, ...]
+    band_counts: tuple[tuple[str, int], ...]
+    average: float
+
+    @property
+    def total_criteria(self) -> int:
+        return len(self.criteria)
+
+
+def main_set_id(session: Session, year: int) -> str | None:
+    """The set most communes are assessed under this year."""
+    return session.scalar(
+        select(CommuneProfile.set_id).where(CommuneProfile.year == year, CommuneProfile.deleted.is_(False))
+        .group_by(CommuneProfile.set_id).order_by(func.count().desc()).limit(1)
+    )
+
+
+def years_with_data(session: Session) -> list[int]:
+    return list(session.scalars(
+        select(CommuneProfile.year).where(CommuneProfile.deleted.is_(False)).distinct().order_by(CommuneProfile.year)
+    ))
+
+
+def _recognitions(session: Session, on: date) -> dict[str, tuple[str, str, int]]:
+    rank = {"ntm": 1, "nang_cao": 2, "kieu_mau": 3}
+    best: dict[str, tuple] = {}
+    rows = session.execute(
+        select(Recognition.unit_id, Recognition.level, Recognition.decision_number, Recognition.decision_date)
+        .where(Recognition.deleted.is_(False), Recognition.decision_date <= on,
+               (Recognition.revoked_date.is_(None)) | (Recognition.revoked_date > on))
+    )
+    for unit_id, level, number, when in rows:
+        key = (rank.get(level, 0), when)
+        if unit_id not in best or key > best[unit_id][0]:
+            best[unit_id] = (key, level, number, when)
+    return {u: (RECOGNITION_SHORT.get(level, level), f"{number} ngày {when:%d/%m/%Y}", when.year)
+            for u, (_k, level, number, when) in best.items()}
+
+
+def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matrix:
+    """Communes with a profile for `year`, in Vietnamese order, against the criteria of `set_id`
+    (by default the set most communes use); other sets' criteria are matched by code."""
+    set_id = set_id or main_set_id(session, year)
+    criteria_set = session.get(CriteriaSet, set_id) if set_id else None
+    criteria = tuple(session.execute(
+        select(Criterion.code, Criterion.name).where(Criterion.set_id == set_id, Criterion.deleted.is_(False))
+        .order_by(Criterion.number)
+    ).all()) if set_id else ()
+    codes = [c for c, _ in criteria]
+    position = {c: i for i, c in enumerate(codes)}
+
+    totals = (select(Criterion.set_id, func.count(Criterion.id).label("n"))
+              .where(Criterion.deleted.is_(False)).group_by(Criterion.set_id).subquery())
+    met_q = (select(Assessment.unit_id, func.sum(case((Assessment.status == DAT, 1), else_=0)).label("met"))
+             .where(Assessment.year == year, Assessment.deleted.is_(False)).group_by(Assessment.unit_id).subquery())
+    communes = session.execute(
+        select(CommuneProfile.unit_id, Unit.name, CommuneProfile.set_id, CommuneProfile.target_key,
+               CommuneProfile.planned_year, func.coalesce(totals.c.n, 0), func.coalesce(met_q.c.met, 0))
+        .join(Unit, Unit.id == CommuneProfile.unit_id)
+        .outerjoin(totals, totals.c.set_id == CommuneProfile.set_id)
+        .outerjoin(met_q, met_q.c.unit_id == CommuneProfile.unit_id)
+        .where(CommuneProfile.year == year, CommuneProfile.deleted.is_(False), Unit.deleted.is_(False))
+        .order_by(Unit.name_sort)
+    ).all()
+
+    cells: dict[str, list] = {}
+    for unit_id, code, status in session.execute(
+        select(Assessment.unit_id, Criterion.code, Assessment.status)
+        .join(Criterion, Criterion.id == Assessment.criterion_id)
+        .where(Assessment.year == year, Assessment.deleted.is_(False))
+    ):
+        index = position.get(code)
+        if index is not None:
+            cells.setdefault(unit_id, [None] * len(codes))[index] = status
+
+    tasks: dict[str, list] = {}
+    for unit_id, code, count in session.execute(
+        select(TaskCriterionLink.unit_id, TaskCriterionLink.criterion_code, func.count())
+        .join(Task, and_(Task.id == TaskCriterionLink.task_id, Task.deleted.is_(False), Task.completed_on.is_(None)))
+        .where(TaskCriterionLink.deleted.is_(False)).group_by(TaskCriterionLink.unit_id, TaskCriterionLink.criterion_code)
+    ):
+        index = position.get(code)
+        if index is not None:
+            tasks.setdefault(unit_id, [0] * len(codes))[index] = count
+
+    per_criterion = dict(session.execute(
+        select(Criterion.code, func.count()).join(Assessment, Assessment.criterion_id == Criterion.id)
+        .where(Assessment.year == year, Assessment.deleted.is_(False), Assessment.status == DAT)
+        .group_by(Criterion.code)
+    ).all())
+
+    recognised = _recognitions(session, min(date(year, 12, 31), date.today()))
+    empty_statuses, empty_tasks = (None,) * len(codes), (0,) * len(codes)
+    lines = []
+    for unit_id, name, line_set, key, planned, total, met in communes:
+        recognition = recognised.get(unit_id, ("", "", None))
+        lines.append(CommuneLine(
+            unit_id=unit_id, name=name, set_id=line_set, target_key=key or "", planned_year=planned,
+            statuses=tuple(cells.get(unit_id, empty_statuses)), open_tasks=tuple(tasks.get(unit_id, empty_tasks)),
+            met=int(met), total=int(total), band=band_of(int(met), int(total) or len(codes) or 19),
+            recognition=recognition[0], recognition_decision=recognition[1], recognition_year=recognition[2],
+        ))
+    counted = Counter(line.band for line in lines)
+    band_counts = tuple((label, counted.get(label, 0)) for label, _ in bands_for(len(codes) or 19))
+    average = round(sum(line.met for line in lines) / len(lines), 2) if lines else 0.0
+    return Matrix(
+        year=year, set_id=set_id, set_name=criteria_set.name if criteria_set else "",
+        criteria=tuple((c, n) for c, n in criteria), communes=tuple(lines),
+        met_per_criterion=tuple(per_criterion.get(c, 0) for c in codes), band_counts=band_counts, average=average,
+    )

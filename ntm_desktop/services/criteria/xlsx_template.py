@@ -1,0 +1,97 @@
+"""The Excel template a province's criteria set is imported from, and the blank file to fill in.
+
+Sheets (names and headers are matched ignoring case and diacritics):
+
+- "Bộ tiêu chí": two columns "Thông tin" | "Giá trị", one row per item of SET_FIELDS:
+  code, name, level, tier (nông thôn mới / nâng cao / kiểu mẫu), first and last year,
+  legal basis, version (blank: next version), what targets vary by, and the list of
+  regions or commune groups separated by ";" (each becomes a target column).
+- "Tiêu chí": Số TT | Mã tiêu chí | Tên tiêu chí | Nhóm tiêu chí — one row per criterion.
+- "Chỉ tiêu": Mã tiêu chí | Mã chỉ tiêu | Tên chỉ tiêu | Đơn vị tính | Kiểu (số/chữ) |
+  So sánh (>=, <=, =) | then one column per region or group, holding its target.
+  A target of kind "số" must be a number.
+- "Hướng dẫn": these instructions for the person filling in the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+SET_SHEET, CRITERIA_SHEET, INDICATOR_SHEET, HELP_SHEET = "Bộ tiêu chí", "Tiêu chí", "Chỉ tiêu", "Hướng dẫn"
+
+# (key, label in the sheet, required)
+SET_FIELDS = (
+    ("code", "Mã bộ tiêu chí", True),
+    ("name", "Tên bộ tiêu chí", True),
+    ("level", "Cấp áp dụng", False),
+    ("tier", "Hạng (nông thôn mới / nâng cao / kiểu mẫu)", False),
+    ("period_start", "Từ năm", True),
+    ("period_end", "Đến năm", True),
+    ("legal_basis", "Căn cứ pháp lý", False),
+    ("version", "Phiên bản", False),
+    ("targets_vary_by", "Chỉ tiêu khác nhau theo", False),
+    ("target_keys", "Danh sách vùng/nhóm xã (cách nhau bằng dấu ;)", False),
+)
+CRITERIA_COLUMNS = (("number", "Số TT"), ("code", "Mã tiêu chí"), ("name", "Tên tiêu chí"),
+                    ("group_name", "Nhóm tiêu chí"))
+INDICATOR_COLUMNS = (("criterion_code", "Mã tiêu chí"), ("code", "Mã chỉ tiêu"), ("name", "Tên chỉ tiêu"),
+                     ("unit_of_measure", "Đơn vị tính"), ("kind", "Kiểu (số/chữ)"), ("comparison", "So sánh"))
+KIND_WORDS = {"so": "number", "number": "number", "": "number", "chu": "text", "text": "text", "van ban": "text"}
+TIER_WORDS = {"": "ntm", "nong thon moi": "ntm", "ntm": "ntm", "nang cao": "nang_cao",
+              "nong thon moi nang cao": "nang_cao", "kieu mau": "kieu_mau", "nong thon moi kieu mau": "kieu_mau"}
+
+HELP_TEXT = (
+    "Mẫu nhập bộ tiêu chí xã nông thôn mới của tỉnh vào NTM Desktop.",
+    "1. Trang “Bộ tiêu chí”: điền cột “Giá trị” cho từng dòng. Mã bộ tiêu chí trùng với bộ đã có thì tệp được "
+    "nhập thành phiên bản mới; kết quả đánh giá theo phiên bản cũ được giữ nguyên.",
+    "2. Trang “Tiêu chí”: mỗi dòng một tiêu chí; mã tiêu chí (ví dụ 17) không được trùng.",
+    "3. Trang “Chỉ tiêu”: mỗi dòng một chỉ tiêu (ví dụ 17.3) của một tiêu chí đã có ở trang “Tiêu chí”. "
+    "Sau cột “So sánh” là một cột cho mỗi vùng hoặc nhóm xã, tên cột đúng như danh sách ở trang “Bộ tiêu chí”.",
+    "4. Kiểu “số”: chỉ tiêu phải là một số (ví dụ 95 hoặc 95,5); So sánh “>=” là đạt khi giá trị đo không nhỏ "
+    "hơn chỉ tiêu, “<=” là đạt khi không lớn hơn. Kiểu “chữ”: chỉ tiêu ghi bằng lời (ví dụ Đạt).",
+    "5. Không đổi tên trang và tên cột. Tệp chỉ được nhập khi mọi dòng đều hợp lệ; nếu có lỗi, phần mềm báo "
+    "trang, dòng và cột cần sửa.",
+)
+
+
+def write_template(path: Path, target_keys: list[str] | None = None) -> Path:
+    """Write the blank template (with one example row) to `path`."""
+    keys = target_keys or ["Nhóm 1", "Nhóm 2", "Nhóm 3"]
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    book = Workbook()
+    info = book.active
+    info.title = SET_SHEET
+    info.append(["Thông tin", "Giá trị"])
+    examples = {"level": "xã", "tier": "nông thôn mới", "period_start": 2026, "period_end": 2030,
+                "targets_vary_by": "nhóm xã", "target_keys": "; ".join(keys)}
+    for key, label, _required in SET_FIELDS:
+        info.append([label, examples.get(key, "")])
+    info.column_dimensions["A"].width = 48
+    info.column_dimensions["B"].width = 70
+
+    criteria = book.create_sheet(CRITERIA_SHEET)
+    criteria.append([label for _k, label in CRITERIA_COLUMNS])
+    criteria.append([1, "1", "Quy hoạch", ""])
+    criteria.column_dimensions["C"].width = 50
+
+    indicators = book.create_sheet(INDICATOR_SHEET)
+    indicators.append([label for _k, label in INDICATOR_COLUMNS] + keys)
+    indicators.append(["1", "1.1", "Có quy hoạch chung xây dựng xã được phê duyệt", "", "chữ", "="]
+                      + ["Đạt"] * len(keys))
+    indicators.column_dimensions["C"].width = 60
+
+    help_sheet = book.create_sheet(HELP_SHEET)
+    for line in HELP_TEXT:
+        help_sheet.append([line])
+    help_sheet.column_dimensions["A"].width = 120
+    for sheet in (info, criteria, indicators):
+        for cell in sheet[1]:
+            cell.font, cell.fill = bold, fill
+        sheet.freeze_panes = "A2"
+    path = Path(path)
+    book.save(path)
+    return path
