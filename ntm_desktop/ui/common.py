@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox, QWidget
 
@@ -95,7 +95,7 @@ class UnitCombo(QComboBox):
 
 def show_error(parent: QWidget | None, error: Exception, title: str | None = None) -> None:
     """Show a user error's Vietnamese message."""
-    QMessageBox.warning(parent, title or QObject.tr(QObject(), "Không lưu được"), str(error))
+    QMessageBox.warning(parent, title or QCoreApplication.translate("common", "Không lưu được"), str(error))
 
 
 def guarded(parent: QWidget, action) -> bool:

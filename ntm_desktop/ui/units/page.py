@@ -113,8 +113,8 @@ class UnitsPage(QWidget):
         self._ws = workspace
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Đơn vị"), self.tr("Mã"), self.tr("Cấp"), self.tr("Hiệu lực")])
-        self.tree.setColumnWidth(0, 380)
-        self.tree.setMinimumWidth(600)
+        self.tree.setColumnWidth(0, 330)
+        self.tree.setMinimumWidth(480)
         self.tree.currentItemChanged.connect(self._selected)
         self.editor = UnitEditor(workspace)
         new_top = QPushButton(self.tr("Thêm đơn vị"))
