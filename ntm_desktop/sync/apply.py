@@ -1,0 +1,205 @@
+"""Apply a package: a backup first, then ONE transaction that re-checks and writes everything.
+
+Any error rolls the whole package back. The session carries the package id,
+so the revision hook keeps incoming version vectors and every audit row names
+the package (that is what makes a package reviewable and revertible).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ntm_desktop.db import backup_to
+from ntm_desktop.errors import UserError
+from ntm_desktop.models import AuditEntry, SyncConflict, Unit, utcnow
+from ntm_desktop.services import revisions, settings
+from ntm_desktop.services.attachments import stored_path
+from ntm_desktop.sync import ledger, snapshots
+from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec, record_to_row
+from ntm_desktop.sync.preview import Plan, plan_package
+from ntm_desktop.sync.reader import Package, PackageRefused, read_package
+
+# A hook for the crash test: called between steps when the variable is set.
+_CRASH_POINT = os.environ.get("NTM_SYNC_TEST_PAUSE")
+
+
+@dataclass
+class ApplyResult:
+    package_id: str
+    status: str  # "applied" / "already" / "receipt"
+    message: str
+    summary: dict = field(default_factory=dict)
+    backup: Path | None = None
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _derived_row(spec: EntitySpec, row: dict) -> dict:
+    """Fill the folded/sort copies the revision hook would compute, without the ORM flush."""
+    obj = spec.model(**row)
+    revisions._normalize_text(obj)
+    revisions._derive(obj)
+    return {c.name: getattr(obj, c.key) for c in spec.table.columns}
+
+
+def _insert_new(session: Session, spec: EntitySpec, actions, package_id: str, user: str) -> None:
+    rows, audits, links = [], [], {link.name: [] for link in spec.links}
+    for action in actions:
+        rec = action.result
+        rows.append(_derived_row(spec, record_to_row(spec, rec)))
+        snapshot = {k: v for k, v in rec.items() if k not in ("version", "updated_at")}
+        audits.append(dict(at=utcnow(), user=user, entity=spec.name, record_id=rec["id"], field="*", old=None,
+                           new=_dump(snapshot), package_id=package_id))
+        for link in spec.links:
+            links[link.name] += [{link.own_column: rec["id"], link.other_column: o} for o in rec.get(link.name, [])]
+    for i in range(0, len(rows), 1000):
+        session.execute(spec.table.insert(), rows[i:i + 1000])
+    for i in range(0, len(audits), 1000):
+        session.execute(AuditEntry.__table__.insert(), audits[i:i + 1000])
+    for link in spec.links:
+        if links[link.name]:
+            session.execute(link.table.insert(), links[link.name])
+
+
+def _update(session: Session, spec: EntitySpec, action) -> None:
+    obj = session.get(spec.model, action.record_id)
+    row = record_to_row(spec, action.result)
+    for column in spec.table.columns:
+        if column.name in row and column.name != "id":
+            setattr(obj, column.key, row[column.name])
+    for link in spec.links:
+        wanted = action.result.get(link.name, [])
+        if link.name == "cooperating_unit_ids":
+            obj.cooperating_units = [session.get(Unit, uid) for uid in wanted]
+
+
+def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
+    package_id = plan.package.manifest.package_id
+    for sha, data in plan.package.files.items():
+        target = stored_path(files_dir, sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+    for spec in ENTITIES:
+        actions = plan.actions.get(spec.name, [])
+        new = [a for a in actions if a.writes and a.local is None]
+        if new:
+            _insert_new(session, spec, new, package_id, user)
+        for action in actions:
+            if action.writes and action.local is not None:
+                _update(session, spec, action)
+            for conflict in action.conflicts:
+                session.add(SyncConflict(
+                    entity=spec.name, record_id=action.record_id, field=conflict.field,
+                    local_value=_dump(conflict.local), incoming_value=_dump(conflict.incoming),
+                    kept=conflict.kept, package_id=package_id,
+                ))
+        session.flush()
+        _pause("entity")
+        exchanged = [a.incoming for a in actions if a.outcome != "rejected" and a.outcome != "older"]
+        snapshots.remember(session, spec.name, exchanged)
+
+
+def _pause(step: str) -> None:
+    if _CRASH_POINT:
+        import time
+
+        Path(_CRASH_POINT).write_text(step)
+        time.sleep(0.05)
+
+
+def apply_file(workspace, path: Path, user: str = "") -> ApplyResult:
+    """Open, check and apply one package file; a refusal is written to the ledger and raised."""
+    db = workspace.db
+    user = user or workspace.user()
+    with db.transaction(user) as session:
+        try:
+            package = read_package(session, path)
+        except PackageRefused as error:
+            _record_refusal(workspace, path, str(error), user)
+            raise
+        if package.already_imported:
+            return ApplyResult(package.manifest.package_id, "already", ledger.imported_on_text(package.previous))
+    if package.manifest.kind == "receipt":
+        from ntm_desktop.sync import receipts
+
+        with db.transaction(user) as session:
+            return receipts.apply_receipt(session, package, user)
+    return apply_package(workspace, package, user)
+
+
+def _record_refusal(workspace, path: Path, reason: str, user: str) -> None:
+    with workspace.db.transaction(user) as session:
+        ledger.record(session, package_id="", sha256="", kind="", origin_unit_id="", origin_code="", sequence=0,
+                      created_utc="", user=user, file_name=Path(path).name, result="refused", summary=reason)
+
+
+def apply_package(workspace, package: Package, user: str) -> ApplyResult:
+    db = workspace.db
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = backup_to(db.engine, workspace.folder.backups / f"truoc-nhap-goi-{stamp}.sqlite3")
+    _pause("backup")
+    manifest = package.manifest
+    with db.transaction(user) as session:
+        session.info["package_id"] = manifest.package_id
+        try:
+            again = read_package(session, package.path)  # re-check inside the transaction
+            if again.already_imported:
+                return ApplyResult(manifest.package_id, "already", ledger.imported_on_text(again.previous))
+            if again.sha256 != package.sha256:
+                raise PackageRefused("Tệp gói đã thay đổi từ lúc xem trước. Hãy mở lại gói.")
+            plan = plan_package(session, again)
+            entry = ledger.record(session, package_id=manifest.package_id, sha256=again.sha256, kind=manifest.kind,
+                                  origin_unit_id=manifest.origin_unit_id, origin_code=manifest.origin_code,
+                                  sequence=manifest.sequence, created_utc=manifest.created_utc, user=user,
+                                  file_name=again.path.name, result="applied", summary="")
+            session.flush()  # the write transaction is open from here: defer foreign keys to its commit
+            session.execute(text("PRAGMA defer_foreign_keys=ON"))
+            _write(session, plan, workspace.folder.files, user)
+            if again.bootstrap:
+                settings.put(session, settings.OFFICE_UNIT, manifest.destination_unit_id)
+            summary = plan.summary()
+            entry.summary = json.dumps(summary, ensure_ascii=False)
+            session.flush()
+            _pause("commit")
+        finally:
+            session.info.pop("package_id", None)
+    conflicts = plan.total("conflict")
+    message = (f"Đã áp dụng gói số {manifest.sequence} của {manifest.origin_code}: "
+               f"{plan.total('new')} mới, {plan.total('updated')} cập nhật, {plan.total('deleted')} xóa, "
+               f"{conflicts} xung đột, {plan.total('rejected')} bị từ chối.")
+    return ApplyResult(manifest.package_id, "applied", message, summary, backup)
+
+
+def preview_file(workspace, path: Path) -> Plan | ApplyResult:
+    """Read and classify without changing anything (the transaction is rolled back)."""
+    session = workspace.db.sessions()
+    try:
+        package = read_package(session, path)
+        if package.already_imported:
+            return ApplyResult(package.manifest.package_id, "already", ledger.imported_on_text(package.previous))
+        if package.manifest.kind == "receipt":
+            return ApplyResult(package.manifest.package_id, "receipt", "Đây là giấy báo đã nhận của đơn vị nhận.")
+        return plan_package(session, package)
+    finally:
+        session.rollback()
+        session.close()
+
+
+def entity_label(name: str) -> str:
+    spec = BY_NAME.get(name)
+    return spec.label if spec else name
+
+
+__all__ = ["ApplyResult", "apply_file", "apply_package", "preview_file", "entity_label", "UserError"]

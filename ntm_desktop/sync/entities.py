@@ -1,0 +1,224 @@
+"""Which tables travel, and how a record becomes a JSON dict and back.
+
+The registry is a list: adding an entity is one `EntitySpec` entry. Order
+matters only for reading and showing (parents before children); apply defers
+foreign-key checks to the end of its transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, Table, select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.errors import ValidationError
+from ntm_desktop.models import Attachment, Directive, ProgressUpdate, Task, Unit, task_cooperators
+from ntm_desktop.services.revisions import DERIVED_FIELDS
+
+META_FIELDS = ("id", "owner_unit_id", "version", "updated_at", "deleted")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A many-to-many list of ids stored in an association table (task → cooperating units)."""
+
+    name: str
+    table: Table
+    own_column: str
+    other_column: str
+
+    def load(self, session: Session, ids: list[str] | None) -> dict[str, list[str]]:
+        own, other = self.table.c[self.own_column], self.table.c[self.other_column]
+        query = select(own, other)
+        result: dict[str, list[str]] = {}
+        chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+        for chunk in chunks:
+            q = query if chunk is None else query.where(own.in_(chunk))
+            for a, b in session.execute(q):
+                result.setdefault(a, []).append(b)
+        return {k: sorted(v) for k, v in result.items()}
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str  # the table name; the file is data/<name>.ndjson
+    model: type
+    label: str  # Vietnamese, for previews
+    links: tuple[Link, ...] = ()
+    # Foreign keys to check before applying: column -> entity name it points to.
+    references: dict[str, str] = field(default_factory=dict)
+    file_column: str | None = None  # a sha256 column naming files/<sha256>
+
+    @property
+    def table(self) -> Table:
+        return self.model.__table__
+
+    @property
+    def columns(self) -> list[str]:
+        """Columns that travel: everything but derived (folded, sort) copies."""
+        return [c.name for c in self.table.columns if c.name not in DERIVED_FIELDS]
+
+    @property
+    def data_fields(self) -> list[str]:
+        """Fields compared and merged one by one (meta columns except `deleted` left out)."""
+        skip = {"id", "version", "updated_at"}
+        return [c for c in self.columns if c not in skip] + [link.name for link in self.links]
+
+
+def _refs(model) -> dict[str, str]:
+    found = {}
+    for column in model.__table__.columns:
+        for fk in column.foreign_keys:
+            found[column.name] = fk.column.table.name
+    return found
+
+
+def _spec(model, label: str, **kw) -> EntitySpec:
+    return EntitySpec(name=model.__tablename__, model=model, label=label, references=_refs(model), **kw)
+
+
+def _registry() -> list[EntitySpec]:
+    specs = [
+        _spec(Unit, "Đơn vị"),
+        _spec(Directive, "Văn bản chỉ đạo"),
+        _spec(Attachment, "Tệp đính kèm", file_column="sha256"),
+        _spec(Task, "Nhiệm vụ", links=(Link("cooperating_unit_ids", task_cooperators, "task_id", "unit_id"),)),
+        _spec(ProgressUpdate, "Tiến độ"),
+    ]
+    try:  # criteria travel once their models exist
+        from ntm_desktop.models import criteria as c
+    except ImportError:  # pragma: no cover
+        return specs
+    for name, label in [
+        ("CriteriaSet", "Bộ tiêu chí"), ("Criterion", "Tiêu chí"), ("Indicator", "Chỉ tiêu"),
+        ("CommuneProfile", "Hồ sơ xã"), ("Recognition", "Công nhận đạt chuẩn"),
+        ("Assessment", "Đánh giá tiêu chí"), ("IndicatorAssessment", "Đánh giá chỉ tiêu"),
+        ("TaskCriterionLink", "Liên kết nhiệm vụ – tiêu chí"),
+    ]:
+        model = getattr(c, name, None)
+        if model is not None:
+            specs.append(_spec(model, label))
+    return specs
+
+
+ENTITIES: list[EntitySpec] = _registry()
+BY_NAME: dict[str, EntitySpec] = {spec.name: spec for spec in ENTITIES}
+
+
+# --- values <-> JSON ---------------------------------------------------------
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (str, int, float, bool)):
+        return value.value  # enums
+    return value
+
+
+def row_to_record(spec: EntitySpec, row: dict, links: dict[str, dict[str, list[str]]]) -> dict:
+    record = {name: to_json_value(row[name]) for name in spec.columns}
+    for link in spec.links:
+        record[link.name] = links.get(link.name, {}).get(row["id"], [])
+    return record
+
+
+def load_rows(session: Session, spec: EntitySpec, ids: list[str] | None) -> list[dict]:
+    """Current local rows as plain dicts (Core, no ORM), with their links; None: all rows."""
+    table = spec.table
+    cols = [table.c[name] for name in spec.columns]
+    rows: list[dict] = []
+    chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        query = select(*cols)
+        if chunk is not None:
+            query = query.where(table.c.id.in_(chunk))
+        rows.extend(dict(r._mapping) for r in session.execute(query))
+    links = {link.name: link.load(session, None if ids is None else [r["id"] for r in rows]) for link in spec.links}
+    return [row_to_record(spec, row, links) for row in rows]
+
+
+Checker = Callable[[Any], Any]
+
+
+def _checker(column) -> tuple[str, Checker]:
+    t = column.type
+    if isinstance(t, DateTime):
+        return "ngày giờ", lambda v: datetime.fromisoformat(v) and v
+    if isinstance(t, Date):
+        return "ngày (YYYY-MM-DD)", lambda v: date.fromisoformat(v) and v
+    if isinstance(t, Boolean):
+        return "đúng/sai", lambda v: v if isinstance(v, bool) else _bad()
+    if isinstance(t, Integer):
+        return "số nguyên", lambda v: v if isinstance(v, int) and not isinstance(v, bool) else _bad()
+    if isinstance(t, (String, Text)):
+        length = getattr(t, "length", None)
+
+        def check(v):
+            if not isinstance(v, str) or (length and len(v) > length):
+                _bad()
+            return v
+        return ("chuỗi tối đa %d ký tự" % length) if length else "chuỗi", check
+    return "giá trị", lambda v: v
+
+
+def _bad():
+    raise ValueError
+
+
+def validate_record(spec: EntitySpec, record: Any, where: str) -> dict:
+    """Check one incoming record's shape and types; the error says the file and line."""
+    if not isinstance(record, dict):
+        raise ValidationError(f"{where}: mỗi dòng phải là một bản ghi JSON (đối tượng {{…}}).")
+    missing = [c for c in spec.columns if c not in record]
+    unknown = [k for k in record if k not in spec.columns and k not in {lk.name for lk in spec.links}]
+    if missing or unknown:
+        detail = ", ".join([f"thiếu “{m}”" for m in missing] + [f"thừa “{u}”" for u in unknown])
+        raise ValidationError(f"{where}: bản ghi không đúng cấu trúc ({detail}).")
+    if not isinstance(record["id"], str) or not 1 <= len(record["id"]) <= 36:
+        raise ValidationError(f"{where}: mã bản ghi (id) không hợp lệ.")
+    vector = record["version"]
+    if not isinstance(vector, dict) or not vector or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v > 0 for k, v in vector.items()
+    ):
+        raise ValidationError(f"{where}: phiên bản (version) của bản ghi {record['id']} không hợp lệ.")
+    for column in spec.table.columns:
+        if column.name in DERIVED_FIELDS or column.name == "version":
+            continue
+        value = record[column.name]
+        if value is None:
+            if not column.nullable and not column.primary_key:
+                raise ValidationError(f"{where}: trường “{column.name}” của bản ghi {record['id']} không được để trống.")
+            continue
+        label, check = _checker(column)
+        try:
+            check(value)
+        except (ValueError, TypeError):
+            raise ValidationError(
+                f"{where}: trường “{column.name}” của bản ghi {record['id']} phải là {label}."
+            ) from None
+    for link in spec.links:
+        ids = record.get(link.name, [])
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValidationError(f"{where}: “{link.name}” phải là danh sách mã.")
+    return record
+
+
+def from_json_value(column, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def record_to_row(spec: EntitySpec, record: dict) -> dict:
+    """Column values ready for the database (dates parsed); links left out."""
+    table = spec.table
+    return {name: from_json_value(table.c[name], record[name]) for name in spec.columns}

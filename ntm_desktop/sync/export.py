@@ -1,0 +1,179 @@
+"""Write a package for one destination: what changed since its last receipt, or everything.
+
+Exporting changes nothing in the data; it takes the next outgoing sequence
+number for the destination and notes each record's state as the base of a
+later merge. The zip is written under a temporary name and renamed when whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.errors import UserError, ValidationError
+from ntm_desktop.models import AuditEntry, ExportLog, Unit
+from ntm_desktop.models.base import new_id
+from ntm_desktop.services import settings
+from ntm_desktop.services.attachments import stored_path
+from ntm_desktop.sync import snapshots
+from ntm_desktop.sync.entities import ENTITIES, load_rows
+from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    manifest: Manifest
+    counts: dict[str, int]  # entity -> records
+    files: int
+
+
+def office_unit(session: Session) -> Unit:
+    office_id = settings.office_unit_id(session)
+    unit = session.get(Unit, office_id) if office_id else None
+    if unit is None:
+        raise UserError("Chưa chọn đơn vị của cơ quan này. Hãy chọn “Đơn vị của tôi” trong phần cài đặt trước khi gửi dữ liệu.")
+    return unit
+
+
+def destination_by_code(session: Session, code: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+    if unit is None or unit.deleted:
+        raise ValidationError(f"Không có đơn vị mã “{code}”. Hãy kiểm tra lại mã đơn vị nhận.", "destination")
+    return unit
+
+
+def last_acknowledged_watermark(session: Session, destination_id: str) -> int:
+    return session.scalar(
+        select(func.max(ExportLog.audit_watermark)).where(
+            ExportLog.destination_unit_id == destination_id, ExportLog.acknowledged_at.is_not(None)
+        )
+    ) or 0
+
+
+def next_sequence(session: Session, destination_id: str) -> int:
+    return (session.scalar(
+        select(func.max(ExportLog.sequence)).where(ExportLog.destination_unit_id == destination_id)
+    ) or 0) + 1
+
+
+def changed_ids(session: Session, entity: str, after: int, upto: int) -> list[str]:
+    return list(session.scalars(
+        select(AuditEntry.record_id).where(
+            AuditEntry.entity == entity, AuditEntry.id > after, AuditEntry.id <= upto
+        ).distinct()
+    ))
+
+
+def package_file_name(origin: Unit, destination: Unit, when: datetime, sequence: int) -> str:
+    return f"{origin.code}_gui_{destination.code}_{when:%Y%m%d}_so{sequence:04d}{EXTENSION}"
+
+
+def _ndjson(records: list[dict]) -> bytes:
+    records.sort(key=lambda r: r["id"])
+    return b"".join(
+        json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
+        for r in records
+    )
+
+
+def readme_text(manifest: Manifest, origin: Unit, destination: Unit, counts: dict[str, int]) -> str:
+    from ntm_desktop.sync.entities import BY_NAME
+
+    lines = [
+        "GÓI DỮ LIỆU NTM DESKTOP",
+        "",
+        f"Đơn vị gửi: {origin.name} (mã {origin.code})",
+        f"Đơn vị nhận: {destination.name} (mã {destination.code})",
+        f"Người lập: {manifest.origin_user}",
+        f"Thời điểm lập (UTC): {manifest.created_utc}",
+        f"Số thứ tự gói gửi đơn vị này: {manifest.sequence}",
+        f"Loại gói: {'toàn bộ dữ liệu' if manifest.kind == 'full' else 'dữ liệu thay đổi'}",
+        "",
+        "Nội dung:",
+    ]
+    lines += [f"  - {BY_NAME[e].label}: {n} bản ghi" for e, n in counts.items() if n]
+    lines += [
+        "",
+        "Cách dùng: mở NTM Desktop, vào mục Đồng bộ → Nhận, chọn tệp này. Phần mềm cho xem trước",
+        "những gì sẽ thay đổi; không có gì thay đổi cho đến khi bấm “Áp dụng”.",
+        "Không sửa, giải nén rồi nén lại tệp này: gói bị sửa sẽ bị từ chối.",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def export_package(
+    session: Session, files_dir: Path, destination_code: str, out: Path | None, out_dir: Path | None = None,
+    full: bool = False, user: str = "",
+) -> ExportResult:
+    origin = office_unit(session)
+    destination = destination_by_code(session, destination_code)
+    if destination.id == origin.id:
+        raise ValidationError("Đơn vị nhận phải khác đơn vị của cơ quan này.", "destination")
+    watermark = session.scalar(select(func.max(AuditEntry.id))) or 0
+    since = 0 if full else last_acknowledged_watermark(session, destination.id)
+    sequence = next_sequence(session, destination.id)
+    now = datetime.now(timezone.utc)
+    manifest = Manifest(
+        package_id=new_id(), kind="full" if full else "delta",
+        origin_unit_id=origin.id, origin_code=origin.code,
+        origin_installation=session.info.get("installation_id", ""), origin_user=user,
+        destination_unit_id=destination.id, destination_code=destination.code,
+        created_utc=now.isoformat(timespec="seconds"), sequence=sequence, schema_version=schema_head(),
+        catalogue_version=settings.get(session, "catalogue_version", ""),
+    )
+    payload: list[tuple[str, bytes]] = []
+    counts: dict[str, int] = {}
+    shas: set[str] = set()
+    for spec in ENTITIES:
+        ids = None if full else changed_ids(session, spec.name, since, watermark)
+        records = load_rows(session, spec, ids) if ids is None or ids else []
+        counts[spec.name] = len(records)
+        if not records:
+            continue
+        if spec.file_column:
+            shas.update(r[spec.file_column] for r in records if not r["deleted"])
+        data = _ndjson(records)
+        path = f"data/{spec.name}.ndjson"
+        payload.append((path, data))
+        manifest.files.append(FileEntry(path, spec.name, len(records), len(data), hashlib.sha256(data).hexdigest()))
+        snapshots.remember(session, spec.name, records)
+    for sha in sorted(shas):
+        source = stored_path(Path(files_dir), sha)
+        if source.exists():
+            data = source.read_bytes()
+            payload.append((f"files/{sha}", data))
+            manifest.files.append(FileEntry(f"files/{sha}", "", 0, len(data), hashlib.sha256(data).hexdigest()))
+    name = package_file_name(origin, destination, now, sequence)
+    target = Path(out) if out else Path(out_dir or ".") / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".dang-ghi")
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", manifest.to_json())
+            zf.writestr("README.txt", readme_text(manifest, origin, destination, counts).encode("utf-8"))
+            for path, data in payload:
+                zf.writestr(path, data)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise UserError(
+            f"Không ghi được gói dữ liệu vào “{target}”: {error.strerror}. Hãy chọn thư mục khác "
+            "hoặc kiểm tra USB còn chỗ trống."
+        ) from error
+    session.add(ExportLog(
+        package_id=manifest.package_id, kind=manifest.kind, destination_unit_id=destination.id,
+        sequence=sequence, user=user, file_name=target.name, audit_watermark=watermark,
+        summary=json.dumps(counts, ensure_ascii=False),
+    ))
+    return ExportResult(path=target, manifest=manifest, counts=counts, files=len(shas))

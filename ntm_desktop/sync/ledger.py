@@ -1,0 +1,61 @@
+"""The import ledger: every package opened, applied or refused; gaps in an origin's sequence."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.models import ExportLog, ImportLedger
+
+
+def record(session: Session, *, package_id: str, sha256: str, kind: str, origin_unit_id: str, origin_code: str,
+           sequence: int, created_utc: str, user: str, file_name: str, result: str, summary) -> ImportLedger:
+    entry = ImportLedger(
+        package_id=package_id, sha256=sha256, kind=kind, origin_unit_id=origin_unit_id, origin_code=origin_code,
+        sequence=sequence, created_utc=created_utc, user=user, file_name=file_name, result=result,
+        summary=summary if isinstance(summary, str) else json.dumps(summary, ensure_ascii=False),
+    )
+    session.add(entry)
+    return entry
+
+
+def imported_on_text(entry: ImportLedger) -> str:
+    return f"Gói này đã được nhập ngày {entry.at:%d/%m/%Y} lúc {entry.at:%H:%M} (giờ UTC); lần này không thay đổi gì."
+
+
+def received(session: Session) -> list[ImportLedger]:
+    return list(session.scalars(select(ImportLedger).order_by(ImportLedger.id.desc())))
+
+
+def sent(session: Session) -> list[ExportLog]:
+    return list(session.scalars(select(ExportLog).order_by(ExportLog.id.desc())))
+
+
+def applied_sequences(session: Session, origin_unit_id: str) -> list[int]:
+    return sorted(set(session.scalars(select(ImportLedger.sequence).where(
+        ImportLedger.origin_unit_id == origin_unit_id, ImportLedger.result == "applied",
+        ImportLedger.kind.in_(("delta", "full"))))))
+
+
+def gaps(sequences: list[int]) -> list[int]:
+    """Numbers missing between 1 and the highest received (a `full` package heals them)."""
+    if not sequences:
+        return []
+    have = set(sequences)
+    return [n for n in range(1, max(have)) if n not in have]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    direction: str  # "sent" / "received"
+    package_id: str
+    unit: str
+    sequence: int
+    at: datetime
+    result: str
+    summary: str
+    file_name: str

@@ -1,0 +1,41 @@
+"""Who may change what: a package changes only records owned by its origin or units below it.
+
+Records owned by units above the origin come down the tree as relays: a
+district passes the province's directives to its communes. Units come down
+from the parent, so a unit is known everywhere by the id it was born with; a
+unit arriving with a code used here by another id is refused.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.models import Unit
+
+
+class Tree:
+    def __init__(self, session: Session, incoming_units: list[dict] | None = None):
+        self.parent: dict[str, str | None] = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+        for record in incoming_units or []:
+            self.parent.setdefault(record["id"], record.get("parent_id"))
+
+    def ancestors(self, unit_id: str | None) -> list[str]:
+        chain, seen = [], set()
+        current = self.parent.get(unit_id) if unit_id else None
+        while current and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            current = self.parent.get(current)
+        return chain
+
+    def is_within(self, unit_id: str | None, root: str) -> bool:
+        return unit_id == root or root in self.ancestors(unit_id)
+
+    def may_write(self, owner_id: str | None, origin_id: str, office_id: str) -> bool:
+        if owner_id is None:
+            return False
+        if self.is_within(owner_id, origin_id):
+            return True
+        # relay down: the origin is above us and the owner is above the origin
+        return origin_id in self.ancestors(office_id) and owner_id in self.ancestors(origin_id)

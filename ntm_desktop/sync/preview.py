@@ -1,0 +1,179 @@
+"""What a package would do, record by record, without changing anything.
+
+The same plan is computed again inside the apply transaction, so what was
+previewed and what is applied follow the same rules.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.models import Base, Unit
+from ntm_desktop.services import settings
+from ntm_desktop.sync import snapshots
+from ntm_desktop.sync.entities import ENTITIES, EntitySpec, load_rows
+from ntm_desktop.sync.merge import CONCURRENT, NEW, NEWER, OLDER, UNCHANGED, FieldConflict, compare, merge_concurrent
+from ntm_desktop.sync.ownership import Tree
+from ntm_desktop.sync.reader import Package
+
+OUTCOMES = ("new", "updated", "unchanged", "older", "deleted", "conflict", "rejected")
+OUTCOME_LABELS = {
+    "new": "Mới", "updated": "Cập nhật", "unchanged": "Không đổi", "older": "Cũ hơn (bỏ qua)",
+    "deleted": "Xóa", "conflict": "Xung đột", "rejected": "Bị từ chối",
+}
+
+
+@dataclass
+class Action:
+    entity: str
+    record_id: str
+    outcome: str
+    incoming: dict
+    local: dict | None = None
+    result: dict | None = None  # the state to write, for new/updated/deleted/conflict
+    conflicts: tuple[FieldConflict, ...] = ()
+    reason: str = ""
+
+    @property
+    def writes(self) -> bool:
+        return self.outcome in ("new", "updated", "deleted", "conflict")
+
+
+@dataclass
+class Plan:
+    package: Package
+    actions: dict[str, list[Action]] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {e: {o: Counter(a.outcome for a in acts)[o] for o in OUTCOMES} for e, acts in self.actions.items()}
+
+    def rejections(self) -> list[tuple[str, str, str]]:
+        return [(a.entity, a.record_id, a.reason) for acts in self.actions.values() for a in acts if a.outcome == "rejected"]
+
+    def total(self, outcome: str) -> int:
+        return sum(c[outcome] for c in self.counts().values())
+
+    def summary(self) -> dict:
+        m = self.package.manifest
+        return {
+            "package_id": m.package_id, "kind": m.kind, "origin": m.origin_code, "destination": m.destination_code,
+            "sequence": m.sequence, "created_utc": m.created_utc, "user": m.origin_user,
+            "counts": self.counts(),
+            "rejected": [{"entity": e, "id": i, "reason": r} for e, i, r in self.rejections()],
+        }
+
+
+def _existing_ids(session: Session, table: Table, ids: set[str]) -> set[str]:
+    pk = list(table.primary_key.columns)[0]
+    found: set[str] = set()
+    items = sorted(ids)
+    for i in range(0, len(items), 500):
+        found.update(session.scalars(select(pk).where(pk.in_(items[i:i + 500]))))
+    return found
+
+
+def _classify(session: Session, spec: EntitySpec, records: list[dict], tree: Tree, origin: str, office: str,
+              installation: str) -> list[Action]:
+    ids = [r["id"] for r in records]
+    local = {r["id"]: r for r in load_rows(session, spec, ids)}
+    state = {r["id"]: compare(local[r["id"]]["version"] if r["id"] in local else None, r["version"]) for r in records}
+    bases = snapshots.load(session, spec.name, [i for i, s in state.items() if s == CONCURRENT])
+    actions = []
+    for record in records:
+        rid, mine = record["id"], local.get(record["id"])
+        relation = state[rid]
+        if relation == UNCHANGED:
+            actions.append(Action(spec.name, rid, "unchanged", record, mine))
+            continue
+        if relation == OLDER:
+            actions.append(Action(spec.name, rid, "older", record, mine))
+            continue
+        owners = {record.get("owner_unit_id")} | ({mine.get("owner_unit_id")} if mine else set())
+        if not all(tree.may_write(o, origin, office) for o in owners):
+            actions.append(Action(spec.name, rid, "rejected", record, mine, reason=(
+                "đơn vị gửi không được sửa dữ liệu của đơn vị khác (chỉ được sửa dữ liệu của chính mình "
+                "và đơn vị cấp dưới); nếu cần góp ý, hãy gửi báo cáo tiến độ")))
+            continue
+        if relation == NEW:
+            outcome = "deleted" if record["deleted"] else "new"
+            actions.append(Action(spec.name, rid, outcome, record, None, result=dict(record)))
+        elif relation == NEWER:
+            outcome = "deleted" if record["deleted"] and not mine["deleted"] else "updated"
+            actions.append(Action(spec.name, rid, outcome, record, mine, result=dict(record)))
+        else:
+            merged = merge_concurrent(spec.data_fields, mine, record, bases.get(rid), installation)
+            outcome = "conflict" if merged.conflicts else (
+                "deleted" if merged.record["deleted"] and not mine["deleted"] else "updated")
+            actions.append(Action(spec.name, rid, outcome, record, mine, merged.record, merged.conflicts))
+    return actions
+
+
+def _reject(action: Action, reason: str) -> None:
+    action.outcome, action.reason, action.result, action.conflicts = "rejected", reason, None, ()
+
+
+def _check_references(session: Session, plan: Plan) -> None:
+    """A record pointing at something neither here nor arriving is rejected (and so are its dependants)."""
+    arriving: dict[str, set[str]] = {}
+    for spec in ENTITIES:
+        arriving[spec.name] = {a.record_id for a in plan.actions.get(spec.name, []) if a.outcome != "rejected"}
+        for _ in range(2):  # a second pass settles records that point at records rejected in the first
+            wanted: dict[str, set[str]] = {}
+            for action in plan.actions.get(spec.name, []):
+                if action.writes:
+                    for column, target in spec.references.items():
+                        value = action.result.get(column)
+                        if value:
+                            wanted.setdefault(target, set()).add(value)
+            known = {t: _existing_ids(session, Base.metadata.tables[t], ids - arriving.get(t, set())) | (ids & arriving.get(t, set()))
+                     for t, ids in wanted.items()}
+            for action in plan.actions.get(spec.name, []):
+                if not action.writes:
+                    continue
+                for column, target in spec.references.items():
+                    value = action.result.get(column)
+                    if value and value not in known[target]:
+                        _reject(action, f"tham chiếu tới bản ghi không có ở máy này ({column} = {value}); "
+                                        "hãy nhận gói “toàn bộ dữ liệu” từ đơn vị gửi")
+                        arriving[spec.name].discard(action.record_id)
+                        break
+
+
+def _check_unique(session: Session, plan: Plan) -> None:
+    """Unit codes and register numbers must stay unique: a clash is a rejection with its reason."""
+    for action in plan.actions.get("units", []):
+        if action.writes:
+            other = session.scalar(select(Unit.id).where(Unit.code == action.result["code"], Unit.id != action.record_id))
+            if other:
+                _reject(action, f"mã đơn vị “{action.result['code']}” đã dùng cho một đơn vị khác ở máy này; "
+                                "danh mục đơn vị phải nhận từ cấp trên (cùng mã định danh)")
+    from ntm_desktop.models import Directive
+
+    for action in plan.actions.get("directives", []):
+        if action.writes and not action.result["deleted"]:
+            r = action.result
+            other = session.scalar(select(Directive.id).where(
+                Directive.office_unit_id == r["office_unit_id"], Directive.arrival_year == r["arrival_year"],
+                Directive.arrival_number == r["arrival_number"], Directive.id != action.record_id))
+            if other:
+                _reject(action, f"số đến {r['arrival_number']}/{r['arrival_year']} đã có ở sổ văn bản đến của máy này")
+
+
+def plan_package(session: Session, package: Package) -> Plan:
+    """Classify every record of the package; changes nothing."""
+    manifest = package.manifest
+    office = manifest.destination_unit_id if package.bootstrap else settings.office_unit_id(session)
+    tree = Tree(session, package.records.get("units", []))
+    installation = session.info.get("installation_id", "")
+    plan = Plan(package)
+    for spec in ENTITIES:
+        records = package.records.get(spec.name)
+        if records:
+            plan.actions[spec.name] = _classify(session, spec, records, tree, manifest.origin_unit_id, office, installation)
+    _check_unique(session, plan)
+    _check_references(session, plan)
+    return plan

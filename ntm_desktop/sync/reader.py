@@ -1,0 +1,240 @@
+"""Open a package safely: every check passes before anything is read into the database.
+
+Refused whole, each with a message saying what to do: a truncated or corrupt
+zip, unsafe member names, too many members, a zip bomb, a checksum mismatch,
+another destination, a newer format or schema, an unknown origin, the same
+package id with different bytes, a line that is not valid JSON or fails
+validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.errors import UserError
+from ntm_desktop.models import ImportLedger, Unit
+from ntm_desktop.services import settings
+from ntm_desktop.sync.entities import BY_NAME, validate_record
+from ntm_desktop.sync.manifest import FORMAT_NAME, FORMAT_VERSION, KINDS, Manifest, known_schemas
+
+UPDATE_FIRST = "Hãy cập nhật NTM Desktop lên phiên bản mới nhất trước, rồi mở lại gói này."
+ASK_AGAIN = "Hãy đề nghị đơn vị gửi lập và gửi lại gói."
+
+
+class PackageRefused(UserError):
+    """The package is refused whole; nothing was read into the database."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_members: int = 20_000
+    max_total_bytes: int = 2 * 1024 ** 3
+    max_member_bytes: int = 512 * 1024 ** 2
+    max_ratio: int = 200  # uncompressed / compressed, for members over 1 MiB
+
+
+DEFAULT_LIMITS = Limits()
+_MEMBER = re.compile(r"^(manifest\.json|README\.txt|data/[a-z_]+\.ndjson|files/[0-9a-f]{64})$")
+
+
+@dataclass
+class Package:
+    path: Path
+    sha256: str
+    manifest: Manifest
+    records: dict[str, list[dict]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    previous: ImportLedger | None = None  # already imported with the same bytes
+    bootstrap: bool = False  # a first package that sets up an installation with no office yet
+
+    @property
+    def already_imported(self) -> bool:
+        return self.previous is not None
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_members(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise PackageRefused(f"Gói có quá nhiều tệp bên trong ({len(infos)}), không phải gói của NTM Desktop. Không mở gói này.")
+    total = 0
+    for info in infos:
+        name = info.filename
+        if name.startswith(("/", "\\")) or ".." in name.split("/") or "\\" in name or ":" in name:
+            raise PackageRefused(
+                f"Gói chứa tên tệp không an toàn (“{name}”), có thể bị sửa có chủ ý. Không mở gói này; {ASK_AGAIN}"
+            )
+        if not _MEMBER.match(name):
+            raise PackageRefused(f"Gói chứa tệp lạ “{name}”, không phải gói của NTM Desktop. {ASK_AGAIN}")
+        total += info.file_size
+        if info.file_size > limits.max_member_bytes or total > limits.max_total_bytes:
+            raise PackageRefused("Gói quá lớn khi giải nén, có thể là tệp độc hại. Không mở gói này.")
+        if info.file_size > 1024 ** 2 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise PackageRefused("Gói có tỉ lệ nén bất thường (có thể là “bom nén” độc hại). Không mở gói này.")
+    return infos
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with zf.open(info) as fh:
+        data = fh.read(info.file_size + 1)
+    if len(data) != info.file_size:
+        raise PackageRefused("Gói có kích thước bên trong không khớp khai báo (gói bị sửa hoặc hỏng). " + ASK_AGAIN)
+    return data
+
+
+def _check_manifest(session: Session, manifest: Manifest) -> bool:
+    """Format, schema, destination and origin; returns True for a set-up (bootstrap) package."""
+    if manifest.format != FORMAT_NAME:
+        raise PackageRefused("Tệp không phải gói dữ liệu của NTM Desktop.")
+    if not isinstance(manifest.format_version, int) or manifest.format_version > FORMAT_VERSION:
+        raise PackageRefused(f"Gói được lập bằng phiên bản NTM Desktop mới hơn (định dạng {manifest.format_version}). {UPDATE_FIRST}")
+    if manifest.schema_version not in known_schemas():
+        raise PackageRefused(
+            f"Gói được lập bằng phiên bản NTM Desktop có cấu trúc dữ liệu mới hơn (“{manifest.schema_version}”). {UPDATE_FIRST}"
+        )
+    if manifest.kind not in KINDS:
+        raise PackageRefused(f"Loại gói “{manifest.kind}” không được hỗ trợ. {UPDATE_FIRST}")
+    office_id = settings.office_unit_id(session)
+    if office_id is None:
+        if manifest.kind == "full":
+            return True
+        raise PackageRefused(
+            "Máy này chưa chọn đơn vị của mình. Hãy chọn đơn vị trong phần cài đặt, hoặc nhận gói "
+            "“toàn bộ dữ liệu” do đơn vị cấp trên lập cho đơn vị mình."
+        )
+    if manifest.destination_unit_id != office_id:
+        ours = session.get(Unit, office_id)
+        raise PackageRefused(
+            f"Gói này gửi cho đơn vị mã “{manifest.destination_code}”, không phải đơn vị của máy này "
+            f"(“{ours.code if ours else office_id}”). Hãy chuyển gói cho đúng đơn vị nhận."
+        )
+    origin = session.get(Unit, manifest.origin_unit_id)
+    if origin is None or origin.deleted or origin.code != manifest.origin_code:
+        raise PackageRefused(
+            f"Gói đến từ đơn vị mã “{manifest.origin_code}” chưa có trong danh mục đơn vị của máy này "
+            "(hoặc mã không khớp). Hãy nhận danh mục đơn vị từ cấp trên trước, hoặc liên hệ đơn vị gửi."
+        )
+    if origin.id == office_id:
+        raise PackageRefused("Đây là gói do chính đơn vị này lập; không cần nhận lại.")
+    return False
+
+
+def _parse_ndjson(path: str, data: bytes, entity: str) -> list[dict]:
+    spec = BY_NAME[entity]
+    records = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PackageRefused(f"Tệp {path} trong gói không phải văn bản UTF-8. {ASK_AGAIN}") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}, dòng {number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise PackageRefused(f"{where}: không phải JSON hợp lệ. Gói bị hỏng; {ASK_AGAIN}") from None
+        try:
+            records.append(validate_record(spec, record, where))
+        except UserError as error:
+            raise PackageRefused(f"{error} Gói bị từ chối toàn bộ; {ASK_AGAIN}") from None
+    return records
+
+
+def _parse_receipt(path: str, data: bytes) -> list[dict]:
+    try:
+        lines = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise PackageRefused(f"{path}: giấy báo nhận bị hỏng. {ASK_AGAIN}") from None
+    if not all(isinstance(x, dict) and isinstance(x.get("package_id"), str) for x in lines):
+        raise PackageRefused(f"{path}: giấy báo nhận không đúng cấu trúc. {ASK_AGAIN}")
+    return lines
+
+
+def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
+    path = Path(path)
+    if not path.is_file():
+        raise PackageRefused(f"Không tìm thấy tệp “{path}”. Có thể USB đã bị rút ra; hãy chọn lại tệp.")
+    sha = _sha256_file(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = _check_members(zf, limits)
+            names = {i.filename: i for i in infos}
+            if "manifest.json" not in names:
+                raise PackageRefused("Gói không có phần mô tả (manifest.json), không phải gói của NTM Desktop.")
+            try:
+                manifest = Manifest.from_dict(json.loads(_read_member(zf, names["manifest.json"])))
+            except (ValueError, TypeError):
+                raise PackageRefused(f"Phần mô tả của gói bị hỏng. {ASK_AGAIN}") from None
+            bootstrap = _check_manifest(session, manifest)
+            previous = session.scalar(
+                select(ImportLedger).where(
+                    ImportLedger.package_id == manifest.package_id, ImportLedger.result == "applied"
+                ).order_by(ImportLedger.id.desc()).limit(1)
+            )
+            if previous is not None and previous.sha256 != sha:
+                raise PackageRefused(
+                    "Gói có cùng mã với một gói đã nhập nhưng nội dung khác: gói đã bị sửa. "
+                    f"Không nhập gói này; {ASK_AGAIN}"
+                )
+            package = Package(path=path, sha256=sha, manifest=manifest, previous=previous, bootstrap=bootstrap)
+            if previous is not None:
+                return package
+            listed = {f.path: f for f in manifest.files}
+            extra = set(names) - set(listed) - {"manifest.json", "README.txt"}
+            if extra:
+                raise PackageRefused(f"Gói chứa tệp không được khai báo ({sorted(extra)[0]}). {ASK_AGAIN}")
+            for entry in manifest.files:
+                info = names.get(entry.path)
+                if info is None:
+                    raise PackageRefused(f"Gói thiếu tệp {entry.path} (gói chép chưa hết?). {ASK_AGAIN}")
+                data = _read_member(zf, info)
+                if len(data) != entry.bytes or hashlib.sha256(data).hexdigest() != entry.sha256:
+                    raise PackageRefused(
+                        f"Mã kiểm tra của {entry.path} không khớp: gói bị hỏng hoặc bị sửa trên đường gửi. {ASK_AGAIN}"
+                    )
+                if entry.path.startswith("files/"):
+                    if entry.path[6:] != entry.sha256:
+                        raise PackageRefused(f"Tệp đính kèm {entry.path} không khớp mã của nó. {ASK_AGAIN}")
+                    package.files[entry.sha256] = data
+                    continue
+                if entry.entity == "receipt" and manifest.kind == "receipt":
+                    package.records["receipt"] = _parse_receipt(entry.path, data)
+                    continue
+                if entry.entity not in BY_NAME or entry.path != f"data/{entry.entity}.ndjson":
+                    raise PackageRefused(f"Gói chứa loại dữ liệu “{entry.entity}” mà phiên bản này không biết. {UPDATE_FIRST}")
+                records = _parse_ndjson(entry.path, data, entry.entity)
+                if len(records) != entry.count:
+                    raise PackageRefused(f"Số bản ghi trong {entry.path} không khớp phần mô tả. {ASK_AGAIN}")
+                package.records[entry.entity] = records
+    except zipfile.BadZipFile:
+        raise PackageRefused(
+            "Tệp gói bị hỏng hoặc chép chưa hết (không đọc được tệp nén). Hãy chép lại tệp từ USB/email, "
+            f"hoặc {ASK_AGAIN[0].lower() + ASK_AGAIN[1:]}"
+        ) from None
+    except (zlib_error(), EOFError, OSError) as error:
+        if isinstance(error, PackageRefused):
+            raise
+        raise PackageRefused(f"Tệp gói bị hỏng, không đọc hết được. {ASK_AGAIN}") from None
+    return package
+
+
+def zlib_error():
+    import zlib
+
+    return zlib.error

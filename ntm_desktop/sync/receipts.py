@@ -1,0 +1,119 @@
+"""Receipts: the receiver tells the sender which packages it applied (and what it rejected).
+
+The sender then knows what the destination holds: the next delta starts from
+the last acknowledged package, and unacknowledged packages are listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.errors import UserError
+from ntm_desktop.models import ExportLog, ImportLedger, Receipt, Unit, utcnow
+from ntm_desktop.models.base import new_id
+from ntm_desktop.sync import ledger
+from ntm_desktop.sync.export import destination_by_code, next_sequence, office_unit
+from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
+
+
+def export_receipt(session: Session, to_code: str, out: Path | None, out_dir: Path | None = None, user: str = "") -> Path:
+    origin = office_unit(session)
+    destination = destination_by_code(session, to_code)
+    applied = list(session.scalars(select(ImportLedger).where(
+        ImportLedger.origin_unit_id == destination.id, ImportLedger.result == "applied",
+        ImportLedger.kind.in_(("delta", "full"))).order_by(ImportLedger.sequence)))
+    if not applied:
+        raise UserError(f"Chưa nhận gói nào từ {destination.name}, nên chưa có gì để báo đã nhận.")
+    lines = []
+    for entry in applied:
+        summary = json.loads(entry.summary or "{}")
+        lines.append({"package_id": entry.package_id, "sequence": entry.sequence,
+                      "applied_at": entry.at.isoformat(timespec="seconds"), "rejected": summary.get("rejected", [])})
+    data = b"".join(json.dumps(x, ensure_ascii=False, sort_keys=True).encode() + b"\n" for x in lines)
+    now = datetime.now(timezone.utc)
+    sequence = next_sequence(session, destination.id)
+    manifest = Manifest(
+        package_id=new_id(), kind="receipt", origin_unit_id=origin.id, origin_code=origin.code,
+        origin_installation=session.info.get("installation_id", ""), origin_user=user,
+        destination_unit_id=destination.id, destination_code=destination.code,
+        created_utc=now.isoformat(timespec="seconds"), sequence=sequence, schema_version=schema_head(),
+        files=[FileEntry("data/receipt.ndjson", "receipt", len(lines), len(data), hashlib.sha256(data).hexdigest())],
+    )
+    name = f"{origin.code}_bao-nhan_{destination.code}_{now:%Y%m%d}_so{sequence:04d}{EXTENSION}"
+    target = Path(out) if out else Path(out_dir or ".") / name
+    tmp = target.with_name(target.name + ".dang-ghi")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", manifest.to_json())
+        zf.writestr("README.txt", (f"GIẤY BÁO ĐÃ NHẬN DỮ LIỆU\r\n{origin.name} báo cho {destination.name}: đã nhập "
+                                   f"{len(lines)} gói, gói mới nhất số {lines[-1]['sequence']}.\r\n").encode("utf-8"))
+        zf.writestr("data/receipt.ndjson", data)
+    os.replace(tmp, target)
+    session.add(ExportLog(package_id=manifest.package_id, kind="receipt", destination_unit_id=destination.id,
+                          sequence=sequence, user=user, file_name=target.name, audit_watermark=0,
+                          summary=json.dumps({"receipt": len(lines)})))
+    return target
+
+
+def apply_receipt(session: Session, package, user: str):
+    from ntm_desktop.sync.apply import ApplyResult
+
+    m = package.manifest
+    acknowledged = 0
+    for line in package.records.get("receipt", []):
+        sent = session.scalar(select(ExportLog).where(
+            ExportLog.package_id == line["package_id"], ExportLog.destination_unit_id == m.origin_unit_id))
+        if sent is None:
+            continue
+        if sent.acknowledged_at is None:
+            sent.acknowledged_at = utcnow()
+            acknowledged += 1
+        session.add(Receipt(receipt_package_id=m.package_id, from_unit_id=m.origin_unit_id,
+                            package_id=line["package_id"], applied_at=str(line.get("applied_at", "")),
+                            rejected=json.dumps(line.get("rejected", []), ensure_ascii=False)))
+    ledger.record(session, package_id=m.package_id, sha256=package.sha256, kind="receipt",
+                  origin_unit_id=m.origin_unit_id, origin_code=m.origin_code, sequence=m.sequence,
+                  created_utc=m.created_utc, user=user, file_name=package.path.name, result="applied",
+                  summary={"acknowledged": acknowledged})
+    return ApplyResult(m.package_id, "receipt", f"{m.origin_code} xác nhận đã nhận {acknowledged} gói mới.")
+
+
+@dataclass(frozen=True)
+class DestinationStatus:
+    unit_id: str
+    unit_name: str
+    acknowledged_sequence: int | None
+    acknowledged_created: datetime | None
+    unacknowledged: list[int]
+
+    @property
+    def text(self) -> str:
+        if self.acknowledged_sequence is None:
+            return f"{self.unit_name} chưa báo đã nhận gói nào."
+        return (f"{self.unit_name} đã có dữ liệu của đơn vị ta đến gói số {self.acknowledged_sequence} "
+                f"(lập ngày {self.acknowledged_created:%d/%m/%Y}).")
+
+
+def destination_status(session: Session) -> list[DestinationStatus]:
+    rows = list(session.scalars(select(ExportLog).where(ExportLog.kind != "receipt").order_by(ExportLog.sequence)))
+    by_dest: dict[str, list[ExportLog]] = {}
+    for row in rows:
+        by_dest.setdefault(row.destination_unit_id, []).append(row)
+    result = []
+    for dest, logs in by_dest.items():
+        unit = session.get(Unit, dest)
+        acked = [r for r in logs if r.acknowledged_at]
+        last = acked[-1] if acked else None
+        result.append(DestinationStatus(
+            dest, unit.name if unit else dest, last.sequence if last else None, last.created_at if last else None,
+            [r.sequence for r in logs if not r.acknowledged_at],
+        ))
+    return result

@@ -1,0 +1,77 @@
+"""Installations for sync tests: a district office and its communes, each in its own data folder."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ntm_desktop.models import Directive, Task, Unit
+from ntm_desktop.services import settings, units
+from ntm_desktop.services.directives import DirectiveInput, create_directive
+from ntm_desktop.services.tasks import TaskInput, create_task
+from ntm_desktop.sync.apply import apply_file
+from ntm_desktop.sync.entities import ENTITIES, load_rows
+from ntm_desktop.sync.export import export_package
+from ntm_desktop.workspace import open_workspace
+
+COMMUNES = ["XA-A", "XA-B"]
+
+
+def build_district(root: Path, communes=COMMUNES):
+    """The district installation: province, district (this office), communes, one directive with tasks."""
+    ws = open_workspace(root / "huyen")
+    with ws.db.transaction("Văn thư huyện") as s:
+        province = units.create_unit(s, code="TINH", name="Ủy ban nhân dân tỉnh Tuyên Quang", level_code="tinh")
+        district = units.create_unit(s, code="HUYEN", name="Văn phòng Điều phối nông thôn mới huyện Hàm Yên",
+                                     level_code="phong", parent_id=province)
+        ids = [units.create_unit(s, code=c, name=f"Ủy ban nhân dân xã {c[-1]}", level_code="xa",
+                                 parent_id=district) for c in communes]
+        settings.put(s, settings.OFFICE_UNIT, district)
+        directive = create_directive(s, district, DirectiveInput(
+            arrival_date=date(2025, 3, 3), arrival_number=1, issuer_unit_id=province, number_symbol="15/KH-UBND",
+            doc_date=date(2025, 3, 1), doc_type="KH", subject="Kế hoạch xây dựng nông thôn mới năm 2025"))
+        for n, unit_id in enumerate(ids, start=1):
+            create_task(s, TaskInput(directive_id=directive, summary=f"Rà soát tiêu chí số {n}",
+                                     lead_unit_id=unit_id, deadline_text="trước ngày 30/6/2025"))
+    return ws
+
+
+def send(src, to_code: str, out_dir: Path, full: bool = False) -> Path:
+    with src.db.transaction("cán bộ") as s:
+        return export_package(s, src.folder.files, to_code, None, out_dir=out_dir, full=full).path
+
+
+def join_commune(root: Path, district, code: str, out_dir: Path):
+    """A commune's fresh installation set up from the district's full package."""
+    ws = open_workspace(root / code)
+    apply_file(ws, send(district, code, out_dir, full=True), user="cán bộ xã")
+    return ws
+
+
+def state(ws) -> dict:
+    """Everything that travels, without bookkeeping: what converged installations must share."""
+    with ws.db.transaction() as s:
+        return {spec.name: sorted((r["id"], {k: v for k, v in r.items() if k not in ("version",)}.__repr__())
+                                  for r in load_rows(s, spec, None)) for spec in ENTITIES}
+
+
+def tasks_of(ws) -> list[Task]:
+    with ws.db.transaction() as s:
+        return list(s.scalars(select(Task).order_by(Task.summary)))
+
+
+def office(ws) -> Unit:
+    with ws.db.transaction() as s:
+        return s.get(Unit, settings.office_unit_id(s))
+
+
+def test_district_package_sets_up_a_commune(tmp_path):
+    district = build_district(tmp_path)
+    commune = join_commune(tmp_path, district, "XA-A", tmp_path / "out")
+    assert office(commune).code == "XA-A"
+    assert [t.summary for t in tasks_of(commune)] == [t.summary for t in tasks_of(district)]
+    with commune.db.transaction() as s:
+        assert s.scalar(select(Directive.subject)) == "Kế hoạch xây dựng nông thôn mới năm 2025"
+    assert state(commune) == state(district)
