@@ -1,0 +1,200 @@
+"""A ReportDocument as an Excel workbook that prints well: one sheet per table, A4 landscape.
+
+Text is always written as text: a value starting with =, +, - or @ is never a
+formula. Numbers are numbers and dates are dates (shown dd/mm/yyyy).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ntm_desktop.reports.document import (
+    GroupHeading, Heading, Paragraph, ReportDocument, Table, TotalRow, vn_place_date,
+)
+from ntm_desktop.reports.request import ReportCancelled
+from ntm_desktop.text import nfc
+
+FONT_NAME = "Times New Roman"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+REGULAR = Font(name=FONT_NAME, size=12)
+BOLD = Font(name=FONT_NAME, size=12, bold=True)
+ITALIC = Font(name=FONT_NAME, size=12, italic=True)
+TITLE = Font(name=FONT_NAME, size=14, bold=True)
+MOTTO = Font(name=FONT_NAME, size=13, bold=True, underline="single")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(wrap_text=True, horizontal="center", vertical="center")
+CENTRE_TOP = Alignment(wrap_text=True, horizontal="center", vertical="top")
+DATE_FORMAT = "DD/MM/YYYY"
+FORMULA_STARTS = ("=", "+", "-", "@")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def safe_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", nfc(value))
+
+
+def write(ws: Worksheet, row: int, col: int, value, font=REGULAR, align=WRAP, border=None):
+    """Write one cell: strings as text (never formulas), dates as dates, numbers as numbers."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        text = safe_text(value)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+    else:
+        cell.value = value
+        if isinstance(value, date):
+            cell.number_format = DATE_FORMAT
+    cell.font = font
+    cell.alignment = align
+    if border:
+        cell.border = border
+    return cell
+
+
+def _merged(ws: Worksheet, row: int, first: int, last: int, value, font=REGULAR, align=CENTRE) -> None:
+    write(ws, row, first, value, font, align)
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def sheet_name(caption: str, used: set[str]) -> str:
+    base = _SHEET_BAD.sub(" ", nfc(caption)).strip()[:31] or "Trang"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def _print_setup(ws: Worksheet, title_rows: tuple[int, int], first_data: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left, ws.page_margins.right = 30 / 25.4, 15 / 25.4
+    ws.page_margins.top, ws.page_margins.bottom = 20 / 25.4, 20 / 25.4
+    ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    ws.freeze_panes = ws.cell(row=first_data, column=1)
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.print_options.horizontalCentered = True
+
+
+def _header_block(ws: Worksheet, doc: ReportDocument, ncols: int) -> int:
+    p = doc.profile
+    split = max(1, ncols * 2 // 5)
+    if doc.official_header:
+        _merged(ws, 1, 1, split, p.parent_name.upper())
+        _merged(ws, 2, 1, split, p.office_name.upper(), BOLD)
+        _merged(ws, 3, 1, split, p.number_line(doc.number))
+        _merged(ws, 1, split + 1, ncols, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", BOLD)
+        _merged(ws, 2, split + 1, ncols, "Độc lập - Tự do - Hạnh phúc", MOTTO)
+        _merged(ws, 3, split + 1, ncols, vn_place_date(p.place_name, doc.issue_date), ITALIC)
+        row = 5
+    else:
+        _merged(ws, 1, 1, ncols, p.parent_name.upper())
+        _merged(ws, 2, 1, ncols, p.office_name.upper(), BOLD)
+        row = 4
+    _merged(ws, row, 1, ncols, doc.title.upper(), TITLE)
+    row += 1
+    for line in (doc.subtitle, doc.addressee):
+        if line:
+            _merged(ws, row, 1, ncols, line, ITALIC)
+            row += 1
+    return row + 1
+
+
+def _table(ws: Worksheet, table: Table, row: int) -> tuple[int, tuple[int, int], int]:
+    ncols = len(table.columns)
+    for col, column in enumerate(table.columns, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = column.excel_width or max(5.0, column.width_mm * 0.55)
+        write(ws, row, col, column.title, BOLD, CENTRE, BORDER)
+    first_header = row
+    if table.numbered_header:
+        row += 1
+        for col in range(1, ncols + 1):
+            write(ws, row, col, f"({col})", BOLD, CENTRE, BORDER)
+    title_rows = (first_header, row)
+    row += 1
+    first_data = row
+    aligns = [WRAP if c.kind == "text" else CENTRE_TOP for c in table.columns]
+    if not table.rows:
+        _merged(ws, row, 1, ncols, table.empty_text, ITALIC, WRAP)
+        row += 1
+    for item in table.rows:
+        if isinstance(item, GroupHeading):
+            for col in range(1, ncols + 1):
+                ws.cell(row=row, column=col).border = BORDER
+            _merged(ws, row, 1, ncols, item.text, BOLD, WRAP)
+        else:
+            cells, font = (item.cells, BOLD) if isinstance(item, TotalRow) else (item, REGULAR)
+            for col, value in enumerate(cells, start=1):
+                write(ws, row, col, value if value is not None else "", font, aligns[col - 1], BORDER)
+        row += 1
+    return row, title_rows, first_data
+
+
+def _signature(ws: Worksheet, doc: ReportDocument, row: int, ncols: int) -> None:
+    p = doc.profile
+    split = max(1, ncols // 2)
+    write(ws, row, 1, "Nơi nhận:", Font(name=FONT_NAME, size=12, bold=True, italic=True), WRAP)
+    for i, line in enumerate(p.recipient_lines(), start=1):
+        write(ws, row + i, 1, line, Font(name=FONT_NAME, size=11), Alignment(vertical="top"))
+    lines = [p.signing_form.upper(), p.signer_title.upper(), "", "", "", p.signer_name]
+    for i, line in enumerate(lines):
+        if line:
+            _merged(ws, row + i, split + 1, ncols, line, BOLD)
+
+
+def render_xlsx(doc: ReportDocument, out: Path, on_sheet: Callable[[int], bool] | None = None) -> None:
+    """Write the workbook; `on_sheet(n)` is called after each sheet and returns False to cancel."""
+    wb = Workbook()
+    used: set[str] = set()
+    ws = wb.active
+    ncols = len(doc.tables[0].columns) if doc.tables else 8
+    ws.title = sheet_name(doc.tables[0].caption if doc.tables else doc.title, used)
+    row = _header_block(ws, doc, ncols)
+    pending: list[str] = []
+    tables_done = 0
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            pending.append(block.text)
+        elif isinstance(block, Paragraph):
+            _merged(ws, row, 1, ncols, block.text, ITALIC if block.italic else REGULAR, WRAP)
+            ws.row_dimensions[row].height = 16 * (1 + len(block.text) // 110)
+            row += 1
+        else:
+            ncols = len(block.columns)
+            if tables_done:
+                ws = wb.create_sheet(sheet_name(block.caption, used))
+                _merged(ws, 1, 1, ncols, doc.title.upper(), TITLE)
+                if doc.subtitle:
+                    _merged(ws, 2, 1, ncols, doc.subtitle, ITALIC)
+                row = 4
+            for text in pending:
+                _merged(ws, row, 1, ncols, text, BOLD, WRAP)
+                row += 1
+            pending = []
+            row, title_rows, first_data = _table(ws, block, row)
+            _print_setup(ws, title_rows, first_data)
+            tables_done += 1
+            if on_sheet and on_sheet(tables_done) is False:
+                raise ReportCancelled()
+    if doc.signature:
+        _signature(ws, doc, row + 1, ncols)
+    wb.properties.title = nfc(doc.title)
+    wb.properties.creator = "NTM Desktop"
+    wb.save(out)
