@@ -1,0 +1,287 @@
+"""Sao lưu và khôi phục: back up now, the list of backups, restore, the extra folder, a full check."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ntm_desktop import APP_NAME
+from ntm_desktop.backup import (
+    BACKUP_SUFFIX,
+    BackupInfo,
+    BackupKind,
+    create_backup,
+    extra_folder,
+    list_backups,
+    restore_backup,
+    set_extra_folder,
+)
+from ntm_desktop.db import open_database
+from ntm_desktop.errors import UserError
+from ntm_desktop.safety import check_integrity, newest_good_backup
+
+log = logging.getLogger(__name__)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
+
+
+class BackupTableModel(QAbstractTableModel):
+    HEADERS = ("Thời điểm", "Loại", "Số liệu", "Dung lượng", "Tệp")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[BackupInfo] = []
+
+    def set_backups(self, rows: list[BackupInfo]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def backup(self, row: int) -> BackupInfo:
+        return self._rows[row]
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        b = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                b.created_at.strftime("%d/%m/%Y %H:%M"),
+                b.kind_label(),
+                b.counts_text(),
+                _size_text(b.size),
+                b.path.name,
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(b.path)
+        return None
+
+
+class BackupDialog(QDialog):
+    """`restored` fires after a restore: the database was reopened, every screen must refresh."""
+
+    restored = Signal()
+
+    def __init__(self, workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(self.tr("Sao lưu và khôi phục dữ liệu"))
+        self.resize(860, 460)
+        self.model = BackupTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self.restore_selected())
+
+        intro = QLabel(self.tr(
+            "Phần mềm tự sao lưu mỗi ngày khi mở lần đầu, giữ 7 bản hằng ngày, 4 bản hằng tuần và 12 bản hằng "
+            "tháng. Nên chọn thêm một thư mục sao lưu trên USB hoặc ổ đĩa khác."
+        ))
+        intro.setWordWrap(True)
+        self.extra_label = QLabel()
+        self.extra_label.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        self.backup_button = QPushButton(self.tr("Sao lưu ngay"))
+        self.restore_button = QPushButton(self.tr("Khôi phục…"))
+        self.restore_file_button = QPushButton(self.tr("Khôi phục từ tệp khác…"))
+        self.extra_button = QPushButton(self.tr("Chọn thư mục sao lưu thêm…"))
+        self.check_button = QPushButton(self.tr("Kiểm tra toàn bộ dữ liệu"))
+        close_button = QPushButton(self.tr("Đóng"))
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button.clicked.connect(self.restore_from_file)
+        self.extra_button.clicked.connect(self.choose_extra_folder)
+        self.check_button.clicked.connect(self.full_check)
+        close_button.clicked.connect(self.accept)
+
+        actions = QHBoxLayout()
+        for button in (self.backup_button, self.restore_button, self.restore_file_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        extra_row = QHBoxLayout()
+        extra_row.addWidget(self.extra_label, 1)
+        extra_row.addWidget(self.extra_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.check_button)
+        bottom.addStretch(1)
+        bottom.addWidget(close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(extra_row)
+        layout.addLayout(bottom)
+        self.refresh()
+
+    @property
+    def folder(self):
+        return self.workspace.folder
+
+    def refresh(self) -> None:
+        self.model.set_backups(list_backups(self.folder.backups))
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self.table.resizeColumnsToContents()
+        extra = extra_folder(self.folder.root)
+        self.extra_label.setText(
+            self.tr("Thư mục sao lưu thêm: %1").replace("%1", str(extra)) if extra
+            else self.tr("Chưa chọn thư mục sao lưu thêm (ví dụ trên USB).")
+        )
+        self.restore_button.setEnabled(self.model.rowCount() > 0)
+
+    def selected_backup(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.backup(rows[0].row()) if rows else None
+
+    def _busy(self, on: bool) -> None:
+        if on:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _error(self, error: Exception) -> None:
+        QMessageBox.warning(self, APP_NAME, str(error))
+
+    @Slot()
+    def backup_now(self) -> None:
+        self._busy(True)
+        try:
+            result = create_backup(self.folder, BackupKind.MANUAL)
+        except UserError as error:
+            self._busy(False)
+            self._error(error)
+            return
+        self._busy(False)
+        text = self.tr("Đã sao lưu lúc %1 (%2).").replace("%1", result.info.created_at.strftime("%H:%M %d/%m/%Y")).replace(
+            "%2", result.info.counts_text())
+        if result.copies:
+            text += " " + self.tr("Đã chép thêm vào: %1.").replace("%1", ", ".join(str(p.parent) for p in result.copies))
+        if result.warnings:
+            text += "\n" + "\n".join(result.warnings)
+        self.status.setText(text)
+        self.refresh()
+
+    @Slot()
+    def restore_selected(self) -> None:
+        info = self.selected_backup()
+        if info is None:
+            return
+        question = self.tr(
+            "Khôi phục dữ liệu về bản sao lưu lúc %1?\n\n%2\n\nDữ liệu hiện tại sẽ được sao lưu trước "
+            "(bản “Trước khi khôi phục”), nên có thể quay lại nếu chọn nhầm."
+        ).replace("%1", info.created_at.strftime("%H:%M ngày %d/%m/%Y")).replace("%2", info.counts_text())
+        if self._confirm(question):
+            self.restore(info.path)
+
+    @Slot()
+    def restore_from_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Chọn bản sao lưu"), str(extra_folder(self.folder.root) or self.folder.backups),
+            self.tr("Bản sao lưu NTM Desktop (*%1);;Tất cả các tệp (*)").replace("%1", BACKUP_SUFFIX),
+        )
+        if path and self._confirm(self.tr(
+            "Khôi phục dữ liệu từ tệp “%1”?\n\nDữ liệu hiện tại sẽ được sao lưu trước.").replace("%1", Path(path).name)):
+            self.restore(Path(path))
+
+    def _confirm(self, question: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Khôi phục dữ liệu"), question, parent=self)
+        yes = box.addButton(self.tr("Khôi phục"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def restore(self, path: Path) -> bool:
+        """Close the database, restore, reopen it (even when the restore was refused)."""
+        self._busy(True)
+        self.workspace.db.dispose()
+        try:
+            result = restore_backup(self.folder, path)
+        except UserError as error:
+            self.workspace.db = open_database(self.folder.database, backup_dir=self.folder.backups)
+            self._busy(False)
+            self._error(error)
+            return False
+        try:
+            self.workspace.db = open_database(self.folder.database, backup_dir=self.folder.backups)
+        finally:
+            self._busy(False)
+        text = self.tr("Đã khôi phục dữ liệu từ “%1”.").replace("%1", Path(path).name)
+        if result.missing_files:
+            text += " " + self.tr("Thiếu %1 tệp đính kèm (không có trong thư mục sao lưu).").replace(
+                "%1", str(len(result.missing_files)))
+        self.status.setText(text)
+        self.refresh()
+        self.restored.emit()
+        return True
+
+    @Slot()
+    def choose_extra_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Chọn thư mục sao lưu thêm"), str(extra_folder(self.folder.root) or Path.home()))
+        if chosen:
+            self.set_extra_folder(Path(chosen))
+
+    def set_extra_folder(self, folder: Path | None) -> None:
+        if folder is not None and folder.resolve().is_relative_to(self.folder.root):
+            self._error(UserError(self.tr("Thư mục sao lưu thêm phải ở ngoài thư mục dữ liệu (ví dụ trên USB).")))
+            return
+        set_extra_folder(self.folder.root, folder)
+        self.refresh()
+
+    @Slot()
+    def full_check(self) -> None:
+        self._busy(True)
+        try:
+            result = check_integrity(self.folder.database, full=True)
+        finally:
+            self._busy(False)
+        if result.ok:
+            self.status.setText(self.tr("Kiểm tra toàn bộ dữ liệu: không phát hiện lỗi."))
+            return
+        log.error("integrity_check failed: %s", result.problems)
+        newest = newest_good_backup([self.folder.backups, extra_folder(self.folder.root)])
+        if newest is None:
+            self._error(UserError(self.tr(
+                "Cơ sở dữ liệu có lỗi và không tìm thấy bản sao lưu còn tốt. Đừng xóa thư mục dữ liệu; "
+                "hãy liên hệ người hỗ trợ kỹ thuật.")))
+            return
+        if self._confirm(self.tr(
+            "Cơ sở dữ liệu có lỗi (có thể do mất điện hoặc ổ đĩa hỏng). Khôi phục bản sao lưu tốt gần nhất “%1”?"
+        ).replace("%1", newest.name)):
+            self.restore(newest)
