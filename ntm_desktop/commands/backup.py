@@ -1,0 +1,29 @@
+"""`ntm-desktop backup --data-dir DIR [--to FOLDER]`: back up now (also into FOLDER, e.g. a USB stick)."""
+
+from ntm_desktop.cli import data_dir_argument
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("backup", help="sao lưu dữ liệu ngay")
+    data_dir_argument(parser)
+    parser.add_argument("--to", metavar="THƯ_MỤC", help="chép thêm bản sao lưu vào thư mục này (ví dụ USB)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from ntm_desktop.backup import BackupKind, create_backup
+    from ntm_desktop.paths import resolve_data_folder
+    from ntm_desktop.safety import setup_logging
+
+    folder = resolve_data_folder(args.data_dir)
+    setup_logging(folder.logs)
+    # The backup API reads a consistent snapshot even while the app is open and writing.
+    result = create_backup(folder, BackupKind.MANUAL, to=Path(args.to) if args.to else None)
+    print(f"Đã sao lưu: {result.info.path} ({result.info.counts_text()})")
+    for copy in result.copies:
+        print(f"Đã chép thêm: {copy}")
+    for warning in result.warnings:
+        print(f"Lưu ý: {warning}")
+    return 0

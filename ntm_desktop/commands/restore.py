@@ -1,0 +1,33 @@
+"""`ntm-desktop restore --data-dir DIR FILE`: restore a backup (the current state is backed up first)."""
+
+from ntm_desktop.cli import data_dir_argument
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("restore", help="khôi phục dữ liệu từ một bản sao lưu")
+    data_dir_argument(parser)
+    parser.add_argument("file", metavar="TỆP", help="tệp sao lưu (.ntmbak)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from ntm_desktop.backup import restore_backup
+    from ntm_desktop.db import open_database
+    from ntm_desktop.paths import resolve_data_folder
+    from ntm_desktop.safety import InstanceLock, setup_logging
+
+    folder = resolve_data_folder(args.data_dir)
+    setup_logging(folder.logs)
+    with InstanceLock(folder.root):  # refuses while the app has this folder open
+        result = restore_backup(folder, Path(args.file))
+        open_database(folder.database, backup_dir=folder.backups).dispose()  # bring an older schema up to date
+    if result.safety_backup:
+        print(f"Đã sao lưu dữ liệu hiện tại trước khi khôi phục: {result.safety_backup.info.path}")
+    if result.set_aside:
+        print(f"Cơ sở dữ liệu hỏng được giữ lại ở: {result.set_aside}")
+    print(f"Đã khôi phục từ {args.file}.")
+    if result.missing_files:
+        print(f"Lưu ý: thiếu {len(result.missing_files)} tệp đính kèm (không có trong thư mục sao lưu).")
+    return 0

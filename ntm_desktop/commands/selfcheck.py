@@ -1,0 +1,115 @@
+"""`ntm-desktop selfcheck`: prove an installation works, in a temporary folder; prints OK or what failed.
+
+Steps: a fresh database with the migrations and the demo data; a backup checked by restore's own
+verification; a PDF report with the embedded fonts; the main window rendered offscreen.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import tempfile
+import time
+import traceback
+from datetime import date, timedelta
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("selfcheck", help="tự kiểm tra bản cài đặt (in OK nếu mọi thứ hoạt động)")
+    parser.add_argument("--keep", metavar="THƯ_MỤC", help="giữ lại các tệp kiểm tra (PDF, ảnh cửa sổ) ở đây")
+    parser.set_defaults(func=run)
+
+
+def _database(work: Path, state: dict) -> str:
+    from ntm_desktop.services.demo import build_demo
+    from ntm_desktop.workspace import open_workspace
+
+    ws = open_workspace(work / "data")
+    state["workspace"] = ws
+    with ws.db.transaction("selfcheck") as session:
+        build_demo(session)
+    return "cơ sở dữ liệu mới, di chuyển lược đồ, dữ liệu mẫu"
+
+
+def _backup(work: Path, state: dict) -> str:
+    from ntm_desktop.backup import BackupKind, create_backup, verify_backup
+
+    info = create_backup(state["workspace"].folder, BackupKind.MANUAL).info
+    (work / "verify").mkdir()
+    verify_backup(info.path, work / "verify")
+    return f"sao lưu và kiểm tra bản sao lưu ({info.counts_text()})"
+
+
+def _fallback_pdf(out: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from ntm_desktop.resources import resource
+
+    font = resource("fonts", "LiberationSerif-Regular.ttf")
+    pdfmetrics.registerFont(TTFont("NtmSerif", str(font)))
+    page = canvas.Canvas(str(out), pagesize=A4)
+    page.setFont("NtmSerif", 13)
+    page.drawString(90, 760, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc")
+    page.save()
+
+
+def _pdf(work: Path, state: dict) -> str:
+    out = work / "selfcheck.pdf"
+    try:
+        from ntm_desktop.reports.request import ReportFormat, ReportKind, ReportRequest
+        from ntm_desktop.reports.runner import run as run_report
+    except ImportError:
+        _fallback_pdf(out)
+        how = "trang PDF thử"
+    else:
+        today = date.today()
+        request = ReportRequest(ReportKind.WEEKLY, today - timedelta(days=today.weekday()), today)
+        run_report(state["workspace"].db, request, ReportFormat.PDF, out)
+        how = "báo cáo tuần PDF"
+    data = out.read_bytes()
+    if not data.startswith(b"%PDF") or b"FontFile2" not in data:
+        raise RuntimeError("the PDF has no embedded TrueType font")
+    state["pdf"] = out
+    return f"{how} với phông chữ nhúng ({len(data) // 1024} KB)"
+
+
+def _window(work: Path, state: dict) -> str:
+    render = importlib.import_module("ntm_desktop.ui.offscreen_check").render_main_window
+    width, height = render(state["workspace"], work / "main-window.png")
+    return f"cửa sổ chính vẽ ngoài màn hình ({width}×{height})"
+
+
+STEPS = (_database, _backup, _pdf, _window)
+
+
+def run(args) -> int:
+    started = time.perf_counter()
+    failed = False
+    state: dict = {}
+    with tempfile.TemporaryDirectory(prefix="ntm-selfcheck-") as tmp:
+        work = Path(tmp)
+        for step in STEPS:
+            try:
+                print(f"  đạt: {step(work, state)}", flush=True)
+            except Exception as error:  # report every failure, keep checking what can be checked
+                failed = True
+                print(f"  LỖI ở bước {step.__name__.strip('_')}: {type(error).__name__}: {error}", flush=True)
+                traceback.print_exc(file=sys.stderr)
+                if step is _database:
+                    break
+        if args.keep:
+            import shutil
+
+            keep = Path(args.keep)
+            keep.mkdir(parents=True, exist_ok=True)
+            for name in ("selfcheck.pdf", "main-window.png"):
+                if (work / name).exists():
+                    shutil.copy(work / name, keep / name)
+        if state.get("workspace"):
+            state["workspace"].close()
+    print(f"{'FAILED' if failed else 'OK'} ({time.perf_counter() - started:.1f} s)")
+    return 1 if failed else 0
