@@ -140,9 +140,14 @@ def apply_file(workspace, path: Path, user: str = "") -> ApplyResult:
 
 
 def _record_refusal(workspace, path: Path, reason: str, user: str) -> None:
+    from ntm_desktop.sync.reader import peek_manifest
+
+    m = peek_manifest(Path(path))
     with workspace.db.transaction(user) as session:
-        ledger.record(session, package_id="", sha256="", kind="", origin_unit_id="", origin_code="", sequence=0,
-                      created_utc="", user=user, file_name=Path(path).name, result="refused", summary=reason)
+        ledger.record(session, package_id=m.package_id if m else "", sha256="", kind=m.kind if m else "",
+                      origin_unit_id=m.origin_unit_id if m else "", origin_code=m.origin_code if m else "",
+                      sequence=m.sequence if m else 0, created_utc=m.created_utc if m else "", user=user,
+                      file_name=Path(path).name, result="refused", summary=reason)
 
 
 def apply_package(workspace, package: Package, user: str) -> ApplyResult:

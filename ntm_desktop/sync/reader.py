@@ -238,3 +238,15 @@ def zlib_error():
     import zlib
 
     return zlib.error
+
+
+def peek_manifest(path: Path) -> Manifest | None:
+    """The manifest alone, for sorting an inbox and naming the sender of a refused file; None if unreadable."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("manifest.json")
+            if info.file_size > 1024 ** 2:
+                return None
+            return Manifest.from_dict(json.loads(zf.read(info)))
+    except Exception:  # any damage: the full read will say what is wrong
+        return None

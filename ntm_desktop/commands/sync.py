@@ -1,0 +1,145 @@
+"""`ntm-desktop sync export|preview|apply|inbox|receipt|board`: exchange packages without the window."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ntm_desktop.cli import data_dir_argument
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("sync", help="trao đổi dữ liệu bằng tệp gói với cấp trên, cấp dưới")
+    actions = parser.add_subparsers(dest="sync_command", metavar="VIỆC", required=True)
+
+    p = actions.add_parser("export", help="lập gói gửi một đơn vị")
+    data_dir_argument(p)
+    p.add_argument("--to", required=True, help="mã đơn vị nhận")
+    p.add_argument("--full", action="store_true", help="gửi toàn bộ dữ liệu (không chỉ phần thay đổi)")
+    p.add_argument("--out", help="tệp gói sẽ ghi (mặc định: tên tự đặt trong thư mục hiện tại)")
+    p.set_defaults(func=run_export)
+
+    p = actions.add_parser("preview", help="xem trước một gói (không thay đổi gì)")
+    data_dir_argument(p)
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.set_defaults(func=run_preview)
+
+    p = actions.add_parser("apply", help="áp dụng một gói")
+    data_dir_argument(p)
+    p.add_argument("file")
+    p.set_defaults(func=run_apply)
+
+    p = actions.add_parser("inbox", help="áp dụng mọi gói trong một thư mục, rồi in bảng theo dõi")
+    data_dir_argument(p)
+    p.add_argument("folder")
+    p.set_defaults(func=run_inbox)
+
+    p = actions.add_parser("receipt", help="lập giấy báo đã nhận gửi lại đơn vị gửi")
+    data_dir_argument(p)
+    p.add_argument("--to", required=True, help="mã đơn vị đã gửi gói cho ta")
+    p.add_argument("--out", help="tệp giấy báo sẽ ghi")
+    p.set_defaults(func=run_receipt)
+
+
+def _workspace(args):
+    from ntm_desktop.workspace import open_workspace
+
+    return open_workspace(getattr(args, "data_dir", None))
+
+
+def run_export(args) -> int:
+    from ntm_desktop.sync.apply import entity_label
+    from ntm_desktop.sync.export import export_package
+
+    ws = _workspace(args)
+    try:
+        user = ws.user()
+        with ws.db.transaction(user) as session:
+            result = export_package(session, ws.folder.files, args.to, Path(args.out) if args.out else None,
+                                    full=args.full, user=user)
+    finally:
+        ws.close()
+    print(f"Đã lập gói số {result.manifest.sequence} gửi {result.manifest.destination_code}: {result.path}")
+    for entity, count in result.counts.items():
+        if count:
+            print(f"  {entity_label(entity)}: {count}")
+    print(f"  Tệp đính kèm: {result.files}")
+    return 0
+
+
+def _print_plan(plan) -> None:
+    from ntm_desktop.sync.apply import entity_label
+    from ntm_desktop.sync.preview import OUTCOME_LABELS
+
+    s = plan.summary()
+    print(f"Gói số {s['sequence']} của {s['origin']} gửi {s['destination']}, lập lúc {s['created_utc']} (UTC)")
+    for entity, counts in s["counts"].items():
+        parts = ", ".join(f"{OUTCOME_LABELS[o]} {n}" for o, n in counts.items() if n)
+        print(f"  {entity_label(entity)}: {parts}")
+    for item in s["rejected"]:
+        print(f"  Từ chối {entity_label(item['entity'])} {item['id']}: {item['reason']}")
+
+
+def run_preview(args) -> int:
+    from ntm_desktop.sync.apply import ApplyResult, preview_file
+
+    ws = _workspace(args)
+    try:
+        plan = preview_file(ws, Path(args.file))
+    finally:
+        ws.close()
+    if isinstance(plan, ApplyResult):
+        print(json.dumps({"status": plan.status, "message": plan.message}, ensure_ascii=False) if args.json else plan.message)
+        return 0
+    if args.json:
+        print(json.dumps(plan.summary(), ensure_ascii=False, indent=1))
+    else:
+        _print_plan(plan)
+    return 0
+
+
+def run_apply(args) -> int:
+    from ntm_desktop.sync.apply import apply_file
+
+    ws = _workspace(args)
+    try:
+        result = apply_file(ws, Path(args.file))
+    finally:
+        ws.close()
+    print(result.message)
+    return 0
+
+
+def run_inbox(args) -> int:
+    from ntm_desktop.sync.inbox import board, process_folder
+
+    ws = _workspace(args)
+    try:
+        outcomes = process_folder(ws, Path(args.folder))
+        with ws.db.transaction() as session:
+            rows = board(session)
+    finally:
+        ws.close()
+    for o in outcomes:
+        print(f"[{o.status}] {o.file_name}: {o.message}")
+    print("Bảng theo dõi:")
+    for r in rows:
+        gaps = f"; thiếu gói số {', '.join(map(str, r.gaps))}" if r.gaps else ""
+        print(f"  {r.unit_code} {r.unit_name}: gói mới nhất số {r.last_sequence or '-'}{gaps}; "
+              f"{len(r.refused)} tệp bị từ chối; {r.conflicts_waiting} xung đột chờ xử lý")
+    return 0 if all(o.status != "refused" for o in outcomes) else 1
+
+
+def run_receipt(args) -> int:
+    from ntm_desktop.sync.receipts import export_receipt
+
+    ws = _workspace(args)
+    try:
+        user = ws.user()
+        with ws.db.transaction(user) as session:
+            path = export_receipt(session, args.to, Path(args.out) if args.out else None, user=user)
+    finally:
+        ws.close()
+    print(f"Đã lập giấy báo đã nhận: {path}")
+    return 0

@@ -1,0 +1,110 @@
+"""An inbox folder of packages from many offices: apply each in order, then a board per unit.
+
+Each package is applied in its own transaction, in order of origin and
+sequence; a refused file is noted with its reason and the others go on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ntm_desktop.errors import UserError
+from ntm_desktop.models import ImportLedger, SyncConflict, Unit
+from ntm_desktop.sync import ledger
+from ntm_desktop.sync.manifest import EXTENSION
+from ntm_desktop.sync.reader import peek_manifest
+
+
+@dataclass(frozen=True)
+class InboxOutcome:
+    file_name: str
+    origin_code: str
+    sequence: int
+    status: str  # applied / already / receipt / refused
+    message: str
+
+
+@dataclass
+class BoardRow:
+    unit_id: str
+    unit_code: str
+    unit_name: str
+    last_sequence: int | None = None
+    last_created: str = ""
+    last_applied_at: datetime | None = None
+    gaps: list[int] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    conflicts_waiting: int = 0
+
+
+def process_folder(workspace, folder: Path, user: str = "", progress=None) -> list[InboxOutcome]:
+    from ntm_desktop.sync.apply import apply_file
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"Không tìm thấy thư mục “{folder}”. Hãy chọn lại thư mục hộp thư.")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == EXTENSION)
+
+    def order(path: Path):
+        m = peek_manifest(path)
+        return (m.origin_code if m else "~", m.sequence if m and isinstance(m.sequence, int) else 0, path.name)
+
+    outcomes = []
+    for n, path in enumerate(sorted(files, key=order), start=1):
+        if progress:
+            progress(n, len(files), path.name)
+        m = peek_manifest(path)
+        try:
+            result = apply_file(workspace, path, user=user)
+            outcomes.append(InboxOutcome(path.name, m.origin_code, m.sequence, result.status, result.message))
+        except UserError as error:
+            outcomes.append(InboxOutcome(path.name, m.origin_code if m else "", m.sequence if m else 0,
+                                         "refused", str(error)))
+    return outcomes
+
+
+def board(session: Session) -> list[BoardRow]:
+    rows: dict[str, BoardRow] = {}
+
+    def row_for(unit_id: str, code: str) -> BoardRow:
+        key = unit_id or code or "?"
+        if key not in rows:
+            unit = session.get(Unit, unit_id) if unit_id else None
+            rows[key] = BoardRow(unit_id, unit.code if unit else code or "?",
+                                 unit.name if unit else (code or "Không rõ đơn vị gửi"))
+        return rows[key]
+
+    entries = session.scalars(select(ImportLedger).where(ImportLedger.kind != "receipt").order_by(ImportLedger.id))
+    package_origin: dict[str, str] = {}
+    for entry in entries:
+        row = row_for(entry.origin_unit_id, entry.origin_code)
+        if entry.result == "refused":
+            row.refused.append((entry.file_name, entry.summary))
+            continue
+        package_origin[entry.package_id] = row.unit_id
+        if row.last_sequence is None or entry.sequence >= row.last_sequence:
+            row.last_sequence, row.last_created, row.last_applied_at = entry.sequence, entry.created_utc, entry.at
+    for row in rows.values():
+        if row.unit_id:
+            row.gaps = ledger.gaps(ledger.applied_sequences(session, row.unit_id))
+    waiting = session.execute(select(SyncConflict.package_id, func.count()).where(
+        SyncConflict.resolved.is_(False)).group_by(SyncConflict.package_id))
+    for package_id, count in waiting:
+        origin = package_origin.get(package_id)
+        if origin in rows:
+            rows[origin].conflicts_waiting += count
+    return sorted(rows.values(), key=lambda r: r.unit_code)
+
+
+def board_json(session: Session) -> str:
+    return json.dumps([{
+        "unit": r.unit_code, "name": r.unit_name, "last_sequence": r.last_sequence, "last_created": r.last_created,
+        "gaps": r.gaps, "refused": [{"file": f, "reason": why} for f, why in r.refused],
+        "conflicts_waiting": r.conflicts_waiting,
+    } for r in board(session)], ensure_ascii=False, indent=1)
