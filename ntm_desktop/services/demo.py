@@ -144,6 +144,9 @@ def _deadline(task: dict, doc_date: date, today: date, index: int) -> TaskInput 
                     deadline_text=task.get("deadline_text") or "")
     if not task.get("deadline"):
         return dict(deadline_kind=DeadlineKind.NONE, deadline_text=task.get("deadline_text") or "")
+    if index % 6 == 2:  # falls due by this Sunday, so "due this week" is never empty whatever the weekday
+        due = today + timedelta(days=6 - today.weekday())
+        return dict(deadline_kind=DeadlineKind.DATE, deadline_date=due, deadline_text=f"Trước ngày {due:%d/%m/%Y}")
     offsets = PAST_OFFSETS if index % 3 != 2 else FUTURE_OFFSETS
     due = max(today + timedelta(days=offsets[index % len(offsets)]), doc_date + timedelta(days=5))
     text = (task.get("deadline_text") or "").lower()
