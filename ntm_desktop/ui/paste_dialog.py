@@ -1,0 +1,380 @@
+""""Dán văn bản": paste a directive's text, review the proposed register fields and tasks, accept in one step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout, QWidget,
+)
+
+from ntm_desktop.errors import UserError, ValidationError
+from ntm_desktop.models import DOC_TYPES
+from ntm_desktop.parsing import Proposal, parse_directive
+from ntm_desktop.parsing.deadline_text import find_deadline
+from ntm_desktop.parsing.units import match_unit
+from ntm_desktop.services import directives, paste, units
+from ntm_desktop.services.directives import DirectiveInput
+from ntm_desktop.services.dates import format_vn_date, parse_vn_date
+from ntm_desktop.services.paste import DirectiveDraft, TaskDraft, UnitChoice
+from ntm_desktop.ui.common import DateEdit, show_error
+from ntm_desktop.workspace import Workspace
+
+HIGHLIGHT = QColor("#fff3b0")
+COL_KEEP, COL_SUMMARY, COL_LEAD, COL_COOP, COL_DEADLINE_TEXT, COL_DUE = range(6)
+
+
+class _PasteEdit(QPlainTextEdit):
+    """The text box; tells the dialog when something was pasted into it."""
+
+    pasted = Signal()
+
+    def insertFromMimeData(self, source) -> None:  # noqa: N802 (Qt override)
+        super().insertFromMimeData(source)
+        self.pasted.emit()
+
+
+def doc_date_text(value: str | None) -> str:
+    """"2026-06-11" -> "11/06/2026", "2026-06" -> "06/2026", "2025" -> "2025"."""
+    if not value:
+        return ""
+    return "/".join(reversed(value.split("-")))
+
+
+def doc_date_value(text: str) -> str | None:
+    """The reverse of doc_date_text; a bad date gets a Vietnamese message."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = text.split("/")
+    if len(parts) == 3:
+        return parse_vn_date(text, "doc_date", "Ngày văn bản").isoformat()
+    if all(p.isdigit() for p in parts) and len(parts[-1]) == 4:
+        if len(parts) == 1:
+            return parts[0]
+        if len(parts) == 2 and 1 <= int(parts[0]) <= 12:
+            return f"{parts[1]}-{int(parts[0]):02d}"
+    raise ValidationError(
+        f"Ngày văn bản “{text}” không đúng dạng: ngày/tháng/năm, tháng/năm hoặc năm (ví dụ 05/01/2024).", "doc_date"
+    )
+
+
+class PasteDialog(QDialog):
+    """Paste a directive; emits `accepted_directive(directive_id)` once it is registered with its tasks."""
+
+    accepted_directive = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ws = workspace
+        self._proposal: Proposal | None = None
+        self._raw_text = ""
+        self._field_sources: dict[QWidget, str] = {}
+        self.setWindowTitle(self.tr("Dán văn bản chỉ đạo"))
+        self.resize(1280, 760)
+        with workspace.db.transaction() as session:
+            self._units = [u for u in units.all_units(session) if u.is_active(date.today())]
+            self._known = paste.known_units(session)
+        self._build()
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    # --- layout
+    def _build(self) -> None:
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        hint = QLabel(self.tr("Dán nội dung văn bản (từ PDF, Word hoặc thư điện tử) vào ô dưới đây rồi bấm “Phân tích”."))
+        hint.setWordWrap(True)
+        self.text_edit = _PasteEdit()
+        self.text_edit.setPlaceholderText(self.tr("Dán văn bản vào đây (Ctrl+V)"))
+        self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text_edit.pasted.connect(self.analyse)
+        self.analyse_button = QPushButton(self.tr("Phân tích"))
+        self.analyse_button.clicked.connect(self.analyse)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.analyse_button)
+        row.addWidget(self.status_label, 1)
+        left_box.addWidget(hint)
+        left_box.addWidget(self.text_edit, 1)
+        left_box.addLayout(row)
+
+        right = QWidget()
+        right_box = QVBoxLayout(right)
+        right_box.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        self.arrival_date = DateEdit(date.today())
+        self.doc_type = QComboBox()
+        for code, name in DOC_TYPES.items():
+            self.doc_type.addItem(f"{name} ({code})" if code != "CV" else name, code)
+        self.number_symbol = QLineEdit()
+        self.number_symbol.setPlaceholderText(self.tr("Ví dụ: 4316/UBND-KTN"))
+        self.issuer = QComboBox()
+        self.issuer.setEditable(True)
+        self.issuer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.issuer.addItem("", "")
+        for unit in self._units:
+            self.issuer.addItem(unit.name, unit.id)
+        self.doc_date = QLineEdit()
+        self.doc_date.setPlaceholderText(self.tr("ngày/tháng/năm, tháng/năm hoặc năm"))
+        self.subject = QPlainTextEdit()
+        self.subject.setTabChangesFocus(True)
+        self.subject.setFixedHeight(56)
+        self.signer = QLineEdit()
+        self.recipients = QLineEdit()
+        form.addRow(self.tr("Ngày đến"), self.arrival_date)
+        form.addRow(self.tr("Loại văn bản"), self.doc_type)
+        form.addRow(self.tr("Số, ký hiệu"), self.number_symbol)
+        form.addRow(self.tr("Cơ quan ban hành"), self.issuer)
+        form.addRow(self.tr("Ngày văn bản"), self.doc_date)
+        form.addRow(self.tr("Trích yếu"), self.subject)
+        form.addRow(self.tr("Người ký"), self.signer)
+        form.addRow(self.tr("Nơi nhận"), self.recipients)
+        self._field_sources = {
+            self.doc_type: "doc_type", self.number_symbol: "number_symbol", self.issuer: "issuer",
+            self.issuer.lineEdit(): "issuer", self.doc_date: "date", self.subject: "subject",
+            self.signer: "signer", self.recipients: "recipients",
+        }
+
+        self.task_label = QLabel(self.tr("Nhiệm vụ"))
+        self.task_table = QTableWidget(0, 6)
+        self.task_table.setHorizontalHeaderLabels([
+            self.tr("Giao"), self.tr("Nội dung nhiệm vụ"), self.tr("Đơn vị chủ trì"), self.tr("Đơn vị phối hợp"),
+            self.tr("Thời hạn (như văn bản)"), self.tr("Hạn (ngày)"),
+        ])
+        header = self.task_table.horizontalHeader()
+        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_KEEP, 44), (COL_LEAD, 210), (COL_COOP, 170), (COL_DEADLINE_TEXT, 150), (COL_DUE, 90)):
+            self.task_table.setColumnWidth(col, width)
+        self.task_table.setWordWrap(True)
+        self.task_table.currentCellChanged.connect(lambda row, *_: self._highlight_task(row))
+        self.task_table.itemChanged.connect(self._task_item_changed)
+        right_box.addLayout(form)
+        right_box.addWidget(self.task_label)
+        right_box.addWidget(self.task_table, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([480, 800])
+        self.buttons = QDialogButtonBox()
+        self.accept_button = self.buttons.addButton(
+            self.tr("Vào sổ và giao nhiệm vụ"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.accept_button.setEnabled(False)
+        self.buttons.accepted.connect(self.register)
+        self.buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(splitter, 1)
+        box.addWidget(self.buttons)
+
+    # --- parsing
+    def set_text(self, text: str) -> None:
+        """Put a text in the box and analyse it (what a paste does)."""
+        self.text_edit.setPlainText(text)
+        self.analyse()
+
+    def analyse(self) -> None:
+        text = self.text_edit.toPlainText()
+        if not text.strip():
+            self.status_label.setText(self.tr("Chưa có văn bản để phân tích."))
+            return
+        if self._proposal is None or text != self._proposal.cleaned_text:
+            self._raw_text = text  # what the officer pasted is kept as the directive's full text
+        self._proposal = parse_directive(self._raw_text, known_units=self._known)
+        draft = paste.match_draft_units(paste.draft_from_proposal(self._proposal, self._raw_text), self._known)
+        self.text_edit.setPlainText(self._proposal.cleaned_text)
+        self._fill_fields(draft)
+        self._fill_tasks(draft.tasks)
+        self.accept_button.setEnabled(True)
+        self.status_label.setText(self.tr(
+            "Đã đề xuất {n} nhiệm vụ. Hãy kiểm tra, sửa nếu cần rồi bấm “Vào sổ và giao nhiệm vụ”."
+        ).format(n=len(draft.tasks)) if draft.tasks else self.tr(
+            "Không tìm thấy nhiệm vụ nào trong văn bản; văn bản sẽ được vào sổ không kèm nhiệm vụ."))
+
+    def _fill_fields(self, draft: DirectiveDraft) -> None:
+        self.doc_type.setCurrentIndex(max(self.doc_type.findData(draft.doc_type), 0))
+        self.number_symbol.setText(draft.number_symbol)
+        index = self.issuer.findData(draft.issuer.unit_id or "") if draft.issuer.unit_id else -1
+        if index >= 0:
+            self.issuer.setCurrentIndex(index)
+        else:
+            self.issuer.setEditText(draft.issuer.name)
+        self.doc_date.setText(doc_date_text(draft.doc_date))
+        self.subject.setPlainText(draft.subject)
+        self.signer.setText(draft.signer)
+        self.recipients.setText(draft.recipients)
+
+    def _lead_combo(self, choice: UnitChoice) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for unit in self._units:
+            combo.addItem(unit.name, unit.id)
+        if choice.unit_id and combo.findData(choice.unit_id) >= 0:
+            combo.setCurrentIndex(combo.findData(choice.unit_id))
+        else:
+            combo.insertItem(0, choice.name, "")
+            combo.setItemData(0, self.tr("Chưa có trong danh sách đơn vị: sẽ được thêm mới"), Qt.ItemDataRole.ToolTipRole)
+            combo.setCurrentIndex(0)
+            combo.setStyleSheet("QComboBox { color: #8a4b00; }")
+        return combo
+
+    def _fill_tasks(self, drafts: tuple[TaskDraft, ...]) -> None:
+        table = self.task_table
+        table.blockSignals(True)
+        table.setRowCount(0)
+        table.setRowCount(len(drafts))
+        for row, task in enumerate(drafts):
+            keep = QTableWidgetItem()
+            keep.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            keep.setCheckState(Qt.CheckState.Checked)
+            keep.setData(Qt.ItemDataRole.UserRole, (task.recurrence, task.source_line))
+            table.setItem(row, COL_KEEP, keep)
+            table.setItem(row, COL_SUMMARY, QTableWidgetItem(task.summary))
+            table.setCellWidget(row, COL_LEAD, self._lead_combo(task.lead))
+            table.setItem(row, COL_COOP, QTableWidgetItem("; ".join(c.name for c in task.cooperating)))
+            table.setItem(row, COL_DEADLINE_TEXT, QTableWidgetItem(task.deadline_text))
+            table.setItem(row, COL_DUE, QTableWidgetItem(format_vn_date(task.deadline)))
+        table.blockSignals(False)
+        table.resizeRowsToContents()
+        self.task_label.setText(self.tr("Nhiệm vụ đề xuất: {n} (bỏ dấu ở cột “Giao” để không giao)").format(n=len(drafts)))
+
+    def _task_item_changed(self, item: QTableWidgetItem) -> None:
+        """A deadline wording typed anew is read again: its date and recurrence follow it."""
+        if item.column() != COL_DEADLINE_TEXT:
+            return
+        found = find_deadline(item.text(), cell=True)
+        keep = self.task_table.item(item.row(), COL_KEEP)
+        _recurrence, line = keep.data(Qt.ItemDataRole.UserRole)
+        keep.setData(Qt.ItemDataRole.UserRole, (found.recurrence, line))
+        due = date.fromisoformat(found.deadline) if found.deadline else None
+        self.task_table.item(item.row(), COL_DUE).setText(format_vn_date(due))
+
+    # --- source highlight
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._proposal is None or new is None:
+            return
+        widget = new
+        while widget is not None and widget is not self:
+            if widget in self._field_sources:
+                self.highlight(self._proposal.sources.get(self._field_sources[widget]))
+                return
+            if widget is self.task_table:
+                self._highlight_task(self.task_table.currentRow())
+                return
+            widget = widget.parentWidget()
+
+    def _highlight_task(self, row: int) -> None:
+        if self._proposal is None or row < 0 or self.task_table.item(row, COL_KEEP) is None:
+            return
+        _recurrence, line = self.task_table.item(row, COL_KEEP).data(Qt.ItemDataRole.UserRole)
+        if line is not None:
+            self.highlight((line, 0, len(self._proposal.cleaned_text.split("\n")[line])))
+
+    def highlight(self, span: tuple[int, int, int] | None) -> None:
+        """Mark the source line (and the characters of the value) in the text; None clears it."""
+        if span is None:
+            self.text_edit.setExtraSelections([])
+            return
+        line, start, end = span
+        block = self.text_edit.document().findBlockByNumber(line)
+        if not block.isValid():
+            return
+        whole = QTextEdit.ExtraSelection()
+        whole.format.setBackground(HIGHLIGHT)
+        whole.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        whole.cursor = QTextCursor(block)
+        part = QTextEdit.ExtraSelection()
+        part.format.setBackground(QColor("#f6c945"))
+        part.cursor = QTextCursor(block)
+        part.cursor.setPosition(block.position() + start)
+        part.cursor.setPosition(block.position() + min(end, block.length() - 1), QTextCursor.MoveMode.KeepAnchor)
+        self.text_edit.setExtraSelections([whole, part])
+        cursor = QTextCursor(block)
+        self.text_edit.setTextCursor(cursor)
+        self.text_edit.centerCursor()
+
+    def highlighted_line(self) -> int | None:
+        selections = self.text_edit.extraSelections()
+        return selections[0].cursor.blockNumber() if selections else None
+
+    # --- accepting
+    def _unit_choice(self, name: str) -> UnitChoice:
+        name = name.strip()
+        return UnitChoice(name, match_unit(name, self._known))
+
+    def draft(self) -> DirectiveDraft:
+        """The reviewed fields and kept tasks as the paste service takes them."""
+        tasks = []
+        for row in range(self.task_table.rowCount()):
+            keep = self.task_table.item(row, COL_KEEP)
+            if keep.checkState() != Qt.CheckState.Checked:
+                continue
+            recurrence, line = keep.data(Qt.ItemDataRole.UserRole)
+            combo: QComboBox = self.task_table.cellWidget(row, COL_LEAD)
+            index = combo.findText(combo.currentText())
+            unit_id = combo.itemData(index) if index >= 0 else None
+            lead = UnitChoice(combo.currentText().strip(), unit_id or None)
+            coop_text = self.task_table.item(row, COL_COOP).text()
+            cooperating = tuple(self._unit_choice(n) for n in coop_text.split(";") if n.strip())
+            due_text = self.task_table.item(row, COL_DUE).text().strip()
+            due = parse_vn_date(due_text, "deadline", self.tr("Hạn của nhiệm vụ {n}").format(n=row + 1)) if due_text else None
+            tasks.append(TaskDraft(
+                summary=self.task_table.item(row, COL_SUMMARY).text(), lead=lead, cooperating=cooperating,
+                deadline=due, deadline_text=self.task_table.item(row, COL_DEADLINE_TEXT).text(),
+                recurrence=recurrence, source_line=line,
+            ))
+        index = self.issuer.findText(self.issuer.currentText())
+        issuer_id = self.issuer.itemData(index) if index >= 0 else None
+        return DirectiveDraft(
+            doc_type=self.doc_type.currentData(), number_symbol=self.number_symbol.text(),
+            issuer=UnitChoice(self.issuer.currentText().strip(), issuer_id or None),
+            doc_date=doc_date_value(self.doc_date.text()), subject=self.subject.toPlainText(),
+            signer=self.signer.text(), recipients=self.recipients.text(), full_text=self._raw_text,
+            tasks=tuple(tasks),
+        )
+
+    def register(self) -> None:
+        """Register the directive and assign its kept tasks in one transaction; on error nothing is saved."""
+        try:
+            draft = self.draft()
+            if not self._confirm_not_duplicate(draft):
+                return
+            with self._ws.db.transaction(self._ws.user()) as session:
+                directive_id = paste.save_draft(session, draft, self.arrival_date.value() or date.today(),
+                                                self._ws.office_unit_id())
+        except UserError as error:
+            show_error(self, error, self.tr("Chưa vào sổ được"))
+            return
+        self.directive_id = directive_id
+        self.accepted_directive.emit(directive_id)
+        self.accept()
+
+    def _confirm_not_duplicate(self, draft: DirectiveDraft) -> bool:
+        office = self._ws.office_unit_id()
+        if not office:
+            return True
+        with self._ws.db.transaction() as session:
+            hints = directives.find_duplicates(session, office, DirectiveInput(
+                arrival_date=None, arrival_number=None, subject=draft.subject, issuer_unit_id=draft.issuer.unit_id,
+                issuer_name=draft.issuer.name, number_symbol=draft.number_symbol))
+        if not hints:
+            return True
+        first = hints[0]
+        answer = QMessageBox.question(self, self.tr("Có thể trùng văn bản"), self.tr(
+            "Văn bản số {number} của {issuer} đã vào sổ với số đến {n}/{y} ngày {day}. Vẫn vào sổ thêm lần nữa?"
+        ).format(number=first.number_symbol, issuer=first.issuer_name, n=first.arrival_number, y=first.arrival_year,
+                 day=format_vn_date(first.arrival_date)))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def done(self, result: int) -> None:
+        try:
+            QApplication.instance().focusChanged.disconnect(self._focus_changed)
+        except (RuntimeError, TypeError):
+            pass  # already disconnected
+        super().done(result)
