@@ -93,6 +93,7 @@ def _header(doc: ReportDocument, width: float, st) -> RLTable:
     table = RLTable([[left, right]], colWidths=[left_w, width - left_w])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("FONT", (0, 0), (-1, -1), REGULAR, BODY_SIZE),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
@@ -112,7 +113,7 @@ def _signature(doc: ReportDocument, width: float, st) -> KeepTogether:
     sign.append(_p(p.signer_name, st["centre"], "b"))
     table = RLTable([[recipients, sign]], colWidths=[width * 0.5, width * 0.5])
     table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), REGULAR, BODY_SIZE),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
     return KeepTogether([Spacer(1, 8), table])
@@ -214,6 +215,7 @@ def render_pdf(doc: ReportDocument, out: Path, on_page: Callable[[int], bool] | 
         str(out), pagesize=pagesize, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=nfc(doc.title), author=nfc(doc.profile.office_name),
         subject=nfc(doc.subtitle), creator="NTM Desktop", lang="vi-VN",
+        initialFontName=REGULAR, initialFontSize=BODY_SIZE,  # no unembedded Helvetica
     )
     width = pagesize[0] - MARGIN_LEFT - MARGIN_RIGHT
     template.build(story_for(doc, width), onFirstPage=number_pages, onLaterPages=number_pages)
