@@ -123,7 +123,7 @@ class PasteDialog(QDialog):
         self.doc_date.setPlaceholderText(self.tr("ngày/tháng/năm, tháng/năm hoặc năm"))
         self.subject = QPlainTextEdit()
         self.subject.setTabChangesFocus(True)
-        self.subject.setFixedHeight(56)
+        self.subject.setFixedHeight(64)
         self.signer = QLineEdit()
         self.recipients = QLineEdit()
         form.addRow(self.tr("Ngày đến"), self.arrival_date)
@@ -148,9 +148,12 @@ class PasteDialog(QDialog):
         ])
         header = self.task_table.horizontalHeader()
         header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_KEEP, 44), (COL_LEAD, 210), (COL_COOP, 170), (COL_DEADLINE_TEXT, 150), (COL_DUE, 90)):
+        for col, width in ((COL_KEEP, 40), (COL_LEAD, 200), (COL_COOP, 160), (COL_DEADLINE_TEXT, 150), (COL_DUE, 84)):
             self.task_table.setColumnWidth(col, width)
         self.task_table.setWordWrap(True)
+        rows = self.task_table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 3 + 8)  # three lines of a summary
         self.task_table.currentCellChanged.connect(lambda row, *_: self._highlight_task(row))
         self.task_table.itemChanged.connect(self._task_item_changed)
         right_box.addLayout(form)
@@ -160,7 +163,7 @@ class PasteDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([480, 800])
+        splitter.setSizes([440, 840])
         self.buttons = QDialogButtonBox()
         self.accept_button = self.buttons.addButton(
             self.tr("Vào sổ và giao nhiệm vụ"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -208,6 +211,8 @@ class PasteDialog(QDialog):
         self.subject.setPlainText(draft.subject)
         self.signer.setText(draft.signer)
         self.recipients.setText(draft.recipients)
+        for edit in (self.recipients, self.issuer.lineEdit(), self.number_symbol):
+            edit.setCursorPosition(0)
 
     def _lead_combo(self, choice: UnitChoice) -> QComboBox:
         combo = QComboBox()
@@ -222,6 +227,7 @@ class PasteDialog(QDialog):
             combo.setItemData(0, self.tr("Chưa có trong danh sách đơn vị: sẽ được thêm mới"), Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(0)
             combo.setStyleSheet("QComboBox { color: #8a4b00; }")
+        combo.lineEdit().setCursorPosition(0)  # show the start of a long name
         return combo
 
     def _fill_tasks(self, drafts: tuple[TaskDraft, ...]) -> None:
@@ -235,13 +241,14 @@ class PasteDialog(QDialog):
             keep.setCheckState(Qt.CheckState.Checked)
             keep.setData(Qt.ItemDataRole.UserRole, (task.recurrence, task.source_line))
             table.setItem(row, COL_KEEP, keep)
-            table.setItem(row, COL_SUMMARY, QTableWidgetItem(task.summary))
+            summary = QTableWidgetItem(task.summary)
+            summary.setToolTip(task.summary)
+            table.setItem(row, COL_SUMMARY, summary)
             table.setCellWidget(row, COL_LEAD, self._lead_combo(task.lead))
             table.setItem(row, COL_COOP, QTableWidgetItem("; ".join(c.name for c in task.cooperating)))
             table.setItem(row, COL_DEADLINE_TEXT, QTableWidgetItem(task.deadline_text))
             table.setItem(row, COL_DUE, QTableWidgetItem(format_vn_date(task.deadline)))
         table.blockSignals(False)
-        table.resizeRowsToContents()
         self.task_label.setText(self.tr("Nhiệm vụ đề xuất: {n} (bỏ dấu ở cột “Giao” để không giao)").format(n=len(drafts)))
 
     def _task_item_changed(self, item: QTableWidgetItem) -> None:
