@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
@@ -126,7 +126,7 @@ def load_grid(session: Session, unit_id: str, year: int) -> Grid:
     measured = {a.indicator_id: a for a in session.scalars(
         select(IndicatorAssessment).where(IndicatorAssessment.unit_id == unit_id, IndicatorAssessment.year == year,
                                           IndicatorAssessment.deleted.is_(False)))}
-    names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    names = dict(session.execute(select(Unit.id, func.coalesce(Unit.short_name, Unit.name))).all())
     rows = []
     for c in criteria:
         a = done.get(c.id)

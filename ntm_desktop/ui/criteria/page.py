@@ -1,0 +1,162 @@
+"""The criteria page: the communes × criteria matrix for a year, its summary and the warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from ntm_desktop.services.criteria import catalogue, matrix, warnings
+from ntm_desktop.ui.common import guarded
+from ntm_desktop.ui.criteria.assessment_dialog import AssessmentDialog
+from ntm_desktop.ui.criteria.matrix_model import MatrixModel, UNIT_ROLE
+from ntm_desktop.ui.criteria.profile_dialog import ProfileDialog
+from ntm_desktop.ui.criteria.sets_dialog import CriteriaSetsDialog
+
+WARNING_ORDER = {warnings.REVOCATION: 0, warnings.PLAN_AT_RISK: 1, warnings.STALE: 2}
+WARNING_TITLES = {warnings.REVOCATION: "Nguy cơ thu hồi", warnings.PLAN_AT_RISK: "Chưa đạt kế hoạch",
+                  warnings.STALE: "Đánh giá đã cũ"}
+
+
+class CriteriaPage(QWidget):
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.model = MatrixModel(self)
+
+        self.year = QComboBox()
+        self.year.currentIndexChanged.connect(lambda _i: self.load_year())
+        self.transpose = QCheckBox(self.tr("Xã theo cột"))
+        self.transpose.toggled.connect(self.model.set_transposed)
+        assess = QPushButton(self.tr("Đánh giá…"))
+        profile = QPushButton(self.tr("Hồ sơ xã…"))
+        sets = QPushButton(self.tr("Bộ tiêu chí…"))
+        assess.clicked.connect(lambda: self.open_assessment(self.view.currentIndex()))
+        profile.clicked.connect(self.open_profile)
+        sets.clicked.connect(self.open_sets)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Năm:")))
+        bar.addWidget(self.year)
+        bar.addWidget(self.transpose)
+        bar.addStretch(1)
+        for button in (assess, profile, sets):
+            bar.addWidget(button)
+
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(False)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.doubleClicked.connect(self.open_assessment)
+        self.view.horizontalHeader().setMinimumSectionSize(28)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.legend = QLabel(self.tr("✓ Đạt   ~ Cơ bản đạt   ✗ Chưa đạt   •n: số nhiệm vụ đang thực hiện gắn với tiêu "
+                                     "chí. Nhấp đúp một ô để mở phiếu đánh giá."))
+        self.warnings = QListWidget()
+        self.warnings.setWordWrap(True)
+        self.warnings.itemDoubleClicked.connect(self._warning_opened)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.heading)
+        top_layout.addWidget(self.view, 1)
+        top_layout.addWidget(self.summary)
+        top_layout.addWidget(self.legend)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(QLabel(self.tr("<b>Cảnh báo</b>")))
+        bottom_layout.addWidget(self.warnings)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    # --- loading ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the years and the matrix of the chosen year."""
+        with self.workspace.db.transaction() as session:
+            if not catalogue.set_rows(session):
+                catalogue.install_shipped_sets(session)
+            years = matrix.years_with_data(session)
+        this_year = date.today().year
+        with_data = [y for y in years if y <= this_year]
+        years = sorted(set(years) | {this_year})
+        keep = self.year.currentData()
+        self.year.blockSignals(True)
+        self.year.clear()
+        for year in years:
+            self.year.addItem(str(year), year)
+        chosen = keep if keep in years else (max(with_data) if with_data else this_year)
+        self.year.setCurrentIndex(max(self.year.findData(chosen), 0))
+        self.year.blockSignals(False)
+        self.load_year()
+
+    def current_year(self) -> int:
+        return self.year.currentData() or date.today().year
+
+    def load_year(self) -> None:
+        year = self.current_year()
+        with self.workspace.db.transaction() as session:
+            data = matrix.build_matrix(session, year)
+            found = warnings.warnings_for_year(session, year)
+        self.model.set_matrix(data)
+        self.view.resizeColumnsToContents()
+        if data.communes:
+            self.heading.setText(self.tr("<b>Kết quả thực hiện Bộ tiêu chí năm {0}</b> — {1}").format(year, data.set_name))
+        else:
+            self.heading.setText(self.tr("Năm {0} chưa có xã nào được theo dõi. Bấm “Hồ sơ xã…” để thêm xã, "
+                                         "hoặc chọn năm khác.").format(year))
+        bands = "; ".join(f"{label}: {count} xã" for label, count in data.band_counts)
+        self.summary.setText(self.tr("{0} xã. {1}. Bình quân {2} tiêu chí/xã.").format(
+            len(data.communes), bands, f"{data.average:.2f}".replace(".", ",")))
+        self.warnings.clear()
+        for warning in sorted(found, key=lambda w: WARNING_ORDER.get(w.kind, 9)):
+            title = self.tr(WARNING_TITLES.get(warning.kind, ""))
+            item = QListWidgetItem(f"[{title}] {warning.unit_name}: {warning.message}")
+            item.setData(Qt.ItemDataRole.UserRole, warning.unit_id)
+            self.warnings.addItem(item)
+        if not found:
+            self.warnings.addItem(self.tr("Không có cảnh báo cho năm {0}.").format(year))
+
+    # --- actions ---------------------------------------------------------------------------------
+    def _selected_unit(self) -> str | None:
+        index = self.view.currentIndex()
+        return index.data(UNIT_ROLE) if index.isValid() else None
+
+    def open_assessment(self, index) -> None:
+        unit_id, code = self.model.cell_target(index) if index.isValid() else (None, None)
+        if not unit_id:
+            return
+        dialog = AssessmentDialog(self.workspace, unit_id, self.current_year(), code, self)
+        dialog.exec()
+        self.load_year()
+
+    def _warning_opened(self, item: QListWidgetItem) -> None:
+        unit_id = item.data(Qt.ItemDataRole.UserRole)
+        if unit_id:
+            AssessmentDialog(self.workspace, unit_id, self.current_year(), None, self).exec()
+            self.load_year()
+
+    def open_profile(self) -> None:
+        dialog = ProfileDialog(self.workspace, self._selected_unit(), self.current_year(), self)
+        dialog.exec()
+        self.refresh()
+
+    def open_sets(self) -> None:
+        CriteriaSetsDialog(self.workspace, self).exec()
+        guarded(self, self.refresh)
+

@@ -1,0 +1,135 @@
+"""Criteria sets: the list of sets and versions, import from Excel, the blank template, target edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMessageBox, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout,
+)
+
+from ntm_desktop.services.criteria import catalogue
+from ntm_desktop.services.criteria.xlsx_import import import_set
+from ntm_desktop.services.criteria.xlsx_template import write_template
+from ntm_desktop.ui.common import guarded
+
+
+class CriteriaSetsDialog(QDialog):
+    def __init__(self, workspace, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(self.tr("Bộ tiêu chí"))
+        self.resize(1000, 640)
+        self.sets = QListWidget()
+        self.sets.currentRowChanged.connect(lambda _r: self.show_set())
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.table = QTableWidget(0, 0)
+        self.table.itemChanged.connect(self._edited)
+        template = QPushButton(self.tr("Lưu tệp mẫu Excel…"))
+        load = QPushButton(self.tr("Nhập bộ tiêu chí từ Excel…"))
+        close = QPushButton(self.tr("Đóng"))
+        template.clicked.connect(self._save_template)
+        load.clicked.connect(self._choose_import)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(template)
+        buttons.addWidget(load)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.sets, 1)
+        layout.addWidget(self.info)
+        layout.addWidget(QLabel(self.tr("Chỉ tiêu (sửa trực tiếp tên và mức chỉ tiêu; lưu ngay khi sửa):")))
+        layout.addWidget(self.table, 3)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self, select_id: str | None = None) -> None:
+        with self.workspace.db.transaction() as session:
+            catalogue.install_shipped_sets(session)
+            self.rows = catalogue.set_rows(session)
+        self.sets.clear()
+        for row in self.rows:
+            self.sets.addItem(self.tr("{0} — {1} tiêu chí, {2} chỉ tiêu — {3}").format(
+                row.label, row.criteria_count, row.indicator_count, row.source))
+        ids = [r.id for r in self.rows]
+        self.sets.setCurrentRow(ids.index(select_id) if select_id in ids else 0)
+
+    def show_set(self) -> None:
+        r = self.sets.currentRow()
+        if not 0 <= r < len(self.rows):
+            return
+        row = self.rows[r]
+        with self.workspace.db.transaction() as session:
+            chosen = catalogue.get_set(session, row.id)
+            keys = list(chosen.target_keys or [])
+            indicators = [(i.id, i.criterion.code, i.code, i.name, i.unit_of_measure, dict(i.targets or {}))
+                          for i in catalogue.indicators_of(session, row.id)]
+        self.keys = keys
+        self.info.setText(self.tr("Căn cứ: {0}. Mức chỉ tiêu theo: {1}").format(
+            row.legal_basis or "—", chosen.targets_vary_by or "—"))
+        self.table.blockSignals(True)
+        self.table.clear()
+        self.table.setColumnCount(4 + len(keys))
+        self.table.setHorizontalHeaderLabels([self.tr("Tiêu chí"), self.tr("Mã"), self.tr("Tên chỉ tiêu"),
+                                              self.tr("Đơn vị tính"), *keys])
+        self.table.setRowCount(len(indicators))
+        self.indicator_ids = []
+        for n, (indicator_id, criterion, code, name, unit, targets) in enumerate(indicators):
+            self.indicator_ids.append(indicator_id)
+            for column, value in enumerate([criterion, code, name, unit] + [targets.get(k, "") for k in keys]):
+                item = QTableWidgetItem(str(value))
+                if column < 2:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(n, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.blockSignals(False)
+
+    def _edited(self, item: QTableWidgetItem) -> None:
+        r, column = item.row(), item.column()
+        indicator_id = self.indicator_ids[r]
+        text = item.text()
+
+        def write():
+            with self.workspace.db.transaction(self.workspace.user()) as session:
+                if column == 2:
+                    catalogue.update_indicator(session, indicator_id, name=text)
+                elif column == 3:
+                    catalogue.update_indicator(session, indicator_id, unit_of_measure=text)
+                else:
+                    targets = {k: self.table.item(r, 4 + i).text() for i, k in enumerate(self.keys)}
+                    catalogue.update_indicator(session, indicator_id, targets=targets)
+        if not guarded(self, write):
+            self.show_set()  # put back what is stored
+
+    def _save_template(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu tệp mẫu"), "mau-bo-tieu-chi.xlsx",
+                                              self.tr("Tệp Excel (*.xlsx)"))
+        if path:
+            guarded(self, lambda: write_template(Path(path)))
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Chọn tệp bộ tiêu chí"), "",
+                                              self.tr("Tệp Excel (*.xlsx)"))
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> bool:
+        result = {}
+
+        def run():
+            with self.workspace.db.transaction(self.workspace.user()) as session:
+                result["value"] = import_set(session, path, self.workspace.office_unit_id())
+        if not guarded(self, run):
+            return False
+        done = result["value"]
+        text = self.tr("Đã nhập bộ tiêu chí “{0}” phiên bản {1}: {2} tiêu chí, {3} chỉ tiêu.").format(
+            done.code, done.version, done.criteria, done.indicators)
+        if done.notices:
+            text += "\n\n" + "\n".join(done.notices[:10])
+        QMessageBox.information(self, self.tr("Nhập bộ tiêu chí"), text)
+        self.reload(done.set_id)
+        return True
