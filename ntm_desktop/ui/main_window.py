@@ -87,7 +87,35 @@ class MainWindow(QMainWindow):
         layout.addWidget(side)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self._build_menu()
         self.nav.setCurrentRow(0)
+
+    def _build_menu(self) -> None:
+        data = self.menuBar().addMenu(self.tr("&Dữ liệu"))
+        backup = data.addAction(self.tr("Sao lưu và khôi phục…"))
+        backup.triggered.connect(self._backups)
+        try:
+            import ntm_desktop.ui.office_settings  # noqa: F401 - present when reports are built in
+        except ImportError:
+            pass
+        else:
+            office = data.addAction(self.tr("Thông tin cơ quan (dùng khi in báo cáo)…"))
+            office.triggered.connect(self._office_settings)
+        data.addSeparator()
+        data.addAction(self.tr("Thoát"), self.close)
+
+    def _backups(self) -> None:
+        from ntm_desktop.ui.backup_dialog import BackupDialog
+
+        BackupDialog(self._ws, self).exec()
+        for page in self.pages.values():
+            if hasattr(page, "refresh"):
+                page.refresh()
+
+    def _office_settings(self) -> None:
+        from ntm_desktop.ui.office_settings import OfficeSettingsDialog
+
+        OfficeSettingsDialog(self._ws, self).exec()
 
     def _add_page(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
