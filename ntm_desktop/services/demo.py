@@ -200,6 +200,9 @@ def build_demo(session: Session, today: date | None = None) -> str:
                 **deadline,
             ))
             _progress(session, task_id, task_index, arrival, today)
+    from ntm_desktop.services.demo_criteria import build_criteria_demo
+
+    build_criteria_demo(session, office, today)
     return office
 
 
