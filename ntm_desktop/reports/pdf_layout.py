@@ -17,7 +17,6 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak, HRFlowable, KeepTogether, PageBreak, SimpleDocTemplate, Spacer,
 )
@@ -28,8 +27,9 @@ from reportlab.platypus import TableStyle
 from ntm_desktop.reports.document import (
     Cover, GroupHeading, Heading, Paragraph, ReportDocument, Table, TotalRow, vn_place_date,
 )
-from ntm_desktop.reports.pdf_fonts import FAMILY, REGULAR, register_fonts
+from ntm_desktop.reports.pdf_fonts import BOLD, FAMILY, REGULAR, register_fonts
 from ntm_desktop.reports.pdf_table import DATA, HEADING, TOTAL, PAD_SIDE, PagedTable
+from ntm_desktop.reports.pdf_wrap import wrap_text
 from ntm_desktop.reports.request import ReportCancelled
 from ntm_desktop.text import nfc
 
@@ -134,12 +134,9 @@ def _cover(cover: Cover, doc: ReportDocument, st) -> list:
     return story
 
 
-def _cell(value, column, st):
-    text = format_cell(value)
-    if "\n" not in text and stringWidth(text, REGULAR, TABLE_SIZE) <= column.width_mm * mm - 2 * PAD_SIDE:
-        return text  # fits on one line: no need for a paragraph
-    style = st["cell"] if column.kind == "text" else st["cell_centre"]
-    return RLParagraph(escape(text).replace("\n", "<br/>"), style)
+def _cell(value, column, font: str = REGULAR) -> str:
+    """Cell text wrapped to the column: a plain string with line breaks (fast to lay out and draw)."""
+    return wrap_text(format_cell(value), column.width_mm * mm - 2 * PAD_SIDE, font, TABLE_SIZE)
 
 
 def _table(table: Table, st) -> list:
@@ -150,14 +147,14 @@ def _table(table: Table, st) -> list:
     rows, kinds = [], []
     for row in table.rows:
         if isinstance(row, GroupHeading):
-            rows.append([_p(row.text, st["cell"], "b")] + [""] * (len(widths) - 1))
+            rows.append([wrap_text(nfc(row.text), sum(widths) - 2 * PAD_SIDE, BOLD, TABLE_SIZE)]
+                        + [""] * (len(widths) - 1))
             kinds.append(HEADING)
         elif isinstance(row, TotalRow):
-            rows.append([_p(format_cell(v), st["cell_centre"] if c.kind != "text" else st["cell"], "b")
-                         for v, c in zip(row.cells, table.columns)])
+            rows.append([_cell(v, c, BOLD) for v, c in zip(row.cells, table.columns)])
             kinds.append(TOTAL)
         else:
-            rows.append([_cell(v, c, st) for v, c in zip(row, table.columns)])
+            rows.append([_cell(v, c) for v, c in zip(row, table.columns)])
             kinds.append(DATA)
     if not rows:
         rows, kinds = [[_p(table.empty_text, st["cell"], "i")] + [""] * (len(widths) - 1)], [HEADING]

@@ -22,7 +22,7 @@ DATA, HEADING, TOTAL = "data", "heading", "total"
 def _cell_height(cell, width: float, leading: float) -> float:
     if hasattr(cell, "wrap"):
         return cell.wrap(width - 2 * PAD_SIDE, 10_000)[1]
-    return leading
+    return leading * (cell.count("\n") + 1)
 
 
 class PagedTable(Flowable):
