@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from ntm_desktop.models import Directive, Task, new_id, task_cooperators, utcnow
-from ntm_desktop.services import register, settings, tasklist, units
+from ntm_desktop.services import overview, register, settings, tasklist, units
 from ntm_desktop.services.status import TaskStatus
 from ntm_desktop.text import fold, sort_key
 from ntm_desktop.workspace import open_workspace
@@ -207,6 +207,13 @@ def measure(data_dir: Path) -> None:
             return tasklist.count(session, f), tasklist.page(session, f, 0, 100)
 
     timed("task list in progress on time: count + first 100", by_status, 0.5)
+
+    def first_screen():
+        with workspace.db.transaction() as session:
+            return overview.overview(session, office, TODAY)
+
+    view = timed("overview (counts by unit, newest directives)", first_screen, 0.5)
+    log(f"    {view.overdue} overdue, {view.due_this_week} due this week, {len(view.by_unit)} units")
     _measure_page(workspace)
     workspace.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux

@@ -73,6 +73,8 @@ class Directive(Synced, Base):
         UniqueConstraint("office_unit_id", "arrival_year", "arrival_number"),
         # Covers the register's count and its default order without reading the wide rows.
         Index("ix_directives_register", "office_unit_id", "deleted", "arrival_year", "arrival_number"),
+        # Lets task lists check a task's directive (office, tombstone) without reading the wide row.
+        Index("ix_directives_membership", "id", "office_unit_id", "deleted"),
     )
 
     office_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ntm_desktop.models.base import Base, Synced
@@ -20,6 +20,10 @@ task_cooperators = Table(
 
 class Task(Synced, Base):
     __tablename__ = "tasks"
+    __table_args__ = (
+        # Overdue and due-window filters count open tasks by due date without reading the rows.
+        Index("ix_tasks_open_due", "completed_on", "due_date", "deleted", "directive_id", "lead_unit_id"),
+    )
 
     directive_id: Mapped[str] = mapped_column(ForeignKey("directives.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer, default=1)

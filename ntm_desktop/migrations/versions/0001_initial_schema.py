@@ -116,6 +116,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_directives_subject_sort'), ['subject_sort'], unique=False)
         batch_op.create_index(batch_op.f('ix_directives_urgency'), ['urgency'], unique=False)
         batch_op.create_index('ix_directives_register', ['office_unit_id', 'deleted', 'arrival_year', 'arrival_number'], unique=False)
+        batch_op.create_index('ix_directives_membership', ['id', 'office_unit_id', 'deleted'], unique=False)
 
     op.create_table('attachments',
     sa.Column('directive_id', sa.String(length=36), nullable=False),
@@ -167,6 +168,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tasks_due_date'), ['due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_lead_unit_id'), ['lead_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_owner_unit_id'), ['owner_unit_id'], unique=False)
+        batch_op.create_index('ix_tasks_open_due', ['completed_on', 'due_date', 'deleted', 'directive_id', 'lead_unit_id'], unique=False)
 
     op.create_table('progress_updates',
     sa.Column('task_id', sa.String(length=36), nullable=False),
@@ -260,6 +262,7 @@ def downgrade() -> None:
 
     op.drop_table('progress_updates')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_tasks_open_due')
         batch_op.drop_index(batch_op.f('ix_tasks_owner_unit_id'))
         batch_op.drop_index(batch_op.f('ix_tasks_lead_unit_id'))
         batch_op.drop_index(batch_op.f('ix_tasks_due_date'))
@@ -274,6 +277,7 @@ def downgrade() -> None:
 
     op.drop_table('attachments')
     with op.batch_alter_table('directives', schema=None) as batch_op:
+        batch_op.drop_index('ix_directives_membership')
         batch_op.drop_index('ix_directives_register')
         batch_op.drop_index(batch_op.f('ix_directives_urgency'))
         batch_op.drop_index(batch_op.f('ix_directives_subject_sort'))
