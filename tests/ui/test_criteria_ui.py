@@ -5,11 +5,10 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from ntm_desktop.services import settings
 from ntm_desktop.services.criteria.assessments import load_grid
 from ntm_desktop.services.criteria.matrix import build_matrix
 from ntm_desktop.services.criteria.statuses import CHUA_DAT, DAT
-from ntm_desktop.services.demo_criteria import build_criteria_demo, demo_years
+from ntm_desktop.services.demo_criteria import demo_years
 from ntm_desktop.ui.criteria import CriteriaPage
 from ntm_desktop.ui.criteria.assessment_dialog import NOTE, STATUS, AssessmentDialog
 from ntm_desktop.ui.criteria.matrix_model import MatrixModel, STATUS_ROLE
@@ -17,8 +16,7 @@ from ntm_desktop.ui.criteria.matrix_model import MatrixModel, STATUS_ROLE
 
 @pytest.fixture
 def criteria_workspace(demo_workspace):
-    with demo_workspace.db.transaction("demo") as session:
-        build_criteria_demo(session, settings.office_unit_id(session))
+    """The demo already holds the communes' criteria results (build_demo loads them)."""
     return demo_workspace
 
 
