@@ -48,6 +48,7 @@ class Table:
     rows: list[tuple[Cell, ...] | GroupHeading | TotalRow] = field(default_factory=list)
     numbered_header: bool = False  # a second header row "(1) (2) …" as in the decree's registers
     empty_text: str = "Không có."
+    font_size: float = 11  # the decree allows 11-12 pt in tables; a wide matrix may go smaller
 
     @property
     def data_rows(self) -> list[tuple[Cell, ...]]:
@@ -57,6 +58,7 @@ class Table:
 @dataclass(frozen=True)
 class Heading:
     text: str
+    new_page: bool = False  # e.g. one page per commune
 
 
 @dataclass(frozen=True)

@@ -134,32 +134,34 @@ def _cover(cover: Cover, doc: ReportDocument, st) -> list:
     return story
 
 
-def _cell(value, column, font: str = REGULAR) -> str:
+def _cell(value, column, font: str = REGULAR, size: float = TABLE_SIZE) -> str:
     """Cell text wrapped to the column: a plain string with line breaks (fast to lay out and draw)."""
-    return wrap_text(format_cell(value), column.width_mm * mm - 2 * PAD_SIDE, font, TABLE_SIZE)
+    return wrap_text(format_cell(value), column.width_mm * mm - 2 * PAD_SIDE, font, size)
 
 
 def _table(table: Table, st) -> list:
+    size = table.font_size
     widths = [c.width_mm * mm for c in table.columns]
-    header = [[_p(c.title, st["cell_centre"], "b") for c in table.columns]]
+    head_style = ParagraphStyle("head", parent=st["cell_centre"], fontSize=size, leading=size * 1.2)
+    header = [[_p(c.title, head_style, "b") for c in table.columns]]
     if table.numbered_header:
         header.append([f"({i})" for i in range(1, len(table.columns) + 1)])
     rows, kinds = [], []
     for row in table.rows:
         if isinstance(row, GroupHeading):
-            rows.append([wrap_text(nfc(row.text), sum(widths) - 2 * PAD_SIDE, BOLD, TABLE_SIZE)]
+            rows.append([wrap_text(nfc(row.text), sum(widths) - 2 * PAD_SIDE, BOLD, size)]
                         + [""] * (len(widths) - 1))
             kinds.append(HEADING)
         elif isinstance(row, TotalRow):
-            rows.append([_cell(v, c, BOLD) for v, c in zip(row.cells, table.columns)])
+            rows.append([_cell(v, c, BOLD, size) for v, c in zip(row.cells, table.columns)])
             kinds.append(TOTAL)
         else:
-            rows.append([_cell(v, c) for v, c in zip(row, table.columns)])
+            rows.append([_cell(v, c, REGULAR, size) for v, c in zip(row, table.columns)])
             kinds.append(DATA)
     if not rows:
         rows, kinds = [[_p(table.empty_text, st["cell"], "i")] + [""] * (len(widths) - 1)], [HEADING]
     aligns = [c.align for c in table.columns]
-    return [PagedTable(header, rows, kinds, widths, aligns, TABLE_SIZE)]
+    return [PagedTable(header, rows, kinds, widths, aligns, size)]
 
 
 def story_for(doc: ReportDocument, width: float) -> list:
@@ -178,7 +180,7 @@ def story_for(doc: ReportDocument, width: float) -> list:
     for block in doc.blocks:
         if isinstance(block, Heading):
             # Room for the heading and a few rows, or a new page: a heading never ends a page.
-            story += [CondPageBreak(35 * mm), _p(block.text, st["heading"], "b")]
+            story += [PageBreak() if block.new_page else CondPageBreak(35 * mm), _p(block.text, st["heading"], "b")]
         elif isinstance(block, Paragraph):
             style = st["subtitle"] if block.centred else st["body"]
             story.append(_p(block.text, style, "i" if block.italic else ""))

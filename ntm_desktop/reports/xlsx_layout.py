@@ -159,6 +159,13 @@ def _signature(ws: Worksheet, doc: ReportDocument, row: int, ncols: int) -> None
             _merged(ws, row + i, split + 1, ncols, line, BOLD)
 
 
+def _paragraph(ws: Worksheet, row: int, ncols: int, text: str, font) -> int:
+    _merged(ws, row, 1, ncols, text, font, WRAP)
+    if len(text) > 100:
+        ws.row_dimensions[row].height = 16 * (1 + len(text) // 110)
+    return row + 1
+
+
 def render_xlsx(doc: ReportDocument, out: Path, on_sheet: Callable[[int], bool] | None = None) -> None:
     """Write the workbook; `on_sheet(n)` is called after each sheet and returns False to cancel."""
     wb = Workbook()
@@ -167,32 +174,40 @@ def render_xlsx(doc: ReportDocument, out: Path, on_sheet: Callable[[int], bool] 
     ncols = len(doc.tables[0].columns) if doc.tables else 8
     ws.title = sheet_name(doc.tables[0].caption if doc.tables else doc.title, used)
     row = _header_block(ws, doc, ncols)
-    pending: list[str] = []
+    pending: list[tuple[str, Font]] = []  # headings (and their paragraphs) wait for their table's sheet
+    previous_caption = None
     tables_done = 0
     for block in doc.blocks:
         if isinstance(block, Heading):
-            pending.append(block.text)
+            pending.append((block.text, BOLD))
         elif isinstance(block, Paragraph):
-            _merged(ws, row, 1, ncols, block.text, ITALIC if block.italic else REGULAR, WRAP)
-            ws.row_dimensions[row].height = 16 * (1 + len(block.text) // 110)
-            row += 1
+            font = ITALIC if block.italic else REGULAR
+            if pending or not tables_done:
+                pending.append((block.text, font))
+            else:
+                row = _paragraph(ws, row, ncols, block.text, font)
         else:
             ncols = len(block.columns)
-            if tables_done:
+            if tables_done and block.caption != previous_caption:
                 ws = wb.create_sheet(sheet_name(block.caption, used))
                 _merged(ws, 1, 1, ncols, doc.title.upper(), TITLE)
                 if doc.subtitle:
                     _merged(ws, 2, 1, ncols, doc.subtitle, ITALIC)
                 row = 4
-            for text in pending:
-                _merged(ws, row, 1, ncols, text, BOLD, WRAP)
+            elif tables_done:
                 row += 1
+            for text, font in pending:
+                row = _paragraph(ws, row, ncols, text, font)
             pending = []
             row, title_rows, first_data = _table(ws, block, row)
-            _print_setup(ws, title_rows, first_data)
+            if block.caption != previous_caption:
+                _print_setup(ws, title_rows, first_data)
+            previous_caption = block.caption
             tables_done += 1
             if on_sheet and on_sheet(tables_done) is False:
                 raise ReportCancelled()
+    for text, font in pending:
+        row = _paragraph(ws, row, ncols, text, font)
     if doc.signature:
         _signature(ws, doc, row + 1, ncols)
     wb.properties.title = nfc(doc.title)
