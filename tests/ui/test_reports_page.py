@@ -119,3 +119,46 @@ def test_office_settings_dialog_saves_and_refuses_bad_input(qtbot, demo_workspac
         profile = load_profile(s)
     assert profile.signer_name == "Trần Thị Hoa"
     assert profile.recipients == ("Ban Chỉ đạo tỉnh (để b/c)", "Các xã, phường")
+
+
+def test_a_running_job_can_be_cancelled(qtbot):
+    from itertools import count
+
+    from ntm_desktop.reports.request import Progress
+    from ntm_desktop.ui.reports_page import ReportJob
+
+    def endless(_is_cancelled):
+        for i in count():
+            yield Progress(i, 0, "…")
+
+    job = ReportJob(endless)
+    steps = []
+    job.progressed.connect(lambda done, total, message: steps.append(done))
+    with qtbot.waitSignal(job.cancelled, timeout=10_000):
+        job.start()
+        qtbot.waitUntil(lambda: len(steps) > 3, timeout=10_000)
+        job.cancel()
+    job.wait()
+    assert steps
+
+
+def test_print_preview_paints_the_report(qtbot, demo_workspace, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    page = ReportsPage(demo_workspace)
+    qtbot.addWidget(page)
+    _choose(page.kind, ReportKind.FOLLOWUP.value)
+    _choose(page.period, "custom")
+    page.start.set_date(date.today() - timedelta(days=365))
+    page.end.set_date(date.today())
+    page.show_preview()
+    _wait_idle(qtbot, page)
+    doc = page.document
+    assert doc is not None and doc.landscape
+    printer = page._printer(doc)
+    assert printer.pageLayout().orientation().name == "Landscape"
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "in.pdf"))
+    page._paint(printer, doc)
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(tmp_path / "in.pdf").pages)
+    assert "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN" in text
