@@ -59,7 +59,7 @@ def overview(session: Session, office_unit_id: str, today: date | None = None, n
         counts.setdefault(unit_id, [0, 0, 0, 0])[2] = done
     names = dict(session.execute(
         select(Unit.id, func.coalesce(Unit.short_name, Unit.name)).where(Unit.id.in_(list(counts)))
-    ).tuples().all()) if counts else {}
+    ).all()) if counts else {}
     loads = [UnitLoad(uid, names.get(uid, ""), *values) for uid, values in counts.items()]
     loads = [u for u in loads if u.overdue or u.due_this_week or u.done_this_week or u.open_tasks]
     loads.sort(key=lambda u: (-u.overdue, -u.due_this_week, -u.open_tasks, u.unit_name))
