@@ -174,6 +174,8 @@ def create_backup(
     if extra and extra not in targets:
         targets.append(extra)
     for target in targets:
+        if target.resolve() == folder.backups.resolve():
+            continue  # already there
         if target == extra and not extra.exists():
             result.warnings.append(
                 f"Không tìm thấy thư mục sao lưu thêm “{extra}” (có thể USB chưa được cắm). "
