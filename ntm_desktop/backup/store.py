@@ -56,9 +56,10 @@ def _single_file(db_path: Path) -> None:
         con.close()
 
 
-def _read_facts(db_path: Path) -> tuple[str | None, dict[str, int], tuple[str, ...]]:
+def _read_facts(db_path: Path, readonly: bool = False) -> tuple[str | None, dict[str, int], tuple[str, ...]]:
     """Schema revision, record counts and attachment hashes of a database copy."""
-    con = sqlite3.connect(db_path)
+    # immutable=1: read a bare copy without creating -wal/-shm files beside it
+    con = sqlite3.connect(f"file:{Path(db_path).as_posix()}?immutable=1", uri=True) if readonly else sqlite3.connect(db_path)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         revision = None
@@ -205,8 +206,27 @@ def read_manifest(path: Path) -> Manifest:
         ) from error
 
 
+# Bare database copies made by other parts of the app with db.backup_to, by file-name prefix.
+BARE_KINDS = {"truoc-nang-cap": BackupKind.BEFORE_MIGRATION, "truoc-nhap-goi": BackupKind.BEFORE_SYNC}
+
+
+def _bare_info(path: Path) -> BackupInfo | None:
+    kind = next((k for prefix, k in BARE_KINDS.items() if path.name.startswith(prefix)), None)
+    if kind is None:
+        return None
+    revision, counts, hashes = _read_facts(path, readonly=True)
+    stat = path.stat()
+    when = datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0)
+    return BackupInfo(path, Manifest(when, kind, "", revision, counts, hashes), stat.st_size)
+
+
 def list_backups(backup_dir: Path) -> list[BackupInfo]:
-    """Backups in a folder, newest first; unreadable files are left out (and logged)."""
+    """Backups in a folder, newest first; unreadable files are left out (and logged).
+
+    Besides `.ntmbak` files this lists the bare database copies taken before an upgrade or a package
+    import (`truoc-nang-cap-*.sqlite3`, `truoc-nhap-goi-*.sqlite3`): restore accepts them too, and the
+    retention rule keeps them from piling up.
+    """
     found = []
     backup_dir = Path(backup_dir)
     if not backup_dir.is_dir():
@@ -216,6 +236,14 @@ def list_backups(backup_dir: Path) -> list[BackupInfo]:
             found.append(BackupInfo(path, read_manifest(path), path.stat().st_size))
         except (NotABackupError, OSError):
             log.warning("unreadable backup left out of the list: %s", path)
+    for path in backup_dir.glob("*.sqlite3"):
+        try:
+            info = _bare_info(path)
+        except (sqlite3.DatabaseError, OSError):
+            log.warning("unreadable database copy left out of the list: %s", path)
+            continue
+        if info is not None:
+            found.append(info)
     return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
 
 

@@ -157,3 +157,26 @@ def test_restore_accepts_the_copy_made_before_an_upgrade(demo_workspace, tmp_pat
         assert _counts(reopened) == before
     finally:
         reopened.close()
+
+
+def test_copies_before_an_upgrade_or_a_package_import_are_listed_and_restorable(demo_workspace):
+    from ntm_desktop.db import backup_to
+
+    ws = demo_workspace
+    before = _counts(ws)
+    bare = backup_to(ws.db.engine, ws.folder.backups / "truoc-nhap-goi-20260301-101500.sqlite3")
+    listed = list_backups(ws.folder.backups)
+    assert [b.path for b in listed] == [bare]
+    assert listed[0].manifest.kind is BackupKind.BEFORE_SYNC
+    assert listed[0].manifest.counts["directives"] == before[0]
+    assert not (ws.folder.backups / (bare.name + "-wal")).exists()  # listing leaves the copy untouched
+
+    with ws.db.transaction() as s:
+        s.scalars(select(Directive)).first().deleted = True
+    ws.close()
+    restore_backup(ws.folder, listed[0].path)
+    reopened = open_workspace(ws.folder.root)
+    try:
+        assert _counts(reopened) == before
+    finally:
+        reopened.close()
