@@ -46,8 +46,8 @@ BrandingText "${APP_NAME} ${VERSION}"
 !define MUI_FINISHPAGE_RUN_TEXT "Mở ${APP_NAME} ngay"
 !insertmacro MUI_PAGE_FINISH
 
-!define MUI_COMPONENTSPAGE_TEXT_TOP "Chọn những gì cần gỡ bỏ. Dữ liệu (văn bản, nhiệm vụ, tệp đính kèm) và các bản sao lưu được GIỮ LẠI, trừ khi bạn đánh dấu ô bên dưới. Bản sao lưu trên USB không bao giờ bị xóa."
 !insertmacro MUI_UNPAGE_CONFIRM
+!define MUI_COMPONENTSPAGE_TEXT_TOP "Chọn những gì cần gỡ bỏ. Dữ liệu (văn bản, nhiệm vụ, tệp đính kèm) và các bản sao lưu được GIỮ LẠI, trừ khi bạn đánh dấu ô bên dưới. Bản sao lưu trên USB không bao giờ bị xóa."
 !insertmacro MUI_UNPAGE_COMPONENTS
 !insertmacro MUI_UNPAGE_INSTFILES
 
