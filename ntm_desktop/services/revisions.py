@@ -150,8 +150,11 @@ def _before_flush(session: Session, _context, _instances) -> None:
 
 def install(sessions: sessionmaker) -> None:
     """Attach the hook to every session the factory makes (idempotent)."""
-    if not event.contains(sessions, "before_flush", _before_flush):
+    # A flag on the factory, not event.contains(): the event registry is keyed by id(), and a
+    # new factory can reuse the id of a collected one, which then looked "already installed".
+    if not getattr(sessions, "_ntm_revisions_installed", False):
         event.listen(sessions, "before_flush", _before_flush)
+        sessions._ntm_revisions_installed = True
     sessions.kw.setdefault("info", {})["installation_id"] = ensure_installation_id(sessions)
 
 
