@@ -1,0 +1,142 @@
+"""Sync at district scale: export and import a full package, compared with a plain executemany.
+
+    .venv/bin/python bench/bench_sync.py                      # 100 communes, 5,000 directives, 20,000 tasks
+    .venv/bin/python bench/bench_sync.py --directives 500 --tasks 2000   # a quick smoke run
+
+A province installation creates the unit tree and sets up the district from a full package; the
+district registers the directives and tasks (through the ORM, so the revision hook versions and
+audits them like real saves); then the district exports everything for the province and the
+province imports it. Printed: export and import time, the package size, peak memory (maxrss), and
+the import time against a plain `executemany` of the same rows into an empty SQLite file with the
+same schema (target: within 3x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine
+
+from ntm_desktop.models import Base, Directive, Task, Unit, new_id
+from ntm_desktop.services import settings, units
+from ntm_desktop.sync.apply import apply_file
+from ntm_desktop.sync.entities import ENTITIES, record_to_row
+from ntm_desktop.sync.export import export_package
+from ntm_desktop.sync.reader import read_package
+from ntm_desktop.workspace import open_workspace
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build(root: Path, communes: int, directives: int, tasks: int):
+    province = open_workspace(root / "tinh")
+    with province.db.transaction("bench") as s:
+        p = units.create_unit(s, code="TINH", name="Ủy ban nhân dân tỉnh Tuyên Quang", level_code="tinh")
+        d = units.create_unit(s, code="HUYEN", name="Văn phòng Điều phối nông thôn mới huyện Hàm Yên",
+                              level_code="phong", parent_id=p)
+        for n in range(communes):
+            units.create_unit(s, code=f"XA{n:03d}", name=f"Ủy ban nhân dân xã số {n}", level_code="xa", parent_id=d)
+        settings.put(s, settings.OFFICE_UNIT, p)
+        boot = export_package(s, province.folder.files, "HUYEN", None, out_dir=root, full=True).path
+    district = open_workspace(root / "huyen")
+    apply_file(district, boot, user="bench")
+    rng = random.Random(5)
+    started = time.perf_counter()
+    with district.db.transaction("bench") as s:
+        office = settings.office_unit_id(s)
+        commune_units = [u for u in s.query(Unit).filter(Unit.level_code == "xa")]
+        per_directive = max(1, tasks // directives)
+        for n in range(directives):
+            year = 2021 + n % 5
+            directive = Directive(
+                id=new_id(),
+                office_unit_id=office, owner_unit_id=office, arrival_year=year, arrival_number=n // 5 + 1,
+                arrival_date=date(year, 1, 1) + timedelta(days=n % 360), issuer_name="UBND tỉnh Tuyên Quang",
+                number_symbol=f"{n}/KH-UBND", doc_type="KH", subject=f"Kế hoạch thực hiện tiêu chí nông thôn mới số {n}",
+            )
+            s.add(directive)
+            for k in range(per_directive):
+                task = Task(directive_id=directive.id, seq=k + 1, summary=f"Hoàn thiện hồ sơ tiêu chí {k + 1} của kế hoạch {n}",
+                            lead_unit=rng.choice(commune_units), owner_unit_id=office, deadline_kind="date",
+                            deadline_text="trước ngày 30/6", due_date=date(year, 6, 30))
+                task.cooperating_units = rng.sample(commune_units, rng.randint(0, 2))
+                s.add(task)
+            if n % 500 == 499:
+                s.flush()
+    print(f"built {directives} directives and {directives * per_directive} tasks in {time.perf_counter() - started:.1f} s")
+    return province, district
+
+
+def plain_executemany(package_path: Path, target: Path, province) -> float:
+    """The same rows, converted once, inserted with executemany into an empty file of the same schema."""
+    with province.db.transaction() as s:
+        package = read_package(s, package_path)
+    engine = create_engine(f"sqlite:///{target}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    batches = []
+    for spec in ENTITIES:
+        records = package.records.get(spec.name, [])
+        if not records:
+            continue
+        cols = spec.columns
+        rows = []
+        for r in records:
+            row = record_to_row(spec, r)
+            row["version"] = str(r["version"])
+            rows.append(tuple(row[c] for c in cols))
+        batches.append((f"INSERT OR IGNORE INTO {spec.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows))
+        for link in spec.links:
+            pairs = [(r["id"], o) for r in records for o in r.get(link.name, [])]
+            batches.append((f"INSERT INTO {link.table.name} ({link.own_column}, {link.other_column}) VALUES (?, ?)", pairs))
+    con = sqlite3.connect(target)
+    con.execute("PRAGMA foreign_keys=OFF")
+    started = time.perf_counter()
+    with con:
+        for sql, rows in batches:
+            con.executemany(sql, rows)
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--communes", type=int, default=100)
+    parser.add_argument("--directives", type=int, default=5000)
+    parser.add_argument("--tasks", type=int, default=20000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        province, district = build(root, args.communes, args.directives, args.tasks)
+        started = time.perf_counter()
+        with district.db.transaction("bench") as s:
+            result = export_package(s, district.folder.files, "TINH", None, out_dir=root, full=True)
+        export_s = time.perf_counter() - started
+        size = result.path.stat().st_size / 1024 ** 2
+        print(f"export: {export_s:.2f} s, {sum(result.counts.values())} records, package {size:.1f} MB, "
+              f"peak memory so far {peak_mb():.0f} MB")
+        plain_s = plain_executemany(result.path, root / "plain.sqlite3", province)
+        started = time.perf_counter()
+        outcome = apply_file(province, result.path, user="bench")
+        import_s = time.perf_counter() - started
+        print(f"import: {import_s:.2f} s ({outcome.message}); peak memory {peak_mb():.0f} MB")
+        print(f"plain executemany of the same rows: {plain_s:.2f} s; import / executemany = {import_s / plain_s:.1f}x "
+              f"(target within 3x)")
+        province.close()
+        district.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
