@@ -50,6 +50,7 @@ def export_receipt(session: Session, to_code: str, out: Path | None, out_dir: Pa
     )
     name = f"{origin.code}_bao-nhan_{destination.code}_{now:%Y%m%d}_so{sequence:04d}{EXTENSION}"
     target = Path(out) if out else Path(out_dir or ".") / name
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".dang-ghi")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", manifest.to_json())
