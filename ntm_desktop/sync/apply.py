@@ -150,7 +150,7 @@ def _record_refusal(workspace, path: Path, reason: str, user: str) -> None:
                       file_name=Path(path).name, result="refused", summary=reason)
 
 
-def apply_package(workspace, package: Package, user: str) -> ApplyResult:
+def apply_package(workspace, package: Package, user: str, reread=None) -> ApplyResult:
     db = workspace.db
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     backup = backup_to(db.engine, workspace.folder.backups / f"truoc-nhap-goi-{stamp}.sqlite3")
@@ -159,7 +159,7 @@ def apply_package(workspace, package: Package, user: str) -> ApplyResult:
     with db.transaction(user) as session:
         session.info["package_id"] = manifest.package_id
         try:
-            again = read_package(session, package.path)  # re-check inside the transaction
+            again = (reread or (lambda s: read_package(s, package.path)))(session)  # re-check inside the transaction
             if again.already_imported:
                 return ApplyResult(manifest.package_id, "already", ledger.imported_on_text(again.previous))
             if again.sha256 != package.sha256:
