@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 from ntm_desktop.db import backup_to
@@ -24,7 +24,7 @@ from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import ledger, snapshots
 from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec, record_to_row
 from ntm_desktop.sync.preview import Plan, plan_package
-from ntm_desktop.sync.reader import Package, PackageRefused, read_package
+from ntm_desktop.sync.reader import Package, PackageRefused, read_package, recheck
 
 # A hook for the crash test: called between steps when the variable is set.
 _CRASH_POINT = os.environ.get("NTM_SYNC_TEST_PAUSE")
@@ -45,7 +45,9 @@ def _dump(value) -> str:
 
 def _derived_row(spec: EntitySpec, row: dict) -> dict:
     """Fill the folded/sort copies the revision hook would compute, without the ORM flush."""
-    obj = spec.model(**row)
+    obj = inspect(spec.model).class_manager.new_instance()  # no constructor: the values are complete
+    for key, value in row.items():
+        setattr(obj, key, value)
     revisions._normalize_text(obj)
     revisions._derive(obj)
     return {c.name: getattr(obj, c.key) for c in spec.table.columns}
@@ -159,7 +161,7 @@ def apply_package(workspace, package: Package, user: str, reread=None) -> ApplyR
     with db.transaction(user) as session:
         session.info["package_id"] = manifest.package_id
         try:
-            again = (reread or (lambda s: read_package(s, package.path)))(session)  # re-check inside the transaction
+            again = (reread or (lambda s: recheck(s, package)))(session)  # re-check inside the transaction
             if again.already_imported:
                 return ApplyResult(manifest.package_id, "already", ledger.imported_on_text(again.previous))
             if again.sha256 != package.sha256:

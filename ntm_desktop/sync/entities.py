@@ -8,6 +8,7 @@ foreign-key checks to the end of its transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -56,16 +57,29 @@ class EntitySpec:
     def table(self) -> Table:
         return self.model.__table__
 
-    @property
+    @cached_property
     def columns(self) -> list[str]:
         """Columns that travel: everything but derived (folded, sort) copies."""
         return [c.name for c in self.table.columns if c.name not in DERIVED_FIELDS]
 
-    @property
+    @cached_property
     def data_fields(self) -> list[str]:
         """Fields compared and merged one by one (meta columns except `deleted` left out)."""
         skip = {"id", "version", "updated_at"}
         return [c for c in self.columns if c not in skip] + [link.name for link in self.links]
+
+    @cached_property
+    def allowed_keys(self) -> frozenset[str]:
+        return frozenset(self.columns) | {link.name for link in self.links}
+
+    @cached_property
+    def checkers(self) -> list:
+        return _checkers(self)
+
+
+def _checkers(spec: "EntitySpec") -> list:
+    return [(c.name, c.nullable or c.primary_key, *_checker(c)) for c in spec.table.columns
+            if c.name not in DERIVED_FIELDS and c.name != "version"]
 
 
 def _refs(model) -> dict[str, str]:
@@ -175,7 +189,7 @@ def validate_record(spec: EntitySpec, record: Any, where: str) -> dict:
     if not isinstance(record, dict):
         raise ValidationError(f"{where}: mỗi dòng phải là một bản ghi JSON (đối tượng {{…}}).")
     missing = [c for c in spec.columns if c not in record]
-    unknown = [k for k in record if k not in spec.columns and k not in {lk.name for lk in spec.links}]
+    unknown = [k for k in record if k not in spec.allowed_keys]
     if missing or unknown:
         detail = ", ".join([f"thiếu “{m}”" for m in missing] + [f"thừa “{u}”" for u in unknown])
         raise ValidationError(f"{where}: bản ghi không đúng cấu trúc ({detail}).")
@@ -186,21 +200,16 @@ def validate_record(spec: EntitySpec, record: Any, where: str) -> dict:
         isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v > 0 for k, v in vector.items()
     ):
         raise ValidationError(f"{where}: phiên bản (version) của bản ghi {record['id']} không hợp lệ.")
-    for column in spec.table.columns:
-        if column.name in DERIVED_FIELDS or column.name == "version":
-            continue
-        value = record[column.name]
+    for name, nullable, label, check in spec.checkers:
+        value = record[name]
         if value is None:
-            if not column.nullable and not column.primary_key:
-                raise ValidationError(f"{where}: trường “{column.name}” của bản ghi {record['id']} không được để trống.")
+            if not nullable:
+                raise ValidationError(f"{where}: trường “{name}” của bản ghi {record['id']} không được để trống.")
             continue
-        label, check = _checker(column)
         try:
             check(value)
         except (ValueError, TypeError):
-            raise ValidationError(
-                f"{where}: trường “{column.name}” của bản ghi {record['id']} phải là {label}."
-            ) from None
+            raise ValidationError(f"{where}: trường “{name}” của bản ghi {record['id']} phải là {label}.") from None
     for link in spec.links:
         ids = record.get(link.name, [])
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):

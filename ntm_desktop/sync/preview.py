@@ -153,14 +153,17 @@ def _check_unique(session: Session, plan: Plan) -> None:
                                 "danh mục đơn vị phải nhận từ cấp trên (cùng mã định danh)")
     from ntm_desktop.models import Directive
 
-    for action in plan.actions.get("directives", []):
-        if action.writes and not action.result["deleted"]:
-            r = action.result
-            other = session.scalar(select(Directive.id).where(
-                Directive.office_unit_id == r["office_unit_id"], Directive.arrival_year == r["arrival_year"],
-                Directive.arrival_number == r["arrival_number"], Directive.id != action.record_id))
-            if other:
-                _reject(action, f"số đến {r['arrival_number']}/{r['arrival_year']} đã có ở sổ văn bản đến của máy này")
+    wanted = [a for a in plan.actions.get("directives", []) if a.writes and not a.result["deleted"]]
+    taken: dict[tuple, str] = {}
+    for office in {a.result["office_unit_id"] for a in wanted}:
+        rows = session.execute(select(Directive.arrival_year, Directive.arrival_number, Directive.id).where(
+            Directive.office_unit_id == office))
+        taken.update({(office, y, n): i for y, n, i in rows})
+    for action in wanted:
+        r = action.result
+        other = taken.get((r["office_unit_id"], r["arrival_year"], r["arrival_number"]))
+        if other and other != action.record_id:
+            _reject(action, f"số đến {r['arrival_number']}/{r['arrival_year']} đã có ở sổ văn bản đến của máy này")
 
 
 def plan_package(session: Session, package: Package) -> Plan:

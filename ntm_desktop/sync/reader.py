@@ -250,3 +250,16 @@ def peek_manifest(path: Path) -> Manifest | None:
             return Manifest.from_dict(json.loads(zf.read(info)))
     except Exception:  # any damage: the full read will say what is wrong
         return None
+
+
+def recheck(session: Session, package: Package) -> Package:
+    """Inside the apply transaction: the file is still the one previewed, and manifest and ledger still agree."""
+    if not package.path.is_file() or _sha256_file(package.path) != package.sha256:
+        raise PackageRefused("Tệp gói đã thay đổi hoặc bị rút ra từ lúc xem trước. Hãy mở lại gói.")
+    bootstrap = _check_manifest(session, package.manifest)
+    previous = session.scalar(select(ImportLedger).where(
+        ImportLedger.package_id == package.manifest.package_id, ImportLedger.result == "applied").limit(1))
+    if previous is not None and previous.sha256 != package.sha256:
+        raise PackageRefused(f"Gói có cùng mã với một gói đã nhập nhưng nội dung khác: gói đã bị sửa. {ASK_AGAIN}")
+    package.previous, package.bootstrap = previous, bootstrap
+    return package
