@@ -32,9 +32,12 @@ class Tree:
     def is_within(self, unit_id: str | None, root: str) -> bool:
         return unit_id == root or root in self.ancestors(unit_id)
 
-    def may_write(self, owner_id: str | None, origin_id: str, office_id: str) -> bool:
+    def may_write(self, owner_id: str | None, origin_id: str, office_id: str, new: bool = False) -> bool:
+        """`new`: the record is not here yet. Records with no owner are the shared catalogue
+        (national criteria sets): any known office may bring one that is missing, only an
+        office above us may change one."""
         if owner_id is None:
-            return False
+            return new or origin_id in self.ancestors(office_id)
         if self.is_within(owner_id, origin_id):
             return True
         # relay down: the origin is above us and the owner is above the origin

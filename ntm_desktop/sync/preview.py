@@ -93,7 +93,7 @@ def _classify(session: Session, spec: EntitySpec, records: list[dict], tree: Tre
             actions.append(Action(spec.name, rid, "older", record, mine))
             continue
         owners = {record.get("owner_unit_id")} | ({mine.get("owner_unit_id")} if mine else set())
-        if not all(tree.may_write(o, origin, office) for o in owners):
+        if not all(tree.may_write(o, origin, office, new=mine is None) for o in owners):
             actions.append(Action(spec.name, rid, "rejected", record, mine, reason=(
                 "đơn vị gửi không được sửa dữ liệu của đơn vị khác (chỉ được sửa dữ liệu của chính mình "
                 "và đơn vị cấp dưới); nếu cần góp ý, hãy gửi báo cáo tiến độ")))

@@ -75,3 +75,15 @@ def test_district_package_sets_up_a_commune(tmp_path):
     with commune.db.transaction() as s:
         assert s.scalar(select(Directive.subject)) == "Kế hoạch xây dựng nông thôn mới năm 2025"
     assert state(commune) == state(district)
+
+
+def test_demo_office_with_criteria_travels_whole(demo_workspace, tmp_path):
+    """Every registered entity (criteria included) goes out and comes back identical."""
+    path = send(demo_workspace, "LC-YENBINH", tmp_path, full=True)
+    commune = open_workspace(tmp_path / "xa")
+    result = apply_file(commune, path)
+    assert result.summary["rejected"] == []
+    counts = result.summary["counts"]
+    assert counts["criterion_assessments"]["new"] > 0 and counts["tasks"]["new"] == 98
+    assert state(commune) == state(demo_workspace)
+    commune.close()
