@@ -36,9 +36,9 @@ def sent(session: Session) -> list[ExportLog]:
 
 
 def applied_sequences(session: Session, origin_unit_id: str) -> list[int]:
+    """Sequences received from an origin (receipts share the numbering, so they count too)."""
     return sorted(set(session.scalars(select(ImportLedger.sequence).where(
-        ImportLedger.origin_unit_id == origin_unit_id, ImportLedger.result == "applied",
-        ImportLedger.kind.in_(("delta", "full"))))))
+        ImportLedger.origin_unit_id == origin_unit_id, ImportLedger.result.in_(("applied", "reverted"))))))
 
 
 def gaps(sequences: list[int]) -> list[int]:

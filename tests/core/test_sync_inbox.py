@@ -68,6 +68,12 @@ def test_receipt_moves_the_delta_start_and_lists_unacknowledged(tmp_path):
                                                   "conflict": 0, "rejected": 0}}
     with district.db.transaction() as s:
         assert destination_status(s)[0].unacknowledged == [2]
+    with commune.db.transaction() as s:  # the commune's next package is its number 2: no gap
+        units.find_by_code(s, "XA-A").short_name = "UBND xã A"
+    apply_file(district, send(commune, "HUYEN", tmp_path))
+    with district.db.transaction() as s:
+        row = next(r for r in board(s) if r.unit_code == "XA-A")
+        assert row.last_sequence == 2 and row.gaps == []
     district.close()
     commune.close()
 
