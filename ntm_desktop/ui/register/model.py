@@ -5,85 +5,37 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from ntm_desktop.db import Database
+from ntm_desktop.ui.paged_model import PagedTableModel
 from ntm_desktop.models import DOC_TYPES, URGENCY_LABELS, Urgency
 from ntm_desktop.services import register
 from ntm_desktop.services.register import RegisterFilter, RegisterRow, SortColumn
 from ntm_desktop.ui.common import vn_date
 
-PAGE_SIZE = 200
 BOLD = QFont()
 BOLD.setBold(True)
 
 
-class RegisterModel(QAbstractTableModel):
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RegisterModel", text)
+
+
+class RegisterModel(PagedTableModel):
     """Columns in the order of the Sổ đăng ký văn bản đến (Nghị định 30/2020)."""
 
     SORTABLE = {0: SortColumn.ARRIVAL, 1: SortColumn.ARRIVAL, 2: SortColumn.ISSUER,
                 3: SortColumn.NUMBER, 4: SortColumn.DOC_DATE, 5: SortColumn.SUBJECT}
 
     def __init__(self, db: Database, filter_: RegisterFilter, parent=None):
-        super().__init__(parent)
-        self._db = db
-        self._filter = filter_
-        self._rows: list[RegisterRow] = []
-        self._total = 0
-        self._headers = [
-            self.tr("Ngày đến"), self.tr("Số đến"), self.tr("Tác giả"), self.tr("Số, ký hiệu"),
-            self.tr("Ngày tháng văn bản"), self.tr("Tên loại và trích yếu nội dung"),
-            self.tr("Đơn vị hoặc người nhận"), self.tr("Ngày chuyển"), self.tr("Ký nhận"), self.tr("Ghi chú"),
+        headers = [
+            _tr("Ngày đến"), _tr("Số đến"), _tr("Tác giả"), _tr("Số, ký hiệu"),
+            _tr("Ngày tháng văn bản"), _tr("Tên loại và trích yếu nội dung"),
+            _tr("Đơn vị hoặc người nhận"), _tr("Ngày chuyển"), _tr("Ký nhận"), _tr("Ghi chú"),
         ]
-        self.reload()
-
-    @property
-    def filter(self) -> RegisterFilter:
-        return self._filter
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    def set_filter(self, filter_: RegisterFilter) -> None:
-        self._filter = filter_
-        self.reload()
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        with self._db.transaction() as session:
-            self._total = register.count(session, self._filter)
-            self._rows = register.page(session, self._filter, 0, PAGE_SIZE)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> RegisterRow:
-        return self._rows[row]
-
-    # Qt model interface
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        with self._db.transaction() as session:
-            more = register.page(session, self._filter, len(self._rows), PAGE_SIZE)
-        if more:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-            self._rows.extend(more)
-            self.endInsertRows()
+        super().__init__(db, filter_, headers, register.count, register.page, parent)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         sort = self.SORTABLE.get(column)

@@ -2,79 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from ntm_desktop.db import Database
+from ntm_desktop.ui.paged_model import PagedTableModel
 from ntm_desktop.services import tasklist
 from ntm_desktop.services.status import TaskStatus
 from ntm_desktop.services.tasklist import TaskFilter, TaskRow
 from ntm_desktop.ui.common import OVERDUE_TEXT, STATUS_COLORS, vn_date
 
-PAGE_SIZE = 200
 BOLD = QFont()
 BOLD.setBold(True)
 
 
-class TaskModel(QAbstractTableModel):
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TaskModel", text)
+
+
+class TaskModel(PagedTableModel):
     def __init__(self, db: Database, filter_: TaskFilter, parent=None):
-        super().__init__(parent)
-        self._db = db
-        self._filter = filter_
-        self._rows: list[TaskRow] = []
-        self._total = 0
-        self._headers = [
-            self.tr("Văn bản"), self.tr("Nội dung nhiệm vụ"), self.tr("Chủ trì"), self.tr("Phối hợp"),
-            self.tr("Thời hạn"), self.tr("Trạng thái"), self.tr("Quá hạn (ngày)"), self.tr("Hoàn thành"),
-            self.tr("Văn bản trả lời"),
+        headers = [
+            _tr("Văn bản"), _tr("Nội dung nhiệm vụ"), _tr("Chủ trì"), _tr("Phối hợp"),
+            _tr("Thời hạn"), _tr("Trạng thái"), _tr("Quá hạn (ngày)"), _tr("Hoàn thành"),
+            _tr("Văn bản trả lời"),
         ]
-        self.reload()
-
-    @property
-    def filter(self) -> TaskFilter:
-        return self._filter
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    def set_filter(self, filter_: TaskFilter) -> None:
-        self._filter = filter_
-        self.reload()
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        with self._db.transaction() as session:
-            self._total = tasklist.count(session, self._filter)
-            self._rows = tasklist.page(session, self._filter, 0, PAGE_SIZE)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> TaskRow:
-        return self._rows[row]
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        with self._db.transaction() as session:
-            more = tasklist.page(session, self._filter, len(self._rows), PAGE_SIZE)
-        if more:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-            self._rows.extend(more)
-            self.endInsertRows()
+        super().__init__(db, filter_, headers, tasklist.count, tasklist.page, parent)
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

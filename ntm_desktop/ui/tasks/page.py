@@ -55,7 +55,7 @@ class TaskListPage(QWidget):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
-        for col, width in ((0, 140), (2, 180), (3, 150), (4, 95), (5, 170), (6, 65), (7, 90), (8, 110)):
+        for col, width in ((0, 140), (2, 180), (3, 150), (4, 95), (5, 170), (6, 100), (7, 90), (8, 110)):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.verticalHeader().setVisible(False)
