@@ -27,10 +27,10 @@ from sqlalchemy import create_engine
 
 from ntm_desktop.models import Base, Directive, Task, Unit, new_id
 from ntm_desktop.services import settings, units
+from ntm_desktop.db import open_database
 from ntm_desktop.sync.apply import apply_file
-from ntm_desktop.sync.entities import ENTITIES, record_to_row
+from ntm_desktop.sync.entities import ENTITIES
 from ntm_desktop.sync.export import export_package
-from ntm_desktop.sync.reader import read_package
 from ntm_desktop.workspace import open_workspace
 
 
@@ -77,34 +77,45 @@ def build(root: Path, communes: int, directives: int, tasks: int):
     return province, district
 
 
-def plain_executemany(package_path: Path, target: Path, province) -> float:
-    """The same rows, converted once, inserted with executemany into an empty file of the same schema."""
-    with province.db.transaction() as s:
-        package = read_package(s, package_path)
-    engine = create_engine(f"sqlite:///{target}")
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    batches = []
-    for spec in ENTITIES:
-        records = package.records.get(spec.name, [])
-        if not records:
-            continue
-        cols = spec.columns
-        rows = []
-        for r in records:
-            row = record_to_row(spec, r)
-            row["version"] = str(r["version"])
-            rows.append(tuple(row[c] for c in cols))
-        batches.append((f"INSERT OR IGNORE INTO {spec.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows))
-        for link in spec.links:
-            pairs = [(r["id"], o) for r in records for o in r.get(link.name, [])]
-            batches.append((f"INSERT INTO {link.table.name} ({link.own_column}, {link.other_column}) VALUES (?, ?)", pairs))
-    con = sqlite3.connect(target)
-    con.execute("PRAGMA foreign_keys=OFF")
+def _stored_rows(database: Path) -> list[tuple[str, list[str], list[tuple]]]:
+    """Every row the import wrote into the synced tables (derived columns included), read back as stored."""
+    tables = [spec.table for spec in ENTITIES] + [link.table for spec in ENTITIES for link in spec.links]
+    con = sqlite3.connect(database)
+    try:
+        found = []
+        for table in tables:
+            cursor = con.execute(f"SELECT * FROM {table.name}")
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+            if rows:
+                found.append((table.name, names, rows))
+        return found
+    finally:
+        con.close()
+
+
+def plain_executemany(stored, target: Path, schema: str) -> float:
+    """The same rows with executemany into an empty file, one transaction, commit included.
+
+    schema "app": the app's own schema (migrations: indexes, search index and its triggers) and pragmas
+    (foreign keys checked, WAL); schema "bare": only the tables (SQLAlchemy create_all), no foreign-key checks,
+    the simplest possible file.
+    """
+    if schema == "app":
+        open_database(target).engine.dispose()
+    else:
+        engine = create_engine(f"sqlite:///{target}")
+        Base.metadata.create_all(engine)
+        engine.dispose()
+    con = sqlite3.connect(target, isolation_level=None)
+    if schema == "app":  # as the app opens its file
+        for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
+            con.execute(f"PRAGMA {pragma}")
     started = time.perf_counter()
-    with con:
-        for sql, rows in batches:
-            con.executemany(sql, rows)
+    con.execute("BEGIN")
+    for name, columns, rows in stored:
+        con.executemany(f"INSERT OR IGNORE INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+    con.execute("COMMIT")
     elapsed = time.perf_counter() - started
     con.close()
     return elapsed
@@ -126,13 +137,16 @@ def main(argv=None) -> int:
         size = result.path.stat().st_size / 1024 ** 2
         print(f"export: {export_s:.2f} s, {sum(result.counts.values())} records, package {size:.1f} MB, "
               f"peak memory so far {peak_mb():.0f} MB")
-        plain_s = plain_executemany(result.path, root / "plain.sqlite3", province)
         started = time.perf_counter()
         outcome = apply_file(province, result.path, user="bench")
         import_s = time.perf_counter() - started
         print(f"import: {import_s:.2f} s ({outcome.message}); peak memory {peak_mb():.0f} MB")
-        print(f"plain executemany of the same rows: {plain_s:.2f} s; import / executemany = {import_s / plain_s:.1f}x "
-              f"(target within 3x)")
+        stored = _stored_rows(province.folder.database)
+        rows = sum(len(r) for _, _, r in stored)
+        for schema, label in (("app", "the app's schema (indexes, search index, foreign keys)"), ("bare", "bare tables")):
+            plain_s = min(plain_executemany(stored, root / f"plain-{schema}-{n}.sqlite3", schema) for n in range(3))
+            print(f"plain executemany of the same {rows} rows into {label}: {plain_s:.2f} s; "
+                  f"import / executemany = {import_s / plain_s:.1f}x (target within 3x)")
         province.close()
         district.close()
     return 0

@@ -33,6 +33,11 @@ class DataFolder:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def received(self) -> Path:
+        """A copy of every sync package applied here, for review (the audit log names each by its id)."""
+        return self.root / "received-packages"
+
 
 def resolve_data_folder(explicit: str | os.PathLike | None = None) -> DataFolder:
     """--data-dir first, then NTM_DATA_DIR, then the per-user data folder."""

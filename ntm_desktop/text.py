@@ -16,13 +16,27 @@ def nfc(text: str | None) -> str | None:
     return unicodedata.normalize("NFC", text).strip()
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first use: each character to its lower-case, mark-free form."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in "đĐ":
+            folded = "d"
+        else:
+            folded = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).lower()
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str | None) -> str:
     """Lower-case, diacritic-free form used for search ("Đạt chuẩn" -> "dat chuan")."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.lower()).strip()
+    return _SPACES.sub(" ", text.translate(_FOLD)).strip()
 
 
 # Vietnamese alphabet order; letters outside it sort after by code point.
@@ -34,20 +48,46 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 
 
-def _letters(text: str):
-    """Yield (base letter with its letter marks, tone rank) for each character."""
-    for ch in unicodedata.normalize("NFC", text.lower()):
-        if ch == "đ":
-            yield "đ", 0
-            continue
-        parts = unicodedata.normalize("NFD", ch)
-        base, tone = parts[0], 0
-        for mark in parts[1:]:
-            if mark in _TONES:
-                tone = _TONES[mark]
-            elif mark in _LETTER_MARKS:
-                base += mark
-        yield unicodedata.normalize("NFC", base), tone
+def _letter(ch: str) -> tuple[str, int]:
+    """One lower-case NFC character as (base letter with its letter marks, tone rank)."""
+    if ch == "đ":
+        return "đ", 0
+    parts = unicodedata.normalize("NFD", ch)
+    base, tone = parts[0], 0
+    for mark in parts[1:]:
+        if mark in _TONES:
+            tone = _TONES[mark]
+        elif mark in _LETTER_MARKS:
+            base += mark
+    return unicodedata.normalize("NFC", base), tone
+
+
+def _letter_code(base: str) -> str:
+    rank = _BASE_RANK.get(base)
+    if rank is not None:
+        return chr(0x4E00 + rank)
+    if base.isspace():
+        return " "
+    if base.isdigit():
+        return chr(0x3000 + ord(base) - ord("0"))
+    return chr(0x5000 + ord(base[0]) % 0x4000)
+
+
+class _SortTable(dict):
+    """str.translate table filled on first use: a character to its letter code, or (tones) its tone digit."""
+
+    def __init__(self, part: int):
+        super().__init__()
+        self.part = part
+
+    def __missing__(self, code: int) -> str:
+        base, tone = _letter(chr(code))
+        value = _letter_code(base) if self.part == 0 else str(tone)
+        self[code] = value
+        return value
+
+
+_SORT_LETTERS, _SORT_TONES = _SortTable(0), _SortTable(1)
 
 
 def sort_key(text: str | None) -> str:
@@ -59,17 +99,5 @@ def sort_key(text: str | None) -> str:
     """
     if not text:
         return ""
-    letters: list[str] = []
-    tones: list[str] = []
-    for base, tone in _letters(text):
-        rank = _BASE_RANK.get(base)
-        if rank is not None:
-            letters.append(chr(0x4E00 + rank))
-        elif base.isspace():
-            letters.append(" ")
-        elif base.isdigit():
-            letters.append(chr(0x3000 + ord(base) - ord("0")))
-        else:
-            letters.append(chr(0x5000 + ord(base[0]) % 0x4000))
-        tones.append(str(tone))
-    return "".join(letters) + "\u0001" + "".join(tones)
+    text = unicodedata.normalize("NFC", text.lower())
+    return text.translate(_SORT_LETTERS) + "\u0001" + text.translate(_SORT_TONES)

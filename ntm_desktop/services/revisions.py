@@ -36,23 +36,36 @@ def ensure_installation_id(sessions: sessionmaker) -> str:
         return row.value
 
 
+def derived_values(table: str, get) -> dict[str, str]:
+    """The folded and sort copies of a record of `table`; `get(name)` reads one of its fields.
+
+    The one place they are computed: the flush hook reads an ORM object, a sync
+    import reads the incoming row.
+    """
+    if table == "directives":
+        return {
+            "number_folded": fold(get("number_symbol")),
+            "issuer_folded": fold(get("issuer_name")),
+            "issuer_sort": sort_key(get("issuer_name")),
+            "subject_sort": sort_key(get("subject"))[:400],
+            "search_folded": fold(" ".join(filter(None, [
+                get("number_symbol"), get("issuer_name"), DOC_TYPES.get(get("doc_type"), ""), get("subject"),
+                get("signer"), get("recipients"), get("notes"), get("full_text"),
+            ]))),
+        }
+    if table == "units":
+        return {
+            "name_folded": fold(" ".join(filter(None, [get("name"), get("short_name"), get("code")]))),
+            "name_sort": sort_key(get("name")),
+        }
+    if table == "tasks":
+        return {"summary_folded": fold(get("summary"))}
+    return {}
+
+
 def _derive(obj: Synced) -> None:
-    if isinstance(obj, Directive):
-        obj.number_folded = fold(obj.number_symbol)
-        obj.issuer_folded = fold(obj.issuer_name)
-        obj.issuer_sort = sort_key(obj.issuer_name)
-        obj.subject_sort = sort_key(obj.subject)[:400]
-        obj.search_folded = fold(
-            " ".join(
-                filter(None, [obj.number_symbol, obj.issuer_name, DOC_TYPES.get(obj.doc_type, ""),
-                              obj.subject, obj.signer, obj.recipients, obj.notes, obj.full_text])
-            )
-        )
-    elif isinstance(obj, Unit):
-        obj.name_folded = fold(" ".join(filter(None, [obj.name, obj.short_name, obj.code])))
-        obj.name_sort = sort_key(obj.name)
-    elif isinstance(obj, Task):
-        obj.summary_folded = fold(obj.summary)
+    for name, value in derived_values(obj.__tablename__, lambda field: getattr(obj, field)).items():
+        setattr(obj, name, value)
 
 
 def _normalize_text(obj: Synced) -> None:

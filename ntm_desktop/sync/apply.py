@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ntm_desktop.db import backup_to
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import AuditEntry, SyncConflict, Unit, utcnow
-from ntm_desktop.services import revisions, settings
+from ntm_desktop.services import settings
 from ntm_desktop.services.attachments import stored_path
-from ntm_desktop.sync import ledger, snapshots
+from ntm_desktop.sync import bulk, ledger, snapshots
 from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec, record_to_row
 from ntm_desktop.sync.preview import Plan, plan_package
 from ntm_desktop.sync.reader import Package, PackageRefused, read_package, recheck
@@ -43,33 +43,22 @@ def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _derived_row(spec: EntitySpec, row: dict) -> dict:
-    """Fill the folded/sort copies the revision hook would compute, without the ORM flush."""
-    obj = inspect(spec.model).class_manager.new_instance()  # no constructor: the values are complete
-    for key, value in row.items():
-        setattr(obj, key, value)
-    revisions._normalize_text(obj)
-    revisions._derive(obj)
-    return {c.name: getattr(obj, c.key) for c in spec.table.columns}
+def _line(plan: Plan, entity: str, record: dict) -> str:
+    """The record's JSON as it arrived (what the audit and the merge base keep)."""
+    line = plan.package.lines.get(entity, {}).get(record["id"])
+    return line if line is not None else snapshots.dump(record)
 
 
-def _insert_new(session: Session, spec: EntitySpec, actions, package_id: str, user: str) -> None:
-    rows, audits, links = [], [], {link.name: [] for link in spec.links}
-    for action in actions:
-        rec = action.result
-        rows.append(_derived_row(spec, record_to_row(spec, rec)))
-        snapshot = {k: v for k, v in rec.items() if k not in ("version", "updated_at")}
-        audits.append(dict(at=utcnow(), user=user, entity=spec.name, record_id=rec["id"], field="*", old=None,
-                           new=_dump(snapshot), package_id=package_id))
-        for link in spec.links:
-            links[link.name] += [{link.own_column: rec["id"], link.other_column: o} for o in rec.get(link.name, [])]
-    for i in range(0, len(rows), 1000):
-        session.execute(spec.table.insert(), rows[i:i + 1000])
-    for i in range(0, len(audits), 1000):
-        session.execute(AuditEntry.__table__.insert(), audits[i:i + 1000])
-    for link in spec.links:
-        if links[link.name]:
-            session.execute(link.table.insert(), links[link.name])
+def _insert_new(session: Session, spec: EntitySpec, actions, plan: Plan, user: str) -> None:
+    connection = session.connection()
+    package_id, at = plan.package.manifest.package_id, utcnow()
+    bulk.insert_records(connection, spec, (a.result for a in actions))
+    bulk.insert_rows(connection, AuditEntry.__table__, [
+        dict(at=at, user=user, entity=spec.name, record_id=a.record_id, field="*", old=None,
+             new=None,  # the state as it arrived is in the kept copy of the package (DataFolder.received)
+             package_id=package_id)
+        for a in actions
+    ])
 
 
 def _update(session: Session, spec: EntitySpec, action) -> None:
@@ -97,7 +86,7 @@ def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
         actions = plan.actions.get(spec.name, [])
         new = [a for a in actions if a.writes and a.local is None]
         if new:
-            _insert_new(session, spec, new, package_id, user)
+            _insert_new(session, spec, new, plan, user)
         for action in actions:
             if action.writes and action.local is not None:
                 _update(session, spec, action)
@@ -110,7 +99,7 @@ def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
         session.flush()
         _pause("entity")
         exchanged = [a.incoming for a in actions if a.outcome != "rejected" and a.outcome != "older"]
-        snapshots.remember(session, spec.name, exchanged)
+        snapshots.remember(session, spec.name, exchanged, plan.package.lines.get(spec.name))
 
 
 def _pause(step: str) -> None:
@@ -121,8 +110,11 @@ def _pause(step: str) -> None:
         time.sleep(0.05)
 
 
-def apply_file(workspace, path: Path, user: str = "") -> ApplyResult:
-    """Open, check and apply one package file; a refusal is written to the ledger and raised."""
+def apply_file(workspace, path: Path, user: str = "", backup: bool = True) -> ApplyResult:
+    """Open, check and apply one package file; a refusal is written to the ledger and raised.
+
+    backup=False when the caller has just made the safety backup itself (an inbox run makes one for all).
+    """
     db = workspace.db
     user = user or workspace.user()
     with db.transaction(user) as session:
@@ -138,7 +130,7 @@ def apply_file(workspace, path: Path, user: str = "") -> ApplyResult:
 
         with db.transaction(user) as session:
             return receipts.apply_receipt(session, package, user)
-    return apply_package(workspace, package, user)
+    return apply_package(workspace, package, user, backup=backup)
 
 
 def _record_refusal(workspace, path: Path, reason: str, user: str) -> None:
@@ -152,11 +144,36 @@ def _record_refusal(workspace, path: Path, reason: str, user: str) -> None:
                       file_name=Path(path).name, result="refused", summary=reason)
 
 
-def apply_package(workspace, package: Package, user: str, reread=None) -> ApplyResult:
+def safety_backup(workspace) -> Path:
+    """A full backup (database and attachments) in the backups folder, restorable from the Backup dialog."""
+    from ntm_desktop.backup import BackupKind
+    from ntm_desktop.backup.store import prune, write_backup
+
+    info = write_backup(workspace.folder, workspace.folder.backups, BackupKind.BEFORE_SYNC, datetime.now())
+    prune(workspace.folder.backups)
+    return info.path
+
+
+def _keep_copy(workspace, package: Package) -> Path:
+    """Copy the package into the data folder before applying it (a full disk stops here, nothing applied)."""
+    m = package.manifest
+    target = workspace.folder.received / f"{m.origin_code}-{m.sequence:05d}-{m.package_id}{package.path.suffix.lower()}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.copyfile(package.path, tmp)
+        os.replace(tmp, target)
+    except OSError as error:
+        raise UserError(f"Không chép được gói vào thư mục dữ liệu ({error.strerror or error}). Chưa nhập gì; "
+                        "nếu ổ đĩa đầy, hãy giải phóng dung lượng rồi thử lại.") from error
+    return target
+
+
+def apply_package(workspace, package: Package, user: str, reread=None, backup: bool = True) -> ApplyResult:
     db = workspace.db
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup = backup_to(db.engine, workspace.folder.backups / f"truoc-nhap-goi-{stamp}.sqlite3")
+    safety = safety_backup(workspace) if backup else None
     _pause("backup")
+    _keep_copy(workspace, package)
     manifest = package.manifest
     with db.transaction(user) as session:
         session.info["package_id"] = manifest.package_id
@@ -186,7 +203,7 @@ def apply_package(workspace, package: Package, user: str, reread=None) -> ApplyR
     message = (f"Đã áp dụng gói số {manifest.sequence} của {manifest.origin_code}: "
                f"{plan.total('new')} mới, {plan.total('updated')} cập nhật, {plan.total('deleted')} xóa, "
                f"{conflicts} xung đột, {plan.total('rejected')} bị từ chối.")
-    return ApplyResult(manifest.package_id, "applied", message, summary, backup)
+    return ApplyResult(manifest.package_id, "applied", message, summary, safety)
 
 
 def preview_file(workspace, path: Path) -> Plan | ApplyResult:

@@ -73,6 +73,10 @@ class EntitySpec:
         return frozenset(self.columns) | {link.name for link in self.links}
 
     @cached_property
+    def column_set(self) -> frozenset[str]:
+        return frozenset(self.columns)
+
+    @cached_property
     def checkers(self) -> list:
         return _checkers(self)
 
@@ -188,9 +192,10 @@ def validate_record(spec: EntitySpec, record: Any, where: str) -> dict:
     """Check one incoming record's shape and types; the error says the file and line."""
     if not isinstance(record, dict):
         raise ValidationError(f"{where}: mỗi dòng phải là một bản ghi JSON (đối tượng {{…}}).")
-    missing = [c for c in spec.columns if c not in record]
-    unknown = [k for k in record if k not in spec.allowed_keys]
-    if missing or unknown:
+    keys = record.keys()
+    if keys != spec.allowed_keys and not (spec.column_set <= keys <= spec.allowed_keys):
+        missing = [c for c in spec.columns if c not in record]
+        unknown = [k for k in record if k not in spec.allowed_keys]
         detail = ", ".join([f"thiếu “{m}”" for m in missing] + [f"thừa “{u}”" for u in unknown])
         raise ValidationError(f"{where}: bản ghi không đúng cấu trúc ({detail}).")
     if not isinstance(record["id"], str) or not 1 <= len(record["id"]) <= 36:

@@ -56,12 +56,16 @@ def process_folder(workspace, folder: Path, user: str = "", progress=None) -> li
         return (m.origin_code if m else "~", m.sequence if m and isinstance(m.sequence, int) else 0, path.name)
 
     outcomes = []
+    if files:
+        from ntm_desktop.sync.apply import safety_backup
+
+        safety_backup(workspace)  # one backup before the whole run, not one per package
     for n, path in enumerate(sorted(files, key=order), start=1):
         if progress:
             progress(n, len(files), path.name)
         m = peek_manifest(path)
         try:
-            result = apply_file(workspace, path, user=user)
+            result = apply_file(workspace, path, user=user, backup=False)
             outcomes.append(InboxOutcome(path.name, m.origin_code, m.sequence, result.status, result.message))
         except UserError as error:
             outcomes.append(InboxOutcome(path.name, m.origin_code if m else "", m.sequence if m else 0,

@@ -49,7 +49,8 @@ class Plan:
     actions: dict[str, list[Action]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, dict[str, int]]:
-        return {e: {o: Counter(a.outcome for a in acts)[o] for o in OUTCOMES} for e, acts in self.actions.items()}
+        tallies = {e: Counter(a.outcome for a in acts) for e, acts in self.actions.items()}
+        return {e: {o: tally[o] for o in OUTCOMES} for e, tally in tallies.items()}
 
     def rejections(self) -> list[tuple[str, str, str]]:
         return [(a.entity, a.record_id, a.reason) for acts in self.actions.values() for a in acts if a.outcome == "rejected"]

@@ -52,6 +52,8 @@ class Package:
     manifest: Manifest
     records: dict[str, list[dict]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    # Each record's JSON line as it arrived (entity -> id -> line): stored as the merge base as is.
+    lines: dict[str, dict[str, str]] = field(default_factory=dict)
     previous: ImportLedger | None = None  # already imported with the same bytes
     bootstrap: bool = False  # a first package that sets up an installation with no office yet
 
@@ -134,9 +136,9 @@ def _check_manifest(session: Session, manifest: Manifest) -> bool:
     return False
 
 
-def _parse_ndjson(path: str, data: bytes, entity: str) -> list[dict]:
+def _parse_ndjson(path: str, data: bytes, entity: str) -> tuple[list[dict], dict[str, str]]:
     spec = BY_NAME[entity]
-    records = []
+    records, lines = [], {}
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -153,7 +155,8 @@ def _parse_ndjson(path: str, data: bytes, entity: str) -> list[dict]:
             records.append(validate_record(spec, record, where))
         except UserError as error:
             raise PackageRefused(f"{error} Gói bị từ chối toàn bộ; {ASK_AGAIN}") from None
-    return records
+        lines[record["id"]] = line
+    return records, lines
 
 
 def _parse_receipt(path: str, data: bytes) -> list[dict]:
@@ -218,10 +221,12 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
                     continue
                 if entry.entity not in BY_NAME or entry.path != f"data/{entry.entity}.ndjson":
                     raise PackageRefused(f"Gói chứa loại dữ liệu “{entry.entity}” mà phiên bản này không biết. {UPDATE_FIRST}")
-                records = _parse_ndjson(entry.path, data, entry.entity)
+                records, lines = _parse_ndjson(entry.path, data, entry.entity)
                 if len(records) != entry.count:
                     raise PackageRefused(f"Số bản ghi trong {entry.path} không khớp phần mô tả. {ASK_AGAIN}")
-                package.records[entry.entity] = records
+                if len(lines) != len(records):
+                    raise PackageRefused(f"{entry.path} có hai bản ghi trùng mã (id): gói bị lỗi. {ASK_AGAIN}")
+                package.records[entry.entity], package.lines[entry.entity] = records, lines
     except zipfile.BadZipFile:
         raise PackageRefused(
             "Tệp gói bị hỏng hoặc chép chưa hết (không đọc được tệp nén). Hãy chép lại tệp từ USB/email, "

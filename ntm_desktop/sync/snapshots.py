@@ -5,28 +5,28 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from ntm_desktop.models import SyncSnapshot
 
 
-def _dump(value) -> str:
+def dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def remember(session: Session, entity: str, records: list[dict]) -> None:
+_UPSERT = (
+    "INSERT INTO sync_snapshots (entity, record_id, version, data) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (entity, record_id) DO UPDATE SET version = excluded.version, data = excluded.data"
+)
+
+
+def remember(session: Session, entity: str, records: list[dict], lines: dict[str, str] | None = None) -> None:
+    """Keep each record as the last exchanged state; `lines` holds records' JSON as it arrived, reused as is."""
     if not records:
         return
-    table = SyncSnapshot.__table__
-    rows = [dict(entity=entity, record_id=r["id"], version=_dump(r["version"]), data=_dump(r)) for r in records]
-    statement = insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.entity, table.c.record_id],
-        set_={"version": statement.excluded.version, "data": statement.excluded.data},
-    )
-    for i in range(0, len(rows), 2000):
-        session.execute(statement, rows[i:i + 2000])
+    lines = lines or {}
+    rows = [(entity, r["id"], dump(r["version"]), lines.get(r["id"]) or dump(r)) for r in records]
+    session.connection().exec_driver_sql(_UPSERT, rows)
 
 
 def load(session: Session, entity: str, ids: list[str]) -> dict[str, dict]:
