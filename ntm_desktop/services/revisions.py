@@ -23,7 +23,10 @@ DERIVED_FIELDS = {
     "number_folded", "issuer_folded", "issuer_sort", "subject_sort", "search_folded",
     "name_folded", "name_sort", "summary_folded",
 }
-NOT_AUDITED = DERIVED_FIELDS | set(Synced.SYSTEM_FIELDS)
+# Facts each installation derives from records that travel, so they never travel themselves: a task's
+# start is its earliest progress report or its completion, whoever reported it.
+LOCAL_FIELDS = {"started_on"}
+NOT_AUDITED = DERIVED_FIELDS | LOCAL_FIELDS | set(Synced.SYSTEM_FIELDS)
 
 
 def ensure_installation_id(sessions: sessionmaker) -> str:

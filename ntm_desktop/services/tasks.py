@@ -142,8 +142,30 @@ def input_from(task: Task) -> TaskInput:
     )
 
 
+def owned_here(session: Session, task: Task) -> bool:
+    """This office may change the task: it or a unit below it owns it (the owner's rule in sync)."""
+    from ntm_desktop.services import settings
+
+    office = settings.office_unit_id(session)
+    unit_id, seen = task.owner_unit_id, set()
+    if office is None or unit_id is None:
+        return True
+    while unit_id and unit_id not in seen:
+        if unit_id == office:
+            return True
+        seen.add(unit_id)
+        unit_id = session.scalar(select(Unit.parent_id).where(Unit.id == unit_id))
+    return False
+
+
 def add_progress(session: Session, task_id: str, reported_on: date, text: str, reported_by: str) -> str:
-    """Record a progress report; a recurring task then waits for its next occurrence."""
+    """Record a progress report; a recurring task then waits for its next occurrence.
+
+    The report belongs to the office that writes it, so a commune's report on the
+    district's task travels up and is accepted there (the task itself stays the district's).
+    """
+    from ntm_desktop.services import settings
+
     task = load(session, task_id)
     text = nfc(text) or ""
     if not text:
@@ -152,12 +174,12 @@ def add_progress(session: Session, task_id: str, reported_on: date, text: str, r
         raise ValidationError("Ngày báo cáo tiến độ không thể ở tương lai.", "progress_date")
     update = ProgressUpdate(
         task_id=task.id, reported_on=reported_on, text=text, reported_by=nfc(reported_by) or "",
-        owner_unit_id=task.owner_unit_id,
+        owner_unit_id=settings.office_unit_id(session) or task.owner_unit_id,
     )
     session.add(update)
     if task.started_on is None or reported_on < task.started_on:
-        task.started_on = reported_on
-    if task.recurrence and task.recurrence_day:
+        task.started_on = reported_on  # derived here, never sent (revisions.LOCAL_FIELDS)
+    if task.recurrence and task.recurrence_day and owned_here(session, task):
         latest = max([reported_on] + [p.reported_on for p in task.progress if not p.deleted])
         task.due_date = next_occurrence(
             Recurrence(task.recurrence), task.recurrence_day, task.recurrence_month, latest
@@ -169,6 +191,13 @@ def add_progress(session: Session, task_id: str, reported_on: date, text: str, r
 def complete_task(session: Session, task_id: str, completed_on: date | None, reply_number: str = "") -> None:
     """Mark done (or reopen with None); the reply document's number and symbol is kept."""
     task = load(session, task_id)
+    if not owned_here(session, task):
+        owner = session.get(Unit, task.owner_unit_id)
+        raise ValidationError(
+            f"Nhiệm vụ này do {owner.name if owner else 'cấp trên'} giao nên chỉ đơn vị đó ghi nhận hoàn thành. "
+            "Hãy báo cáo tiến độ, ghi rõ ngày hoàn thành và số văn bản trả lời, rồi gửi dữ liệu lên.",
+            "completed_on",
+        )
     if completed_on is not None:
         issued = task_directive_date(session, task)
         if completed_on < issued:

@@ -100,6 +100,22 @@ def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
         _pause("entity")
         exchanged = [a.incoming for a in actions if a.outcome != "rejected" and a.outcome != "older"]
         snapshots.remember(session, spec.name, exchanged, plan.package.lines.get(spec.name))
+    _derive_task_starts(session, plan)
+
+
+_TASK_STARTS = text(
+    "UPDATE tasks SET started_on = (SELECT MIN(d) FROM ("
+    " SELECT p.reported_on AS d FROM progress_updates p WHERE p.task_id = tasks.id AND p.deleted = 0"
+    " UNION ALL SELECT tasks.completed_on)) WHERE id IN (SELECT value FROM json_each(:ids))"
+)
+
+
+def _derive_task_starts(session: Session, plan: Plan) -> None:
+    """A task's start is derived here from the reports and completions that arrived (it never travels)."""
+    ids = {a.record_id for a in plan.actions.get("tasks", []) if a.writes}
+    ids |= {a.result["task_id"] for a in plan.actions.get("progress_updates", []) if a.writes}
+    if ids:
+        session.execute(_TASK_STARTS, {"ids": json.dumps(sorted(ids))})
 
 
 def _pause(step: str) -> None:

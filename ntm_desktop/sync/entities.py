@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Attachment, Directive, ProgressUpdate, Task, Unit, task_cooperators
-from ntm_desktop.services.revisions import DERIVED_FIELDS
+from ntm_desktop.services.revisions import DERIVED_FIELDS, LOCAL_FIELDS
 
 META_FIELDS = ("id", "owner_unit_id", "version", "updated_at", "deleted")
 
@@ -59,8 +59,8 @@ class EntitySpec:
 
     @cached_property
     def columns(self) -> list[str]:
-        """Columns that travel: everything but derived (folded, sort) copies."""
-        return [c.name for c in self.table.columns if c.name not in DERIVED_FIELDS]
+        """Columns that travel: everything but derived (folded, sort) copies and local facts."""
+        return [c.name for c in self.table.columns if c.name not in DERIVED_FIELDS | LOCAL_FIELDS]
 
     @cached_property
     def data_fields(self) -> list[str]:
@@ -70,7 +70,9 @@ class EntitySpec:
 
     @cached_property
     def allowed_keys(self) -> frozenset[str]:
-        return frozenset(self.columns) | {link.name for link in self.links}
+        """Keys a record may carry; a local fact sent by an older version is tolerated and ignored."""
+        local = {c.name for c in self.table.columns if c.name in LOCAL_FIELDS}
+        return frozenset(self.columns) | {link.name for link in self.links} | local
 
     @cached_property
     def column_set(self) -> frozenset[str]:
@@ -83,7 +85,7 @@ class EntitySpec:
 
 def _checkers(spec: "EntitySpec") -> list:
     return [(c.name, c.nullable or c.primary_key, *_checker(c)) for c in spec.table.columns
-            if c.name not in DERIVED_FIELDS and c.name != "version"]
+            if c.name in spec.columns and c.name != "version"]
 
 
 def _refs(model) -> dict[str, str]:

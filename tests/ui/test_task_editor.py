@@ -80,3 +80,31 @@ def test_missing_lead_unit_is_refused(qtbot, demo_workspace, messages):
     editor.summary.setPlainText("Nhiệm vụ không có đơn vị chủ trì")
     assert not editor.save()
     assert "chủ trì" in messages[-1]
+
+
+def test_another_offices_task_takes_progress_only(qtbot, demo_workspace, messages):
+    """At a commune, the district's task is read-only; the commune's progress report is its own record."""
+    from ntm_desktop.models import ProgressUpdate
+    from ntm_desktop.services import settings
+
+    with demo_workspace.db.transaction() as s:
+        district = settings.office_unit_id(s)
+        task = s.scalar(select(Task).where(Task.owner_unit_id == district, Task.completed_on.is_(None),
+                                           Task.deleted.is_(False)))
+        commune = s.scalar(select(Unit).where(Unit.level_code == "xa"))
+        settings.put(s, settings.OFFICE_UNIT, commune.id)
+        summary, version = task.summary, dict(task.version)
+    editor = TaskEditor(demo_workspace, task.directive_id, task.id)
+    qtbot.addWidget(editor)
+    assert not editor.owner_note.isHidden() and "báo cáo tiến độ" in editor.owner_note.text()
+    assert not editor.summary.isEnabled() and not editor.done.isEnabled()
+    assert editor.progress_box.isEnabled()
+    editor.progress_date.set_date(date.today())
+    editor.progress_text.setText("Xã đã hoàn thành 3/5 hạng mục")
+    assert editor.add_progress(), messages
+    assert editor.save(), messages
+    with demo_workspace.db.transaction() as s:
+        again = s.get(Task, task.id)
+        assert again.summary == summary and again.version == version  # the district's record is untouched
+        report = s.scalar(select(ProgressUpdate).where(ProgressUpdate.text == "Xã đã hoàn thành 3/5 hạng mục"))
+        assert report.owner_unit_id == commune.id

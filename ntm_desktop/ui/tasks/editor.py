@@ -114,6 +114,11 @@ class TaskEditor(QDialog):
         form.addRow(self.tr("Ghi chú:"), self.notes)
         self.status_label = QLabel()
         form.addRow(self.tr("Trạng thái:"), self.status_label)
+        self._owned = True
+        self.owner_note = QLabel()
+        self.owner_note.setWordWrap(True)
+        self.owner_note.setVisible(False)
+        form.addRow(self.owner_note)
         layout.addLayout(form)
 
         self.progress_box = QGroupBox(self.tr("Tiến độ và kết quả"))
@@ -158,8 +163,11 @@ class TaskEditor(QDialog):
         self.recurrence_month.setVisible(yearly)
         self.month_label.setVisible(yearly)
         self.progress_box.setEnabled(self.task_id is not None)
-        self.completed_on.setEnabled(self.done.isChecked())
-        self.reply_number.setEnabled(self.done.isChecked())
+        for widget in (self.summary, self.lead, self.cooperating, self.cooperating_filter, self.kind,
+                       self.kind_pages, self.deadline_text, self.notes, self.done):
+            widget.setEnabled(self._owned)
+        self.completed_on.setEnabled(self._owned and self.done.isChecked())
+        self.reply_number.setEnabled(self._owned and self.done.isChecked())
 
     def _filter_cooperating(self, text: str) -> None:
         needle = fold(text)
@@ -189,6 +197,13 @@ class TaskEditor(QDialog):
             completed, reply = task.completed_on, task.reply_number
             status = derive_status(task.due_date, task.completed_on, task.started_on, date.today())
             due = task.due_date
+            self._owned = tasks.owned_here(session, task)
+            owner = units.get_unit(session, task.owner_unit_id) if task.owner_unit_id else None
+        self.owner_note.setText(self.tr(
+            "Nhiệm vụ do {owner} giao: đơn vị mình báo cáo tiến độ (ghi cả ngày hoàn thành và số văn bản trả lời "
+            "khi xong); nội dung, thời hạn và việc ghi nhận hoàn thành do đơn vị giao quyết định."
+        ).format(owner=owner.name if owner else self.tr("cấp trên")))
+        self.owner_note.setVisible(not self._owned)
         self.summary.setPlainText(data.summary)
         self.lead.set_unit_id(data.lead_unit_id)
         self.set_cooperating(data.cooperating_unit_ids)
@@ -235,7 +250,7 @@ class TaskEditor(QDialog):
             with self._ws.db.transaction(self._ws.user()) as session:
                 if self.task_id is None:
                     self.task_id = tasks.create_task(session, data)
-                else:
+                elif self._owned:  # another office's task: only progress reports, added on their own
                     tasks.update_task(session, self.task_id, data)
                     completed = self.completed_on.value() if self.done.isChecked() else None
                     tasks.complete_task(session, self.task_id, completed, self.reply_number.text())

@@ -1,0 +1,59 @@
+"""A commune reports on the district's task: the report travels up and is accepted; the task stays the district's."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from ntm_desktop.errors import ValidationError
+from ntm_desktop.models import ProgressUpdate, Task
+from ntm_desktop.services import settings, tasks, units
+from ntm_desktop.services.status import TaskStatus, derive_status
+from ntm_desktop.sync.apply import apply_file
+from test_sync_world import build_district, join_commune, send
+
+
+def _commune_task(ws, code="XA-A") -> Task:
+    with ws.db.transaction() as s:
+        unit = units.find_by_code(s, code)
+        return s.scalar(select(Task).where(Task.lead_unit_id == unit.id))
+
+
+def test_commune_progress_reaches_the_district(tmp_path):
+    district = build_district(tmp_path)
+    commune = join_commune(tmp_path, district, "XA-A", tmp_path / "down")
+    task = _commune_task(commune)
+    reported = date.today() - timedelta(days=3)
+    with commune.db.transaction("cán bộ xã") as s:
+        tasks.add_progress(s, task.id, reported, "Đã rà soát 5/7 thôn", "Chủ tịch UBND xã")
+        office = settings.office_unit_id(s)
+    with commune.db.transaction() as s:
+        mine = s.get(Task, task.id)
+        assert mine.started_on == reported  # the commune sees its own report at once
+        assert s.scalar(select(ProgressUpdate.owner_unit_id)) == office
+    result = apply_file(district, send(commune, "HUYEN", tmp_path / "up"))
+    assert result.summary["counts"]["progress_updates"]["new"] == 1
+    assert result.summary["counts"].get("tasks", {}).get("rejected", 0) == 0, "the commune must not send the task"
+    assert result.summary["rejected"] == []
+    with district.db.transaction() as s:
+        theirs = s.get(Task, task.id)
+        assert [p.text for p in theirs.progress] == ["Đã rà soát 5/7 thôn"]
+        assert theirs.started_on == reported
+        assert derive_status(theirs.due_date, None, theirs.started_on, date.today()) != TaskStatus.NOT_STARTED
+
+
+def test_only_the_owner_marks_a_task_done(tmp_path):
+    district = build_district(tmp_path)
+    commune = join_commune(tmp_path, district, "XA-A", tmp_path / "down")
+    task = _commune_task(commune)
+    with commune.db.transaction() as s, pytest.raises(ValidationError) as info:
+        tasks.complete_task(s, task.id, date.today(), "12/BC-UBND")
+    assert "báo cáo tiến độ" in str(info.value) and "Văn phòng Điều phối" in str(info.value)
+    with district.db.transaction() as s:
+        tasks.complete_task(s, task.id, date.today(), "12/BC-UBND")
+    apply_file(commune, send(district, "XA-A", tmp_path / "down2"))
+    with commune.db.transaction() as s:
+        done = s.get(Task, task.id)
+        assert done.completed_on == date.today() and done.started_on == date.today()
