@@ -118,3 +118,12 @@ def destination_status(session: Session) -> list[DestinationStatus]:
             [r.sequence for r in logs if not r.acknowledged_at],
         ))
     return result
+
+
+def usual_destination(session: Session, office_id: str | None) -> str | None:
+    """Where this office usually sends: the last destination of a data package, else the unit above it."""
+    last = session.scalar(select(ExportLog.destination_unit_id).where(ExportLog.kind.in_(("delta", "full")))
+                          .order_by(ExportLog.id.desc()).limit(1))
+    if last:
+        return last
+    return session.scalar(select(Unit.parent_id).where(Unit.id == office_id)) if office_id else None

@@ -29,8 +29,9 @@ def test_send_then_receive_with_preview_and_apply(qtbot, qtmodeltester, pair, tm
     district, commune = pair
     page = SyncPage(commune)  # the commune acknowledges the set-up package: later deltas start after it
     qtbot.addWidget(page)
+    page.send.refresh()
     with commune.db.transaction() as s:
-        page.send.destination.set_unit_id(units.find_by_code(s, "HUYEN").id)
+        assert page.send.destination.unit_id() == units.find_by_code(s, "HUYEN").id  # the unit above, at once
     receipt = page.send.receipt_to(tmp_path / "usb")
     sender = SyncPage(district)
     qtbot.addWidget(sender)

@@ -68,7 +68,8 @@ class SendTab(QWidget):
             office = self._ws_office(session)
             rows = [u for u in units.all_units(session) if u.id != office]
             statuses = receipts.destination_status(session)
-        current = self.destination.unit_id()
+            usual = receipts.usual_destination(session, office)
+        current = self.destination.unit_id() or usual
         self.destination.set_units(rows)
         if current:
             self.destination.set_unit_id(current)
