@@ -1,12 +1,16 @@
 """Communes without the app: an Excel workbook for one commune and year, filled and brought back.
 
-The workbook lists the commune's tasks; the commune writes progress, the
-completion date and the reply document. A very hidden sheet names the
-template, its version, the unit and the period. Importing it builds the same
-package the app would send (progress reports owned by the commune, ids derived
-from the file so a second import changes nothing) and goes through the same
-preview and apply. Refused: a workbook for another unit or period, a formula
-where a value belongs, a task that is not this commune's.
+Two sheets: the commune's tasks (it writes progress, the completion date and
+the reply document) and its criteria assessment for the year (measured values,
+statuses, notes). A very hidden sheet names the template, its version, the
+unit, the period and the criteria set. Importing it builds the same package
+the app would send and goes through the same preview and apply: progress
+reports owned by the commune, ids derived from the file so a second import
+changes nothing; assessments computed by the same rules as the assessment
+screen (indicator against target, criterion rolled up from its indicators),
+entered by this office on the commune's behalf. Refused: a workbook for
+another unit, period or criteria set, a formula where a value belongs, a row
+that is not this commune's, a status that is not Đạt / Cơ bản đạt / Chưa đạt.
 """
 
 from __future__ import annotations
@@ -18,20 +22,28 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ntm_desktop.errors import ValidationError
+from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import Directive, Task, Unit, task_cooperators
 from ntm_desktop.services.dates import parse_vn_date
+from ntm_desktop.services.criteria import assessments
+from ntm_desktop.services.criteria.statuses import STATUS_LABELS, status_from_text
+from ntm_desktop.sync.entities import BY_NAME, load_rows
 from ntm_desktop.sync.export import office_unit
 from ntm_desktop.sync.manifest import Manifest, schema_head
 from ntm_desktop.sync.reader import Package, PackageRefused
 
 TEMPLATE_ID = "ntm-xa-tien-do"
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # 2: the criteria sheet
 ID_SHEET = "_ntm"
 SHEET = "Tiến độ nhiệm vụ"
+CRITERIA_SHEET = "Đánh giá tiêu chí"
+CRITERIA_HEADERS = ["Mã (không sửa)", "Loại", "Số", "Tên tiêu chí, chỉ tiêu", "Mục tiêu", "Đơn vị tính",
+                    "Kết quả đạt được", "Đánh giá (Đạt / Cơ bản đạt / Chưa đạt)", "Ghi chú"]
+VALUE_COL, STATUS_COL, NOTE_COL = 7, 8, 9  # G, H, I (1-based)
 HEADERS = ["Mã (không sửa)", "Văn bản", "Nhiệm vụ", "Hạn", "Ngày báo cáo", "Nội dung tiến độ",
            "Ngày hoàn thành", "Số, ký hiệu văn bản trả lời"]
 FILL_FROM = 5  # columns E.. are filled by the commune
@@ -79,9 +91,13 @@ def export_template(session: Session, unit_code: str, year: int, out: Path) -> P
     for row in sheet.iter_rows(min_row=4):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    grid = _grid(session, unit.id, year)
+    if grid is not None:
+        _criteria_sheet(book, grid, unit, year, yellow)
     ident = book.create_sheet(ID_SHEET)
     for key, value in [("template_id", TEMPLATE_ID), ("template_version", TEMPLATE_VERSION), ("unit_code", unit.code),
-                       ("unit_id", unit.id), ("year", year), ("office_code", office.code), ("office_id", office.id)]:
+                       ("unit_id", unit.id), ("year", year), ("office_code", office.code), ("office_id", office.id),
+                       ("criteria_set_id", grid.set_id if grid else "")]:
         ident.append([key, value])
     ident.sheet_state = "veryHidden"
     out = Path(out)
@@ -90,6 +106,116 @@ def export_template(session: Session, unit_code: str, year: int, out: Path) -> P
     book.save(tmp)
     tmp.replace(out)
     return out
+
+
+def _grid(session: Session, unit_id: str, year: int) -> "assessments.Grid | None":
+    """The commune's assessment grid for the year, read without leaving anything behind (None: no criteria set)."""
+    savepoint = session.begin_nested()  # load_grid may make the year's profile: not kept
+    try:
+        return assessments.load_grid(session, unit_id, year)
+    except UserError:
+        return None
+    finally:
+        savepoint.rollback()
+
+
+def _criteria_sheet(book: Workbook, grid, unit: Unit, year: int, yellow: PatternFill) -> None:
+    sheet = book.create_sheet(CRITERIA_SHEET)
+    sheet.append([f"{unit.name}: đánh giá tiêu chí nông thôn mới năm {year} ({grid.set_name})"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(["Ghi kết quả của chỉ tiêu vào cột G; cột H chọn Đạt, Cơ bản đạt hoặc Chưa đạt (chỉ tiêu tính được "
+                  "từ kết quả thì phần mềm tự đánh giá; tiêu chí có chỉ tiêu thì tự tổng hợp). Không sửa cột Mã."])
+    sheet.append(CRITERIA_HEADERS)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    choices = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True,
+                             showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                             error="Chọn Đạt, Cơ bản đạt hoặc Chưa đạt.")
+    sheet.add_data_validation(choices)
+    for row in grid.rows:
+        indicator = row.kind == "indicator"
+        sheet.append([row.target_id, "Chỉ tiêu" if indicator else "Tiêu chí", row.code, row.name, row.target or None,
+                      row.unit_of_measure or None, row.measured_value or None,
+                      STATUS_LABELS.get(row.status) if row.status else None, row.note or None])
+        current = sheet[sheet.max_row]
+        if not indicator:
+            for cell in current[:6]:
+                cell.font = Font(bold=True)
+        fill = [NOTE_COL] + ([VALUE_COL, STATUS_COL] if indicator else [] if row.derived else [STATUS_COL])
+        for col in fill:
+            current[col - 1].fill = yellow
+        if STATUS_COL in fill:
+            choices.add(current[STATUS_COL - 1])
+    for letter, width in zip("ABCDEFGHI", (12, 10, 7, 60, 14, 12, 16, 20, 36)):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=4):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A4"
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _criteria_cells(book, grid, unit: Unit) -> list:
+    """What the commune changed on the criteria sheet, as the assessment screen's cell inputs."""
+    if CRITERIA_SHEET not in book.sheetnames or grid is None:
+        return []
+    rows = {r.target_id: r for r in grid.rows}
+    cells = []
+    for line in book[CRITERIA_SHEET].iter_rows(min_row=4, max_col=len(CRITERIA_HEADERS)):
+        target_id = _value(line[0], "Mã")
+        if not target_id:
+            continue
+        row = rows.get(str(target_id))
+        if row is None:
+            raise PackageRefused(f"Dòng {line[0].row} (sheet “{CRITERIA_SHEET}”): không thuộc bộ tiêu chí của "
+                                 f"{unit.name} năm nay (cột Mã bị sửa?). Hãy dùng biểu mẫu gốc.")
+        value = _text(_value(line[VALUE_COL - 1], CRITERIA_HEADERS[VALUE_COL - 1]))
+        status_text = _text(_value(line[STATUS_COL - 1], CRITERIA_HEADERS[STATUS_COL - 1]))
+        note = _text(_value(line[NOTE_COL - 1], CRITERIA_HEADERS[NOTE_COL - 1]))
+        status = status_from_text(status_text)
+        if status_text and status is None:
+            raise PackageRefused(f"Ô {line[STATUS_COL - 1].coordinate}: “{status_text}” không phải Đạt, Cơ bản đạt "
+                                 "hay Chưa đạt. Hãy sửa trong tệp Excel rồi nhập lại.")
+        if row.kind == "indicator":
+            if value == (row.measured_value or "") and status == row.status and note == (row.note or ""):
+                continue
+        elif (row.derived or status == row.status) and note == (row.note or ""):
+            continue
+        cells.append(assessments.CellInput(row.kind, row.target_id, None if row.derived else status, value, note))
+    return cells
+
+
+_ASSESSMENT_ENTITIES = ("commune_profiles", "criterion_assessments", "indicator_assessments")
+
+
+def _unit_year_records(session: Session, unit_id: str, year: int) -> dict[str, dict[str, dict]]:
+    found = {}
+    for name in _ASSESSMENT_ENTITIES:
+        table = BY_NAME[name].table
+        ids = list(session.scalars(select(table.c.id).where(table.c.unit_id == unit_id, table.c.year == year)))
+        found[name] = {r["id"]: r for r in load_rows(session, BY_NAME[name], ids)}
+    return found
+
+
+def _assessment_records(session: Session, unit: Unit, year: int, cells: list) -> dict[str, list[dict]]:
+    """The records the assessment screen would write for these cells, computed and then rolled back."""
+    savepoint = session.begin_nested()
+    try:
+        before = _unit_year_records(session, unit.id, year)
+        assessments.save_grid(session, unit.id, year, cells, assessing_unit_id=unit.id, assessed_on=date.today())
+        after = _unit_year_records(session, unit.id, year)
+    except ValidationError as error:
+        raise PackageRefused(f"{error} Hãy sửa trong tệp Excel rồi nhập lại.") from None
+    finally:
+        savepoint.rollback()
+    return {name: [r for i, r in after[name].items() if before[name].get(i) != r] for name in _ASSESSMENT_ENTITIES}
 
 
 def _value(cell, label: str):
@@ -130,6 +256,10 @@ def read_template(session: Session, path: Path, unit_code: str, year: int) -> Pa
     if int(ident.get("year") or 0) != int(year):
         raise PackageRefused(f"Biểu mẫu này của năm {ident.get('year')}, không phải năm {year}. Hãy chọn đúng tệp.")
     office = office_unit(session)
+    grid = _grid(session, unit.id, int(year)) if CRITERIA_SHEET in book.sheetnames else None
+    if grid is not None and ident.get("criteria_set_id") and ident.get("criteria_set_id") != grid.set_id:
+        raise PackageRefused("Biểu mẫu lập theo một bộ tiêu chí khác bộ xã đang áp dụng năm này. "
+                             "Hãy xuất biểu mẫu mới và gửi lại cho xã.")
     allowed = {t.id: t for t in commune_tasks(session, unit.id, int(year))}
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     installation = f"excel-{unit.code}"
@@ -160,6 +290,8 @@ def read_template(session: Session, path: Path, unit_code: str, year: int) -> Pa
             "reported_by": f"{unit.name} (biểu mẫu Excel)", "owner_unit_id": unit.id,
             "version": {installation: 1}, "updated_at": now.isoformat(timespec="microseconds"), "deleted": False,
         })
+    cells = _criteria_cells(book, grid, unit)
+    entered = _assessment_records(session, unit, int(year), cells) if cells else {}
     manifest = Manifest(
         package_id=str(uuid.uuid5(NAMESPACE, sha)), kind="delta", origin_unit_id=unit.id, origin_code=unit.code,
         origin_installation=installation, origin_user=unit.name, destination_unit_id=office.id,
@@ -170,7 +302,9 @@ def read_template(session: Session, path: Path, unit_code: str, year: int) -> Pa
 
     previous = session.scalar(select(ImportLedger).where(
         ImportLedger.package_id == manifest.package_id, ImportLedger.result == "applied"))
-    return Package(path=path, sha256=sha, manifest=manifest, records={"progress_updates": records}, previous=previous)
+    found = {"progress_updates": records, **{name: rows for name, rows in entered.items() if rows}}
+    return Package(path=path, sha256=sha, manifest=manifest, records={k: v for k, v in found.items() if v},
+                   previous=previous, entered_here=True)
 
 
 def import_template(workspace, path: Path, unit_code: str, year: int, user: str = ""):

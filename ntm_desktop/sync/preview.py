@@ -177,7 +177,8 @@ def plan_package(session: Session, package: Package) -> Plan:
     for spec in ENTITIES:
         records = package.records.get(spec.name)
         if records:
-            plan.actions[spec.name] = _classify(session, spec, records, tree, manifest.origin_unit_id, office, installation)
+            writer = office if package.entered_here else manifest.origin_unit_id
+            plan.actions[spec.name] = _classify(session, spec, records, tree, writer, office, installation)
     _check_unique(session, plan)
     _check_references(session, plan)
     return plan

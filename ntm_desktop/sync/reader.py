@@ -56,6 +56,8 @@ class Package:
     lines: dict[str, dict[str, str]] = field(default_factory=dict)
     previous: ImportLedger | None = None  # already imported with the same bytes
     bootstrap: bool = False  # a first package that sets up an installation with no office yet
+    # Entered at this office on a unit's behalf (a filled Excel template): written with this office's rights.
+    entered_here: bool = False
 
     @property
     def already_imported(self) -> bool:

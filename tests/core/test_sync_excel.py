@@ -77,3 +77,78 @@ def test_edited_task_id_or_bad_date_is_refused(district, tmp_path):
     path = fill(template(district, tmp_path), E4="31/02/2025", F4="Đang làm")
     with pytest.raises(PackageRefused, match="không tồn tại"):
         import_template(district, path, "XA-A", 2025)
+
+
+def _criteria_world(ws):
+    """The district's commune XA-A assessed against a set with indicators (group 2 targets) in 2026."""
+    from ntm_desktop.services import units
+    from ntm_desktop.services.criteria import catalogue, profiles
+    from ntm_desktop.services.criteria.catalogue import CriterionDef, IndicatorDef, SetDefinition
+
+    with ws.db.transaction() as s:
+        set_id = catalogue.save_definition(s, SetDefinition(
+            code="tq-2026", name="Bộ tiêu chí xã tỉnh Tuyên Quang", period_start=2026, period_end=2030,
+            target_keys=["Nhóm 1", "Nhóm 2"], criteria=[
+                CriterionDef("17", 17, "Môi trường", indicators=[
+                    IndicatorDef("17.1", "Tỷ lệ hộ dùng nước sạch", "%", "number", ">=", {"Nhóm 1": "90", "Nhóm 2": "80"}),
+                    IndicatorDef("17.2", "Cảnh quan xanh, sạch", "", "text", "=", {"Nhóm 1": "Đạt", "Nhóm 2": "Đạt"}),
+                ]),
+                CriterionDef("18", 18, "Hệ thống chính trị"),
+            ]))
+        profiles.save_profile(s, units.find_by_code(s, "XA-A").id, 2026, set_id, "Nhóm 2")
+
+
+def _criteria_rows(path):
+    from ntm_desktop.sync.excel_template import CRITERIA_SHEET
+
+    sheet = load_workbook(path)[CRITERIA_SHEET]
+    return {sheet.cell(r, 3).value: r for r in range(4, sheet.max_row + 1)}
+
+
+def test_filled_criteria_sheet_becomes_the_communes_assessment(district, tmp_path):
+    from ntm_desktop.services import units
+    from ntm_desktop.services.criteria.assessments import load_grid
+    from ntm_desktop.sync.excel_template import CRITERIA_SHEET
+
+    _criteria_world(district)
+    path = template(district, tmp_path, year=2026)
+    rows = _criteria_rows(path)
+    assert list(rows) == ["17", "17.1", "17.2", "18"]
+    book = load_workbook(path)
+    assert book[CRITERIA_SHEET].cell(rows["17.1"], 5).value == "≥ 80"
+    book[CRITERIA_SHEET].cell(rows["17.1"], 7).value = 85  # a number typed in Excel
+    book[CRITERIA_SHEET].cell(rows["17.2"], 8).value = "đạt"
+    book[CRITERIA_SHEET].cell(rows["18"], 8).value = "Chưa đạt"
+    book[CRITERIA_SHEET].cell(rows["18"], 9).value = "Chưa kiện toàn ban chỉ đạo"
+    book.save(path)
+    before = state(district)
+    plan = preview_template(district, path, "XA-A", 2026)
+    assert plan.counts()["indicator_assessments"]["new"] == 2
+    assert plan.counts()["criterion_assessments"]["new"] == 2
+    assert plan.rejections() == []
+    assert state(district) == before, "the preview changed data"
+    assert import_template(district, path, "XA-A", 2026, user="văn thư").status == "applied"
+    with district.db.transaction() as s:
+        grid = {r.code: r for r in load_grid(s, units.find_by_code(s, "XA-A").id, 2026).rows}
+    assert grid["17.1"].measured_value == "85" and grid["17.1"].status == "dat"  # 85 ≥ 80: computed, not typed
+    assert grid["17"].status == "dat"  # rolled up from both indicators
+    assert grid["18"].status == "chua_dat" and grid["18"].note == "Chưa kiện toàn ban chỉ đạo"
+    assert import_template(district, path, "XA-A", 2026).status == "already"
+
+
+@pytest.mark.parametrize("column, value, words", [
+    (8, "Tốt", "không phải Đạt"), (7, "=80+5", "công thức"),
+])
+def test_bad_criteria_cell_is_refused(district, tmp_path, column, value, words):
+    from ntm_desktop.sync.excel_template import CRITERIA_SHEET
+
+    _criteria_world(district)
+    path = template(district, tmp_path, year=2026)
+    row = _criteria_rows(path)["17.1"]
+    book = load_workbook(path)
+    book[CRITERIA_SHEET].cell(row, column).value = value
+    book.save(path)
+    before = state(district)
+    with pytest.raises(PackageRefused, match=words):
+        import_template(district, path, "XA-A", 2026)
+    assert state(district) == before
