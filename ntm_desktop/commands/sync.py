@@ -1,4 +1,4 @@
-"""`ntm-desktop sync export|preview|apply|inbox|receipt|board`: exchange packages without the window."""
+"""`ntm-desktop sync export|preview|apply|inbox|receipt|template|template-import`: exchange packages without the window."""
 
 from __future__ import annotations
 
@@ -41,6 +41,22 @@ def register(subparsers) -> None:
     p.add_argument("--out", help="tệp giấy báo sẽ ghi")
     p.set_defaults(func=run_receipt)
 
+    p = actions.add_parser("template", help="xuất biểu mẫu Excel cho một xã chưa cài phần mềm điền tiến độ")
+    data_dir_argument(p)
+    p.add_argument("--unit", required=True, help="mã đơn vị (xã)")
+    p.add_argument("--year", required=True, type=int, help="năm báo cáo")
+    p.add_argument("--out", help="tệp Excel sẽ ghi (mặc định: bieu-mau-MÃ-NĂM.xlsx trong thư mục hiện tại)")
+    p.set_defaults(func=run_template)
+
+    p = actions.add_parser("template-import", help="xem trước hoặc nhập biểu mẫu Excel xã đã điền")
+    data_dir_argument(p)
+    p.add_argument("--unit", required=True, help="mã đơn vị (xã) của biểu mẫu")
+    p.add_argument("--year", required=True, type=int, help="năm báo cáo của biểu mẫu")
+    p.add_argument("file")
+    p.add_argument("--preview", action="store_true", help="chỉ xem trước (không thay đổi gì)")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.set_defaults(func=run_template_import)
+
 
 def _workspace(args):
     from ntm_desktop.workspace import open_workspace
@@ -69,11 +85,15 @@ def run_export(args) -> int:
 
 
 def _print_plan(plan) -> None:
+    s = plan.summary()
+    print(f"Gói số {s['sequence']} của {s['origin']} gửi {s['destination']}, lập lúc {s['created_utc']} (UTC)")
+    _print_counts(s)
+
+
+def _print_counts(s: dict) -> None:
     from ntm_desktop.sync.apply import entity_label
     from ntm_desktop.sync.preview import OUTCOME_LABELS
 
-    s = plan.summary()
-    print(f"Gói số {s['sequence']} của {s['origin']} gửi {s['destination']}, lập lúc {s['created_utc']} (UTC)")
     for entity, counts in s["counts"].items():
         parts = ", ".join(f"{OUTCOME_LABELS[o]} {n}" for o, n in counts.items() if n)
         print(f"  {entity_label(entity)}: {parts}")
@@ -142,4 +162,56 @@ def run_receipt(args) -> int:
     finally:
         ws.close()
     print(f"Đã lập giấy báo đã nhận: {path}")
+    return 0
+
+
+def run_template(args) -> int:
+    from ntm_desktop.sync.excel_template import export_template
+
+    code = args.unit.strip().upper()
+    out = Path(args.out) if args.out else Path(f"bieu-mau-{code}-{args.year}.xlsx")
+    ws = _workspace(args)
+    try:
+        with ws.db.transaction() as session:
+            path = export_template(session, code, args.year, out)
+    finally:
+        ws.close()
+    print(f"Đã xuất biểu mẫu năm {args.year} cho {code}: {path.resolve()}")
+    return 0
+
+
+def run_template_import(args) -> int:
+    from ntm_desktop.sync.excel_template import import_template, preview_template
+
+    ws = _workspace(args)
+    try:
+        if not args.preview:
+            result = import_template(ws, Path(args.file), args.unit, args.year, user=ws.user())
+            print(json.dumps({"status": result.status, "message": result.message}, ensure_ascii=False)
+                  if args.json else result.message)
+            return 0
+        plan = preview_template(ws, Path(args.file), args.unit, args.year)
+        previous = None
+        if plan.package.already_imported:
+            from sqlalchemy import select
+
+            from ntm_desktop.models import ImportLedger
+
+            with ws.db.transaction() as session:
+                previous = session.scalar(select(ImportLedger.at).where(
+                    ImportLedger.package_id == plan.package.manifest.package_id, ImportLedger.result == "applied"))
+    finally:
+        ws.close()
+    s = plan.summary()
+    if args.json:
+        s["already_imported"] = plan.package.already_imported
+        print(json.dumps(s, ensure_ascii=False, indent=1))
+        return 0
+    print(f"Biểu mẫu Excel của {s['origin']}, năm {args.year} ({Path(args.file).name}); chưa có gì thay đổi:")
+    _print_counts(s)
+    if not s["counts"]:
+        print("  Không có nội dung mới để nhập.")
+    if plan.package.already_imported:
+        when = f" ngày {previous:%d/%m/%Y} lúc {previous:%H:%M} (giờ UTC)" if previous else ""
+        print(f"Biểu mẫu này đã được nhập{when}; không cần nhập lại.")
     return 0

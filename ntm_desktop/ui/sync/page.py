@@ -19,6 +19,7 @@ from ntm_desktop.sync.export import export_package
 from ntm_desktop.sync.manifest import EXTENSION
 from ntm_desktop.sync.preview import OUTCOMES, Plan
 from ntm_desktop.ui.common import UnitCombo, show_error
+from ntm_desktop.ui.sync.excel_tab import ExcelTemplateTab
 from ntm_desktop.ui.sync.models import RowsModel
 from ntm_desktop.ui.sync.tabs import ConflictsTab, HistoryTab, InboxTab
 
@@ -251,15 +252,17 @@ class SyncPage(QWidget):
         self.conflicts = ConflictsTab(workspace)
         self.history = HistoryTab(workspace)
         self.inbox = InboxTab(workspace)
+        self.excel = ExcelTemplateTab(workspace)
         self.tabs.addTab(self.send, self.tr("Gửi"))
         self.tabs.addTab(self.receive, self.tr("Nhận"))
         self.tabs.addTab(self.conflicts, self.tr("Xung đột"))
         self.tabs.addTab(self.history, self.tr("Lịch sử"))
         self.tabs.addTab(self.inbox, self.tr("Hộp thư"))
+        self.tabs.addTab(self.excel, self.tr("Biểu mẫu Excel cho xã"))
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
         layout.addWidget(self.tabs)
         self.refresh()
 
     def refresh(self) -> None:
-        for tab in (self.send, self.conflicts, self.history, self.inbox):
+        for tab in (self.send, self.conflicts, self.history, self.inbox, self.excel):
             tab.refresh()
