@@ -1,11 +1,12 @@
 """Sync at district scale: export and import a full package, compared with a plain executemany.
 
-    .venv/bin/python bench/bench_sync.py                      # 100 communes, 5,000 directives, 20,000 tasks
+    .venv/bin/python bench/bench_sync.py    # 100 communes x 5 years of criteria, 5,000 directives, 20,000 tasks
     .venv/bin/python bench/bench_sync.py --directives 500 --tasks 2000   # a quick smoke run
 
 A province installation creates the unit tree and sets up the district from a full package; the
 district registers the directives and tasks (through the ORM, so the revision hook versions and
-audits them like real saves); then the district exports everything for the province and the
+audits them like real saves) and assesses its communes' 19 criteria for 2021-2025 through the
+assessment service; then the district exports everything for the province and the
 province imports it. Printed: export and import time, the package size, peak memory (maxrss), and
 the import time against a plain `executemany` of the same rows into an empty SQLite file with the
 same schema (target: within 3x).
@@ -27,6 +28,7 @@ from sqlalchemy import create_engine
 
 from ntm_desktop.models import Base, Directive, Task, Unit, new_id
 from ntm_desktop.services import settings, units
+from ntm_desktop.services.criteria import assessments, catalogue
 from ntm_desktop.db import open_database
 from ntm_desktop.sync.apply import apply_file
 from ntm_desktop.sync.entities import ENTITIES
@@ -74,6 +76,19 @@ def build(root: Path, communes: int, directives: int, tasks: int):
             if n % 500 == 499:
                 s.flush()
     print(f"built {directives} directives and {directives * per_directive} tasks in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    with district.db.transaction("bench") as s:  # 5 years of criteria per commune, through the assessment screen's service
+        catalogue.install_shipped_sets(s)
+        for unit in s.query(Unit).filter(Unit.level_code == "xa"):
+            met = rng.randint(5, 15)
+            for year in range(2021, 2026):
+                grid = assessments.load_grid(s, unit.id, year)
+                met = min(19, met + rng.randint(0, 3))
+                cells = [assessments.CellInput("criterion", row.target_id, "dat" if i < met else "chua_dat",
+                                               note="Theo biên bản thẩm định" if i % 7 == 0 else "")
+                         for i, row in enumerate(r for r in grid.rows if r.kind == "criterion")]
+                assessments.save_grid(s, unit.id, year, cells, assessing_unit_id=office, assessed_on=date(year, 11, 30))
+    print(f"built criteria of {communes} communes for 5 years in {time.perf_counter() - started:.1f} s")
     return province, district
 
 

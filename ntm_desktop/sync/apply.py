@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError
-from ntm_desktop.models import AuditEntry, SyncConflict, Unit, utcnow
+from ntm_desktop.models import SyncConflict, Unit, utcnow
 from ntm_desktop.services import settings
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import bulk, ledger, snapshots
@@ -43,22 +43,13 @@ def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _line(plan: Plan, entity: str, record: dict) -> str:
-    """The record's JSON as it arrived (what the audit and the merge base keep)."""
-    line = plan.package.lines.get(entity, {}).get(record["id"])
-    return line if line is not None else snapshots.dump(record)
-
-
 def _insert_new(session: Session, spec: EntitySpec, actions, plan: Plan, user: str) -> None:
     connection = session.connection()
-    package_id, at = plan.package.manifest.package_id, utcnow()
+    package_id = plan.package.manifest.package_id
     bulk.insert_records(connection, spec, (a.result for a in actions))
-    bulk.insert_rows(connection, AuditEntry.__table__, [
-        dict(at=at, user=user, entity=spec.name, record_id=a.record_id, field="*", old=None,
-             new=None,  # the state as it arrived is in the kept copy of the package (DataFolder.received)
-             package_id=package_id)
-        for a in actions
-    ])
+    # One audit row per record: created by this package. The state as it arrived is in the kept copy of the
+    # package (DataFolder.received), so it is not repeated here.
+    bulk.insert_audit(connection, utcnow(), user, spec.name, [a.record_id for a in actions], package_id)
 
 
 def _update(session: Session, spec: EntitySpec, action) -> None:
@@ -216,7 +207,9 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
         finally:
             session.info.pop("package_id", None)
     conflicts = plan.total("conflict")
-    message = (f"Đã áp dụng gói số {manifest.sequence} của {manifest.origin_code}: "
+    what = (f"biểu mẫu Excel của {manifest.origin_code}" if package.entered_here
+            else f"gói số {manifest.sequence} của {manifest.origin_code}")
+    message = (f"Đã áp dụng {what}: "
                f"{plan.total('new')} mới, {plan.total('updated')} cập nhật, {plan.total('deleted')} xóa, "
                f"{conflicts} xung đột, {plan.total('rejected')} bị từ chối.")
     return ApplyResult(manifest.package_id, "applied", message, summary, safety)

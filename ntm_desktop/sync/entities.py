@@ -203,8 +203,8 @@ def validate_record(spec: EntitySpec, record: Any, where: str) -> dict:
     if not isinstance(record["id"], str) or not 1 <= len(record["id"]) <= 36:
         raise ValidationError(f"{where}: mã bản ghi (id) không hợp lệ.")
     vector = record["version"]
-    if not isinstance(vector, dict) or not vector or not all(
-        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v > 0 for k, v in vector.items()
+    if type(vector) is not dict or not vector or not all(
+        type(k) is str and type(v) is int and v > 0 for k, v in vector.items()  # bool is not int here
     ):
         raise ValidationError(f"{where}: phiên bản (version) của bản ghi {record['id']} không hợp lệ.")
     for name, nullable, label, check in spec.checkers:

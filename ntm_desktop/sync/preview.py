@@ -132,6 +132,7 @@ def _check_references(session: Session, plan: Plan) -> None:
                             wanted.setdefault(target, set()).add(value)
             known = {t: _existing_ids(session, Base.metadata.tables[t], ids - arriving.get(t, set())) | (ids & arriving.get(t, set()))
                      for t, ids in wanted.items()}
+            rejected = False
             for action in plan.actions.get(spec.name, []):
                 if not action.writes:
                     continue
@@ -141,7 +142,10 @@ def _check_references(session: Session, plan: Plan) -> None:
                         _reject(action, f"tham chiếu tới bản ghi không có ở máy này ({column} = {value}); "
                                         "hãy nhận gói “toàn bộ dữ liệu” từ đơn vị gửi")
                         arriving[spec.name].discard(action.record_id)
+                        rejected = True
                         break
+            if not rejected:
+                break  # nothing changed: a second pass would find the same
 
 
 def _check_unique(session: Session, plan: Plan) -> None:

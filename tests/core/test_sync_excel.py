@@ -42,7 +42,7 @@ def test_filled_template_becomes_progress_reports(district, tmp_path):
     plan = preview_template(district, path, "XA-A", 2025)
     assert plan.counts()["progress_updates"]["new"] == 1
     result = import_template(district, path, "XA-A", 2025, user="văn thư")
-    assert result.status == "applied"
+    assert result.status == "applied" and result.message.startswith("Đã áp dụng biểu mẫu Excel của XA-A: 1 mới")
     with district.db.transaction() as s:
         [update] = s.scalars(select(ProgressUpdate)).all()
         assert "Đã rà soát xong 19 tiêu chí" in update.text and "20/06/2025" in update.text and "45/BC-UBND" in update.text
