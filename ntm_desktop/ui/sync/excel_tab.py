@@ -20,6 +20,7 @@ from ntm_desktop.services.criteria.statuses import COMMUNE_LEVELS
 from ntm_desktop.sync.apply import ApplyResult, entity_label
 from ntm_desktop.sync.excel_template import export_template, import_template, preview_template
 from ntm_desktop.sync.preview import OUTCOME_LABELS, OUTCOMES, Plan
+from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import UnitCombo, show_error
 from ntm_desktop.ui.sync.models import RowsModel
 from ntm_desktop.ui.sync.tabs import _table
@@ -199,7 +200,8 @@ class ExcelTemplateTab(QWidget):
         unit_id, code, name = chosen
         year = self.year.value()
         try:
-            plan = preview_template(self._ws, path, code, year)
+            plan = run_with_progress(self, self.tr("Đang đọc biểu mẫu “%1”…").replace("%1", path.name),
+                                     lambda _say: preview_template(self._ws, path, code, year))
             sha = _sha256(path)
         except UserError as error:
             self.header.setText(self.tr("Không mở được biểu mẫu “%1”:").replace("%1", path.name) + "\n" + str(error))
@@ -249,7 +251,9 @@ class ExcelTemplateTab(QWidget):
             if _sha256(p.path) != p.sha256:
                 raise UserError(self.tr("Tệp biểu mẫu đã thay đổi từ lúc xem trước (có thể vừa được lưu lại trong "
                                         "Excel). Chưa nhập gì; hãy mở lại biểu mẫu để xem trước."))
-            result = import_template(self._ws, p.path, p.code, p.year, user=self._ws.user())
+            user = self._ws.user()
+            result = run_with_progress(self, self.tr("Đang nhập biểu mẫu của %1…").replace("%1", p.code),
+                                       lambda _say: import_template(self._ws, p.path, p.code, p.year, user=user))
         except OSError as error:
             show_error(self, UserError(self.tr("Không đọc được tệp “%1” (%2). Chưa nhập gì.").replace(
                 "%1", p.path.name).replace("%2", error.strerror or str(error))), self.tr("Không áp dụng được biểu mẫu"))

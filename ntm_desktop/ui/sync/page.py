@@ -18,6 +18,7 @@ from ntm_desktop.sync.apply import ApplyResult, apply_file, entity_label, previe
 from ntm_desktop.sync.export import export_package
 from ntm_desktop.sync.manifest import EXTENSION
 from ntm_desktop.sync.preview import OUTCOMES, Plan
+from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import UnitCombo, show_error
 from ntm_desktop.ui.sync.excel_tab import ExcelTemplateTab
 from ntm_desktop.ui.sync.models import RowsModel
@@ -103,10 +104,13 @@ class SendTab(QWidget):
             self.result.setText(self.tr("Hãy chọn đơn vị nhận."))
             return None
         try:
-            user = self._ws.user()
-            with self._ws.db.transaction(user) as session:
-                result = export_package(session, self._ws.folder.files, code, None, out_dir=folder,
-                                        full=self.full.isChecked(), user=user)
+            user, full = self._ws.user(), self.full.isChecked()
+
+            def work(_say):
+                with self._ws.db.transaction(user) as session:
+                    return export_package(session, self._ws.folder.files, code, None, out_dir=folder, full=full, user=user)
+
+            result = run_with_progress(self, self.tr("Đang lập gói gửi %1…").replace("%1", code), work)
         except UserError as error:
             show_error(self, error, self.tr("Không lập được gói"))
             return None
@@ -198,7 +202,8 @@ class ReceiveTab(QWidget):
         self.rejections.clear()
         self.message.clear()
         try:
-            plan = preview_file(self._ws, path)
+            plan = run_with_progress(self, self.tr("Đang đọc và kiểm tra gói “%1”…").replace("%1", path.name),
+                                     lambda _say: preview_file(self._ws, path))
         except UserError as error:
             self.header.setText(self.tr("Không mở được gói “%1”:").replace("%1", path.name) + "\n" + str(error))
             return None
@@ -228,7 +233,10 @@ class ReceiveTab(QWidget):
         if self._path is None:
             return None
         try:
-            result = apply_file(self._ws, self._path)
+            path = self._path
+            result = run_with_progress(self, self.tr("Đang áp dụng gói “%1” (sao lưu trước, rồi ghi trong một "
+                                                     "giao dịch)…").replace("%1", path.name),
+                                       lambda _say: apply_file(self._ws, path))
         except UserError as error:
             self.message.setText(str(error))
             return None

@@ -16,6 +16,7 @@ from ntm_desktop.sync import conflicts, inbox, ledger
 from ntm_desktop.sync.apply import entity_label
 from ntm_desktop.sync.preview import OUTCOME_LABELS
 from ntm_desktop.sync.revert import revert_package
+from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import show_error
 from ntm_desktop.ui.sync.models import RowsModel
 
@@ -237,7 +238,10 @@ class InboxTab(QWidget):
 
     def process(self, folder: Path) -> None:
         try:
-            results = inbox.process_folder(self._ws, folder)
+            results = run_with_progress(
+                self, self.tr("Đang nhận các gói trong “%1”…").replace("%1", folder.name),
+                lambda say: inbox.process_folder(self._ws, folder, progress=lambda n, total, name: say(
+                    self.tr("Gói %1/%2: %3").replace("%1", str(n)).replace("%2", str(total)).replace("%3", name))))
         except UserError as error:
             show_error(self, error)
             return
