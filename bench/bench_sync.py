@@ -162,6 +162,18 @@ def main(argv=None) -> int:
             plain_s = min(plain_executemany(stored, root / f"plain-{schema}-{n}.sqlite3", schema) for n in range(3))
             print(f"plain executemany of the same {rows} rows into {label}: {plain_s:.2f} s; "
                   f"import / executemany = {import_s / plain_s:.1f}x (target within 3x)")
+        started = time.perf_counter()
+        with district.db.transaction("bench") as s:  # a month of follow-up: 5,000 tasks get a note and a new deadline
+            for task in s.query(Task).order_by(Task.id).limit(5000):
+                task.notes = "Đã đôn đốc lần 2"
+                task.due_date = task.due_date + timedelta(days=30)
+        with district.db.transaction("bench") as s:
+            delta = export_package(s, district.folder.files, "TINH", None, out_dir=root)
+        print(f"edited 5,000 tasks, delta package: {sum(delta.counts.values())} records "
+              f"(edit + export {time.perf_counter() - started:.2f} s)")
+        started = time.perf_counter()
+        outcome = apply_file(province, delta.path, user="bench")
+        print(f"delta import: {time.perf_counter() - started:.2f} s ({outcome.message}); peak memory {peak_mb():.0f} MB")
         province.close()
         district.close()
     return 0

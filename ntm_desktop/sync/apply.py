@@ -18,11 +18,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError
-from ntm_desktop.models import SyncConflict, Unit, utcnow
+from ntm_desktop.models import SyncConflict, utcnow
 from ntm_desktop.services import settings
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import bulk, ledger, snapshots
-from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec, record_to_row
+from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec
 from ntm_desktop.sync.preview import Plan, plan_package
 from ntm_desktop.sync.reader import Package, PackageRefused, read_package, recheck
 
@@ -52,18 +52,6 @@ def _insert_new(session: Session, spec: EntitySpec, actions, plan: Plan, user: s
     bulk.insert_audit(connection, utcnow(), user, spec.name, [a.record_id for a in actions], package_id)
 
 
-def _update(session: Session, spec: EntitySpec, action) -> None:
-    obj = session.get(spec.model, action.record_id)
-    row = record_to_row(spec, action.result)
-    for column in spec.table.columns:
-        if column.name in row and column.name != "id":
-            setattr(obj, column.key, row[column.name])
-    for link in spec.links:
-        wanted = action.result.get(link.name, [])
-        if link.name == "cooperating_unit_ids":
-            obj.cooperating_units = [session.get(Unit, uid) for uid in wanted]
-
-
 def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
     package_id = plan.package.manifest.package_id
     for sha, data in plan.package.files.items():
@@ -78,9 +66,10 @@ def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
         new = [a for a in actions if a.writes and a.local is None]
         if new:
             _insert_new(session, spec, new, plan, user)
+        bulk.update_records(session.connection(), spec, [(a.local, a.result) for a in actions
+                                                         if a.writes and a.local is not None],
+                            utcnow(), user, package_id)
         for action in actions:
-            if action.writes and action.local is not None:
-                _update(session, spec, action)
             for conflict in action.conflicts:
                 session.add(SyncConflict(
                     entity=spec.name, record_id=action.record_id, field=conflict.field,
@@ -92,6 +81,7 @@ def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
         exchanged = [a.incoming for a in actions if a.outcome != "rejected" and a.outcome != "older"]
         snapshots.remember(session, spec.name, exchanged, plan.package.lines.get(spec.name))
     _derive_task_starts(session, plan)
+    session.expire_all()  # rows were written around the ORM: objects read earlier reload them
 
 
 _TASK_STARTS = text(

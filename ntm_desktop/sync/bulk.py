@@ -9,6 +9,7 @@ hook uses, and the rows go to SQLite as plain tuples.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from functools import lru_cache
 from unicodedata import normalize
@@ -18,7 +19,7 @@ from sqlalchemy import Date, DateTime, String, Table, Text
 from sqlalchemy.engine import Connection, Dialect
 
 from ntm_desktop.models import AuditEntry
-from ntm_desktop.services.revisions import DERIVED_FIELDS, derived_values
+from ntm_desktop.services.revisions import DERIVED_FIELDS, NOT_AUDITED, derived_values
 from ntm_desktop.sync.entities import EntitySpec
 from ntm_desktop.text import nfc
 
@@ -53,21 +54,14 @@ def _converter(column, dialect: Dialect) -> Converter | None:
 @lru_cache(maxsize=None)
 def _plan(table: Table, travelling: tuple[str, ...], dialect: Dialect):
     derived = tuple(c.name for c in table.columns if c.name in DERIVED_FIELDS)
-    names = travelling + derived
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     converters = tuple((name, _converter(table.c[name], dialect)) for name in travelling)
-    return sql, converters, derived
+    return converters, derived
 
 
-def insert_records(connection: Connection, spec: EntitySpec, records: Iterable[dict]) -> int:
-    """Insert whole records (their links too); returns the number of rows written.
-
-    Converted column by column (one comprehension per column is much cheaper than a dict per record).
-    """
-    sql, converters, derived = _plan(spec.table, tuple(spec.columns), connection.dialect)
-    records = list(records)
-    if not records:
-        return 0
+def _columns(connection: Connection, spec: EntitySpec, records: list[dict]) -> dict[str, list]:
+    """Database values column by column, derived copies included (one comprehension per column is much
+    cheaper than a dict per record)."""
+    converters, derived = _plan(spec.table, tuple(spec.columns), connection.dialect)
     columns = {}
     for name, convert in converters:
         raw = [r[name] for r in records]
@@ -79,13 +73,78 @@ def insert_records(connection: Connection, spec: EntitySpec, records: Iterable[d
         extras = [derived_values(spec.name, lambda field, i=i: columns[field][i]) for i in range(len(records))]
         for name in derived:
             columns[name] = [extra[name] for extra in extras]
-    connection.exec_driver_sql(sql, list(zip(*(columns[name] for name, _ in converters), *(columns[n] for n in derived))))
+    return columns
+
+
+def _insert_links(connection: Connection, link, records: list[dict]) -> None:
+    pairs = [(r["id"], other) for r in records for other in r.get(link.name, [])]
+    if pairs:
+        connection.exec_driver_sql(
+            f"INSERT INTO {link.table.name} ({link.own_column}, {link.other_column}) VALUES (?, ?)", pairs)
+
+
+def insert_records(connection: Connection, spec: EntitySpec, records: Iterable[dict]) -> int:
+    """Insert whole records (their links too); returns the number of rows written."""
+    records = list(records)
+    if not records:
+        return 0
+    columns = _columns(connection, spec, records)
+    names = list(columns)
+    connection.exec_driver_sql(
+        f"INSERT INTO {spec.table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        list(zip(*columns.values())))
     for link in spec.links:
-        pairs = [(r["id"], other) for r in records for other in r.get(link.name, [])]
-        if pairs:
-            connection.exec_driver_sql(
-                f"INSERT INTO {link.table.name} ({link.own_column}, {link.other_column}) VALUES (?, ?)", pairs)
+        _insert_links(connection, link, records)
     return len(records)
+
+
+def _audit_text(value) -> str | None:
+    """A JSON value as the flush hook writes it in the audit log (revert parses it back)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return json.dumps(sorted(value))
+    return str(value)
+
+
+def update_records(connection: Connection, spec: EntitySpec, pairs: list[tuple[dict, dict]], at: datetime,
+                   user: str, package_id: str) -> int:
+    """Overwrite existing rows with their new state, one audit row per changed field; pairs: (local, new).
+
+    Returns the number of fields that changed.
+    """
+    if not pairs:
+        return 0
+    records = [new for _, new in pairs]
+    columns = _columns(connection, spec, records)
+    names = [n for n in columns if n != "id"]
+    connection.exec_driver_sql(
+        f"UPDATE {spec.table.name} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+        list(zip(*(columns[n] for n in names), columns["id"])))
+    audited = [n for n in spec.columns if n != "id" and n not in NOT_AUDITED]
+    texts = {n: columns[n] if isinstance(spec.table.c[n].type, (String, Text)) else [r[n] for r in records]
+             for n in audited}
+    stamp = spec.table.c.updated_at.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)(at)
+    audit = []
+    for i, (local, new) in enumerate(pairs):
+        for name in audited:
+            old_text, new_text = _audit_text(local.get(name)), _audit_text(texts[name][i])
+            if old_text != new_text:
+                audit.append((stamp, user, spec.name, new["id"], name, old_text, new_text, package_id))
+    for link in spec.links:
+        moved = [(local, new) for local, new in pairs if sorted(local.get(link.name, [])) != sorted(new.get(link.name, []))]
+        if not moved:
+            continue
+        connection.exec_driver_sql(f"DELETE FROM {link.table.name} WHERE {link.own_column} = ?",
+                                   [(new["id"],) for _, new in moved])
+        _insert_links(connection, link, [new for _, new in moved])
+        audit += [(stamp, user, spec.name, new["id"], link.audit_field, _audit_text(local.get(link.name, [])),
+                   _audit_text(new.get(link.name, [])), package_id) for local, new in moved]
+    if audit:
+        connection.exec_driver_sql(
+            f"INSERT INTO {AuditEntry.__tablename__} (at, user, entity, record_id, field, old, new, package_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", audit)
+    return len(audit)
 
 
 def insert_audit(connection: Connection, at: datetime, user: str, entity: str, record_ids: list[str],

@@ -30,6 +30,7 @@ class Link:
     table: Table
     own_column: str
     other_column: str
+    audit_field: str  # the relationship's name, as the flush hook writes it in the audit log
 
     def load(self, session: Session, ids: list[str] | None) -> dict[str, list[str]]:
         own, other = self.table.c[self.own_column], self.table.c[self.other_column]
@@ -105,7 +106,7 @@ def _registry() -> list[EntitySpec]:
         _spec(Unit, "Đơn vị"),
         _spec(Directive, "Văn bản chỉ đạo"),
         _spec(Attachment, "Tệp đính kèm", file_column="sha256"),
-        _spec(Task, "Nhiệm vụ", links=(Link("cooperating_unit_ids", task_cooperators, "task_id", "unit_id"),)),
+        _spec(Task, "Nhiệm vụ", links=(Link("cooperating_unit_ids", task_cooperators, "task_id", "unit_id", "cooperating_units"),)),
         _spec(ProgressUpdate, "Tiến độ"),
     ]
     try:  # criteria travel once their models exist

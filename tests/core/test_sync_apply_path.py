@@ -133,3 +133,38 @@ def test_nothing_is_applied_when_the_package_cannot_be_kept(world, monkeypatch):
     assert "ổ đĩa đầy" in message and "Chưa nhập gì" in message
     assert state(commune) == before
     assert not isinstance(message, PackageRefused)
+
+
+def test_updates_are_audited_field_by_field_like_local_saves_and_revert(tmp_path):
+    """An update arriving in a package: one audit row per changed field, in the same form as the sender's own
+    save wrote it; reverting the package puts every field back."""
+    from datetime import date
+
+    from ntm_desktop.models import AuditEntry, Unit
+    from ntm_desktop.sync.revert import revert_package
+
+    district = build_district(tmp_path)
+    commune = join_commune(tmp_path, district, "XA-A", tmp_path / "boot")
+    with district.db.transaction("Văn thư huyện") as s:
+        task = s.scalars(select(Task).order_by(Task.summary)).first()
+        task_id, before_due = task.id, task.due_date
+        task.notes = "Đôn đốc lần 2"
+        task.due_date = date(2025, 7, 31)
+        task.cooperating_units = [s.scalar(select(Unit).where(Unit.code == "XA-B"))]
+    with district.db.transaction() as s:
+        sent = {(a.field, a.old, a.new) for a in s.scalars(select(AuditEntry).where(
+            AuditEntry.record_id == task_id, AuditEntry.field != "*"))}
+    result = apply_file(commune, send(district, "XA-A", tmp_path / "out"))
+    assert result.summary["counts"]["tasks"]["updated"] == 1
+    with commune.db.transaction() as s:
+        got = {(a.field, a.old, a.new) for a in s.scalars(select(AuditEntry).where(
+            AuditEntry.record_id == task_id, AuditEntry.package_id == result.package_id))}
+        updated = s.get(Task, task_id)
+        assert updated.notes == "Đôn đốc lần 2" and [u.code for u in updated.cooperating_units] == ["XA-B"]
+    assert {f for f, _, _ in got} == {"notes", "due_date", "cooperating_units"}
+    assert got == sent
+    with commune.db.transaction("cán bộ xã") as s:
+        assert revert_package(s, result.package_id) == 3
+    with commune.db.transaction() as s:
+        back = s.get(Task, task_id)
+        assert back.due_date == before_due and back.notes != "Đôn đốc lần 2" and back.cooperating_units == []
