@@ -19,15 +19,20 @@ class Tree:
         self.parent: dict[str, str | None] = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
         for record in incoming_units or []:
             self.parent.setdefault(record["id"], record.get("parent_id"))
+        self._ancestors: dict[str | None, tuple[str, ...]] = {}
 
-    def ancestors(self, unit_id: str | None) -> list[str]:
-        chain, seen = [], set()
-        current = self.parent.get(unit_id) if unit_id else None
-        while current and current not in seen:
-            seen.add(current)
-            chain.append(current)
-            current = self.parent.get(current)
-        return chain
+    def ancestors(self, unit_id: str | None) -> tuple[str, ...]:
+        """The units above, nearest first (asked once per record of a package: remembered)."""
+        found = self._ancestors.get(unit_id)
+        if found is None:
+            chain, seen = [], set()
+            current = self.parent.get(unit_id) if unit_id else None
+            while current and current not in seen:
+                seen.add(current)
+                chain.append(current)
+                current = self.parent.get(current)
+            found = self._ancestors[unit_id] = tuple(chain)
+        return found
 
     def is_within(self, unit_id: str | None, root: str) -> bool:
         return unit_id == root or root in self.ancestors(unit_id)

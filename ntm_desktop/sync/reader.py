@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import ImportLedger, Unit
 from ntm_desktop.services import settings
-from ntm_desktop.sync.entities import BY_NAME, validate_record
+from ntm_desktop.sync.entities import BY_NAME, validate_record, validate_values
 from ntm_desktop.sync.manifest import FORMAT_NAME, FORMAT_VERSION, KINDS, Manifest, known_schemas
 
 UPDATE_FIRST = "Hãy cập nhật NTM Desktop lên phiên bản mới nhất trước, rồi mở lại gói này."
@@ -145,6 +145,7 @@ def _parse_ndjson(path: str, data: bytes, entity: str) -> tuple[list[dict], dict
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise PackageRefused(f"Tệp {path} trong gói không phải văn bản UTF-8. {ASK_AGAIN}") from None
+    numbers = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -157,7 +158,12 @@ def _parse_ndjson(path: str, data: bytes, entity: str) -> tuple[list[dict], dict
             records.append(validate_record(spec, record, where))
         except UserError as error:
             raise PackageRefused(f"{error} Gói bị từ chối toàn bộ; {ASK_AGAIN}") from None
+        numbers.append(number)
         lines[record["id"]] = line
+    try:
+        validate_values(spec, records, lambda i: f"{path}, dòng {numbers[i]}")
+    except UserError as error:
+        raise PackageRefused(f"{error} Gói bị từ chối toàn bộ; {ASK_AGAIN}") from None
     return records, lines
 
 
