@@ -76,6 +76,8 @@ class SendTab(QWidget):
         if current:
             self.destination.set_unit_id(current)
         self.status.clear()
+        if not statuses:
+            self.status.addItem(self.tr("Chưa gửi gói nào. Chọn đơn vị nhận rồi bấm “Lập gói gửi đi…”."))
         for s in statuses:
             extra = (self.tr(" Chưa báo nhận các gói số: ") + ", ".join(map(str, s.unacknowledged))) if s.unacknowledged else ""
             self.status.addItem(s.text + extra)
