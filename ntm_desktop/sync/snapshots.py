@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ntm_desktop.models import SyncSnapshot
+from ntm_desktop.models.base import vector_json
 
 
 def dump(value) -> str:
@@ -25,7 +26,7 @@ def remember(session: Session, entity: str, records: list[dict], lines: dict[str
     if not records:
         return
     lines = lines or {}
-    rows = [(entity, r["id"], dump(r["version"]), lines.get(r["id"]) or dump(r)) for r in records]
+    rows = [(entity, r["id"], vector_json(r["version"]), lines.get(r["id"]) or dump(r)) for r in records]
     session.connection().exec_driver_sql(_UPSERT, rows)
 
 
