@@ -35,6 +35,7 @@ from ntm_desktop.backup import (
 from ntm_desktop.db import open_database
 from ntm_desktop.errors import UserError
 from ntm_desktop.safety import check_integrity, newest_good_backup
+from ntm_desktop.ui.background import run_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +183,8 @@ class BackupDialog(QDialog):
     def backup_now(self) -> None:
         self._busy(True)
         try:
-            result = create_backup(self.folder, BackupKind.MANUAL)
+            result = run_with_progress(self, self.tr("Đang sao lưu dữ liệu…"),
+                                       lambda _say: create_backup(self.folder, BackupKind.MANUAL))
         except UserError as error:
             self._busy(False)
             self._error(error)
@@ -231,7 +233,8 @@ class BackupDialog(QDialog):
         self._busy(True)
         self.workspace.db.dispose()
         try:
-            result = restore_backup(self.folder, path)
+            result = run_with_progress(self, self.tr("Đang kiểm tra và khôi phục “%1”…").replace("%1", Path(path).name),
+                                       lambda _say: restore_backup(self.folder, path))
         except UserError as error:
             self.workspace.db = open_database(self.folder.database, backup_dir=self.folder.backups)
             self._busy(False)
@@ -268,7 +271,8 @@ class BackupDialog(QDialog):
     def full_check(self) -> None:
         self._busy(True)
         try:
-            result = check_integrity(self.folder.database, full=True)
+            result = run_with_progress(self, self.tr("Đang kiểm tra toàn bộ dữ liệu…"),
+                                       lambda _say: check_integrity(self.folder.database, full=True))
         finally:
             self._busy(False)
         if result.ok:

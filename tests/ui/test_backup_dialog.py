@@ -69,3 +69,24 @@ def test_extra_folder_must_be_outside_the_data_folder(qtbot, workspace, tmp_path
     dialog.set_extra_folder(usb)
     assert extra_folder(workspace.folder.root) == usb
     assert str(usb) in dialog.extra_label.text()
+
+
+def test_backup_runs_off_the_gui_thread(qtbot, demo_workspace, monkeypatch):
+    """A big database takes a while to copy: the window stays painted while the backup is written."""
+    import threading
+
+    from ntm_desktop.ui import backup_dialog
+
+    threads = []
+    real = backup_dialog.create_backup
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backup_dialog, "create_backup", spy)
+    dialog = BackupDialog(demo_workspace)
+    qtbot.addWidget(dialog)
+    dialog.backup_button.click()
+    assert threads and threads[0] is not threading.main_thread()
+    assert "Đã sao lưu" in dialog.status.text() and dialog.model.rowCount() == 1
