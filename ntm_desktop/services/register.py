@@ -75,10 +75,18 @@ class RegisterRow:
 _TOKEN = re.compile(r"[0-9a-z]+")
 
 
+_PHRASE = re.compile(r'["“”]([^"“”]*)["“”]')
+
+
 def fts_query(search: str) -> str | None:
-    """Folded prefix query: "Nông thôn" -> '"nong"* "thon"*' (all tokens must appear)."""
-    tokens = _TOKEN.findall(fold(search))
-    return " ".join(f'"{t}"*' for t in tokens) or None
+    """Folded prefix query: "Nông thôn" -> '"nong"* "thon"*' (all tokens must appear, in any order).
+
+    Words in quotes must appear together, in that order: '"nông thôn mới"' -> '"nong thon moi"*'.
+    """
+    folded = fold(search)
+    parts = [f'"{" ".join(tokens)}"*' for tokens in (_TOKEN.findall(p) for p in _PHRASE.findall(folded)) if tokens]
+    parts += [f'"{t}"*' for t in _TOKEN.findall(_PHRASE.sub(" ", folded))]
+    return " ".join(parts) or None
 
 
 def _task_alive():

@@ -42,6 +42,8 @@ def test_fts_query_folds_and_prefixes():
     assert fts_query("Nông thôn") == '"nong"* "thon"*'
     assert fts_query("ĐẠT") == '"dat"*'
     assert fts_query("  -- ") is None
+    assert fts_query('“Nông thôn mới” 2024') == '"nong thon moi"* "2024"*'
+    assert fts_query('"" đạt') == '"dat"*'
 
 
 @pytest.mark.parametrize("search, expected", [
@@ -50,6 +52,8 @@ def test_fts_query_folds_and_prefixes():
     ("Đạt", [SUBJECTS[0]]),
     ("don doc", [SUBJECTS[2]]),  # đ at the start of a word
     ("nong thon moi", [SUBJECTS[4], SUBJECTS[1], SUBJECTS[0]]),  # every word, any order, newest first
+    ('"nông thôn mới"', [SUBJECTS[1], SUBJECTS[0]]),  # in quotes: the words together, in order
+    ("“nong thon moi” nang", [SUBJECTS[1]]),
     ("ocop", [SUBJECTS[3]]),
     ("nâng cao", [SUBJECTS[1]]),
     ("khong co van ban nay", []),

@@ -47,7 +47,8 @@ class RegisterPage(QWidget):
         for state in DirectiveState:
             self.state.addItem(state.label, state.value)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Tìm số, ký hiệu, trích yếu, toàn văn… (gõ không dấu cũng được)"))
+        self.search.setPlaceholderText(
+            self.tr("Tìm số, ký hiệu, trích yếu, toàn văn… (gõ không dấu cũng được; cụm từ để trong \"…\")"))
         self.search.setClearButtonEnabled(True)
 
         new = QPushButton(self.tr("Vào sổ văn bản mới"))
