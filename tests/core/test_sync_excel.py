@@ -152,3 +152,25 @@ def test_bad_criteria_cell_is_refused(district, tmp_path, column, value, words):
     with pytest.raises(PackageRefused, match=words):
         import_template(district, path, "XA-A", 2026)
     assert state(district) == before
+
+
+def test_workbook_for_a_criteria_set_no_longer_applied_is_refused(district, tmp_path):
+    from ntm_desktop.services import units
+    from ntm_desktop.services.criteria import catalogue, profiles
+    from ntm_desktop.services.criteria.catalogue import CriterionDef, SetDefinition
+    from ntm_desktop.sync.excel_template import CRITERIA_SHEET
+
+    _criteria_world(district)
+    path = template(district, tmp_path, year=2026)
+    book = load_workbook(path)
+    book[CRITERIA_SHEET].cell(_criteria_rows(path)["18"], 8).value = "Đạt"
+    book.save(path)
+    with district.db.transaction() as s:  # meanwhile the province issued a new set and the commune moved to it
+        newer = catalogue.save_definition(s, SetDefinition(
+            code="tq-2026-sua-doi", name="Bộ tiêu chí xã sửa đổi", period_start=2026, period_end=2030,
+            target_keys=["Nhóm 2"], criteria=[CriterionDef("18", 18, "Hệ thống chính trị")]))
+        profiles.save_profile(s, units.find_by_code(s, "XA-A").id, 2026, newer, "Nhóm 2")
+    before = state(district)
+    with pytest.raises(PackageRefused, match="bộ tiêu chí khác"):
+        import_template(district, path, "XA-A", 2026)
+    assert state(district) == before
