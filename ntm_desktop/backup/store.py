@@ -131,7 +131,9 @@ def write_backup(folder: DataFolder, target_dir: Path, kind: BackupKind, now: da
                 log.warning("backup: %d attachment(s) missing from %s", len(missing), folder.files)
             target = _unique_name(target_dir, now, kind)
             partial = Path(tmp) / target.name
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            # Fastest deflate: a third of the time of the default level for a sixth more bytes; a backup is
+            # made before every import and at the first start of the day, and nobody should wait for it.
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
                 zf.writestr(MANIFEST_NAME, manifest.to_json())
                 zf.write(db_copy, DATABASE_NAME)
             os.replace(partial, target)
