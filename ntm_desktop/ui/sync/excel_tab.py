@@ -50,8 +50,8 @@ class ExcelTemplateTab(QWidget):
         self._ws = workspace
         self._previewed: _Previewed | None = None
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("Dành cho xã chưa cài NTM Desktop: xuất biểu mẫu Excel để xã điền tiến độ nhiệm vụ, "
-                               "rồi mở tệp xã gửi lại để xem trước và áp dụng."))
+        intro = QLabel(self.tr("Dành cho xã chưa cài NTM Desktop: xuất biểu mẫu Excel để xã điền tiến độ nhiệm vụ và "
+                               "đánh giá tiêu chí, rồi mở tệp xã gửi lại để xem trước và áp dụng."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addSpacing(4)
