@@ -174,3 +174,14 @@ def test_workbook_for_a_criteria_set_no_longer_applied_is_refused(district, tmp_
     with pytest.raises(PackageRefused, match="bộ tiêu chí khác"):
         import_template(district, path, "XA-A", 2026)
     assert state(district) == before
+
+
+def test_exporting_a_template_changes_nothing(district, tmp_path):
+    """XA-B has no profile for 2026 yet: reading its grid for the workbook must not leave one behind."""
+    from ntm_desktop.sync.excel_template import CRITERIA_SHEET
+
+    _criteria_world(district)
+    before = state(district)
+    path = template(district, tmp_path, code="XA-B", year=2026)
+    assert CRITERIA_SHEET in load_workbook(path).sheetnames
+    assert state(district) == before
