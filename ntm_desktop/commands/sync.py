@@ -191,15 +191,6 @@ def run_template_import(args) -> int:
                   if args.json else result.message)
             return 0
         plan = preview_template(ws, Path(args.file), args.unit, args.year)
-        previous = None
-        if plan.package.already_imported:
-            from sqlalchemy import select
-
-            from ntm_desktop.models import ImportLedger
-
-            with ws.db.transaction() as session:
-                previous = session.scalar(select(ImportLedger.at).where(
-                    ImportLedger.package_id == plan.package.manifest.package_id, ImportLedger.result == "applied"))
     finally:
         ws.close()
     s = plan.summary()
@@ -211,7 +202,6 @@ def run_template_import(args) -> int:
     _print_counts(s)
     if not s["counts"]:
         print("  Không có nội dung mới để nhập.")
-    if plan.package.already_imported:
-        when = f" ngày {previous:%d/%m/%Y} lúc {previous:%H:%M} (giờ UTC)" if previous else ""
-        print(f"Biểu mẫu này đã được nhập{when}; không cần nhập lại.")
+    if plan.already:
+        print(plan.already)
     return 0

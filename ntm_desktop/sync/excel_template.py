@@ -321,11 +321,16 @@ def import_template(workspace, path: Path, unit_code: str, year: int, user: str 
 
 
 def preview_template(workspace, path: Path, unit_code: str, year: int):
+    from ntm_desktop.sync import ledger
     from ntm_desktop.sync.preview import plan_package
 
     session = workspace.db.sessions()
     try:
-        return plan_package(session, read_template(session, path, unit_code, year))
+        package = read_template(session, path, unit_code, year)
+        plan = plan_package(session, package)
+        if package.already_imported:
+            plan.already = ledger.imported_on_text(package.previous).replace("Gói này", "Biểu mẫu này")
+        return plan
     finally:
         session.rollback()
         session.close()

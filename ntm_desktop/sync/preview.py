@@ -47,6 +47,7 @@ class Action:
 class Plan:
     package: Package
     actions: dict[str, list[Action]] = field(default_factory=dict)
+    already: str = ""  # when this very file was applied before: what to tell the user ("" otherwise)
 
     def counts(self) -> dict[str, dict[str, int]]:
         tallies = {e: Counter(a.outcome for a in acts) for e, acts in self.actions.items()}

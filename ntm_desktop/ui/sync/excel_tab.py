@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
-from sqlalchemy import select
 
 from ntm_desktop.errors import UserError
-from ntm_desktop.models import ImportLedger
 from ntm_desktop.services import units
 from ntm_desktop.services.criteria.statuses import COMMUNE_LEVELS
 from ntm_desktop.sync.apply import ApplyResult, entity_label
@@ -218,12 +216,8 @@ class ExcelTemplateTab(QWidget):
             self.rejections.addItem(f"{entity_label(item['entity'])} {item['id']}: {item['reason']}")
         where = self.tr("Biểu mẫu “%1” của %2, năm %3.").replace("%1", path.name).replace("%2", name).replace(
             "%3", str(year))
-        if plan.package.already_imported:
-            at = self._imported_at(plan.package.manifest.package_id)
-            when = self.tr(" ngày %1 lúc %2 (giờ UTC)").replace("%1", f"{at:%d/%m/%Y}").replace(
-                "%2", f"{at:%H:%M}") if at else ""
-            self.header.setText(where + " " + self.tr("Biểu mẫu này đã được nhập%1; không cần áp dụng lại.")
-                                .replace("%1", when))
+        if plan.already:
+            self.header.setText(where + " " + plan.already)
             return plan
         if not any(a.writes for actions in plan.actions.values() for a in actions):
             self.header.setText(where + " " + self.tr("Không có nội dung mới để nhập (xã chưa điền cột nền vàng "
@@ -233,12 +227,6 @@ class ExcelTemplateTab(QWidget):
         self._previewed = _Previewed(path, unit_id, code, name, year, sha)
         self.apply_button.setEnabled(True)
         return plan
-
-    def _imported_at(self, package_id: str) -> datetime | None:
-        """When this workbook was applied (the plan's own ledger entry is detached once the preview closes)."""
-        with self._ws.db.transaction() as session:
-            return session.scalar(select(ImportLedger.at).where(
-                ImportLedger.package_id == package_id, ImportLedger.result == "applied"))
 
     def apply(self) -> ApplyResult | None:
         """Import the previewed workbook in one transaction; on any refusal nothing changes."""
