@@ -1,8 +1,9 @@
-"""Apply a package: a backup first, then ONE transaction that re-checks and writes everything.
+"""Apply a package: a backup and a kept copy first, then ONE transaction that re-checks and writes everything.
 
-Any error rolls the whole package back. The session carries the package id,
-so the revision hook keeps incoming version vectors and every audit row names
-the package (that is what makes a package reviewable and revertible).
+Any error rolls the whole package back. Records are written in bulk
+(`sync/bulk.py`) with the version vectors they arrived with; every created
+record and every changed field gets an audit row naming the package (that is
+what makes a package reviewable and revertible).
 """
 
 from __future__ import annotations
