@@ -167,3 +167,20 @@ def test_export_to_an_unwritable_place_is_shown(tab, district, tmp_path, message
     choose(tab, district, "XA-A")
     assert tab.export_to(blocker / "x.xlsx") is None  # the parent is a file: cannot be written
     assert len(messages) == 1 and "Không ghi được tệp “x.xlsx”" in messages[0]
+
+
+def test_a_workbook_dropped_on_the_tab_is_previewed(tab, district, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    choose(tab, district, "XA-A")
+    path = tab.export_to(tmp_path / "bieu-mau.xlsx")
+    fill(path, F4="Đã họp thôn triển khai")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    before = state(district)
+    tab.dropEvent(event)
+    assert counts(tab)[entity_label("progress_updates")]["Mới"] == "1"
+    assert tab.apply_button.isEnabled() and state(district) == before

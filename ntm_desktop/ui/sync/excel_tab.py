@@ -47,9 +47,11 @@ class ExcelTemplateTab(QWidget):
         super().__init__(parent)
         self._ws = workspace
         self._previewed: _Previewed | None = None
+        self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("Dành cho xã chưa cài NTM Desktop: xuất biểu mẫu Excel để xã điền tiến độ nhiệm vụ và "
-                               "đánh giá tiêu chí, rồi mở tệp xã gửi lại để xem trước và áp dụng."))
+                               "đánh giá tiêu chí, rồi mở tệp xã gửi lại (hoặc kéo thả tệp vào đây) để xem trước "
+                               "và áp dụng."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addSpacing(4)
@@ -177,6 +179,17 @@ class ExcelTemplateTab(QWidget):
         return written
 
     # Preview and apply ------------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if any(u.isLocalFile() and u.toLocalFile().lower().endswith(".xlsx") for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        """A filled workbook dropped on the tab (from an email or a USB stick) opens like "Mở biểu mẫu đã điền…"."""
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        workbooks = [p for p in paths if p.lower().endswith(".xlsx")]
+        if workbooks:
+            self.open_filled(Path(workbooks[0]))
 
     def _choose_filled(self) -> None:
         if self._chosen() is None:
