@@ -125,8 +125,20 @@ def load(session: Session, task_id: str) -> Task:
     return task
 
 
+def _require_owned(session: Session, task: Task, what: str, field_name: str) -> None:
+    if not owned_here(session, task):
+        owner = session.get(Unit, task.owner_unit_id)
+        raise ValidationError(
+            f"Nhiệm vụ này do {owner.name if owner else 'cấp trên'} giao nên chỉ đơn vị đó {what}. "
+            "Hãy báo cáo tiến độ, ghi rõ ngày hoàn thành và số văn bản trả lời (nếu có), rồi gửi dữ liệu lên.",
+            field_name,
+        )
+
+
 def update_task(session: Session, task_id: str, data: TaskInput) -> None:
-    _apply(session, load(session, task_id), data)
+    task = load(session, task_id)
+    _require_owned(session, task, "sửa nội dung và thời hạn", "summary")
+    _apply(session, task, data)
 
 
 def input_from(task: Task) -> TaskInput:
@@ -191,13 +203,7 @@ def add_progress(session: Session, task_id: str, reported_on: date, text: str, r
 def complete_task(session: Session, task_id: str, completed_on: date | None, reply_number: str = "") -> None:
     """Mark done (or reopen with None); the reply document's number and symbol is kept."""
     task = load(session, task_id)
-    if not owned_here(session, task):
-        owner = session.get(Unit, task.owner_unit_id)
-        raise ValidationError(
-            f"Nhiệm vụ này do {owner.name if owner else 'cấp trên'} giao nên chỉ đơn vị đó ghi nhận hoàn thành. "
-            "Hãy báo cáo tiến độ, ghi rõ ngày hoàn thành và số văn bản trả lời, rồi gửi dữ liệu lên.",
-            "completed_on",
-        )
+    _require_owned(session, task, "ghi nhận hoàn thành", "completed_on")
     if completed_on is not None:
         issued = task_directive_date(session, task)
         if completed_on < issued:

@@ -51,6 +51,11 @@ def test_only_the_owner_marks_a_task_done(tmp_path):
     with commune.db.transaction() as s, pytest.raises(ValidationError) as info:
         tasks.complete_task(s, task.id, date.today(), "12/BC-UBND")
     assert "báo cáo tiến độ" in str(info.value) and "Văn phòng Điều phối" in str(info.value)
+    with commune.db.transaction() as s, pytest.raises(ValidationError, match="sửa nội dung và thời hạn"):
+        data = tasks.input_from(s.get(Task, task.id))
+        tasks.update_task(s, task.id, tasks.TaskInput(**{**data.__dict__, "summary": "Xã tự sửa nội dung"}))
+    with commune.db.transaction() as s:
+        assert s.get(Task, task.id).summary != "Xã tự sửa nội dung"
     with district.db.transaction() as s:
         tasks.complete_task(s, task.id, date.today(), "12/BC-UBND")
     apply_file(commune, send(district, "XA-A", tmp_path / "down2"))
