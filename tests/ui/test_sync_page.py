@@ -63,6 +63,7 @@ def test_send_then_receive_with_preview_and_apply(qtbot, qtmodeltester, pair, tm
     page.grab().save(str(tmp_path / "receive.png"))
     result = page.receive.apply()
     assert result.status == "applied" and "Đã áp dụng" in page.receive.message.text()
+    assert "Chưa có gì thay đổi" not in page.receive.header.text() and "Đã áp dụng" in page.receive.header.text()
     with commune.db.transaction() as s:
         assert "Báo cáo trước thứ Sáu" in s.scalars(select(Task.notes)).all()
     again = page.receive.open_package(path)

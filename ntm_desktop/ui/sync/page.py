@@ -164,6 +164,7 @@ class ReceiveTab(QWidget):
         row.addWidget(QLabel(self.tr("hoặc kéo thả tệp gói (%1) vào đây").replace("%1", EXTENSION)), 1)
         layout.addLayout(row)
         self.header = QLabel(self.tr("Chưa mở gói nào. Mở gói chỉ để xem trước: chưa có gì thay đổi."))
+        self._about = ""  # who sent the open package, when
         self.header.setWordWrap(True)
         layout.addWidget(self.header)
         self.model = RowsModel([self.tr(h) for h in self.HEADERS], self)
@@ -210,6 +211,7 @@ class ReceiveTab(QWidget):
             self.header.setText(self.tr("Không mở được gói “%1”:").replace("%1", path.name) + "\n" + str(error))
             return None
         if isinstance(plan, ApplyResult):
+            self._about = plan.message
             self.header.setText(plan.message)
             if plan.status == "receipt":
                 self._path = path
@@ -221,9 +223,10 @@ class ReceiveTab(QWidget):
             created = datetime.fromisoformat(created).astimezone().strftime("%H:%M ngày %d/%m/%Y")
         except ValueError:
             pass
-        self.header.setText(self.tr("Gói số %1 của %2 (người lập: %3), lập lúc %4, gửi %5. Chưa có gì thay đổi.")
-                            .replace("%1", str(s["sequence"])).replace("%2", s["origin"]).replace("%3", s["user"] or "-")
-                            .replace("%4", created).replace("%5", s["destination"]))
+        self._about = (self.tr("Gói số %1 của %2 (người lập: %3), lập lúc %4, gửi %5.")
+                       .replace("%1", str(s["sequence"])).replace("%2", s["origin"]).replace("%3", s["user"] or "-")
+                       .replace("%4", created).replace("%5", s["destination"]))
+        self.header.setText(self._about + " " + self.tr("Chưa có gì thay đổi: xem bảng dưới đây rồi bấm “Áp dụng”."))
         self.model.set_rows([(entity_label(e), *[c[o] for o in OUTCOMES]) for e, c in s["counts"].items()])
         for item in s["rejected"]:
             self.rejections.addItem(f"{entity_label(item['entity'])} {item['id']}: {item['reason']}")
@@ -245,6 +248,8 @@ class ReceiveTab(QWidget):
         finally:
             self.apply_button.setEnabled(False)
         self.message.setText(result.message)
+        if result.status == "applied":
+            self.header.setText(self._about + " " + self.tr("Đã áp dụng (có bản sao lưu ngay trước đó)."))
         self._path = None
         return result
 
