@@ -191,13 +191,21 @@ def add_progress(session: Session, task_id: str, reported_on: date, text: str, r
     session.add(update)
     if task.started_on is None or reported_on < task.started_on:
         task.started_on = reported_on  # derived here, never sent (revisions.LOCAL_FIELDS)
-    if task.recurrence and task.recurrence_day and owned_here(session, task):
-        latest = max([reported_on] + [p.reported_on for p in task.progress if not p.deleted])
-        task.due_date = next_occurrence(
-            Recurrence(task.recurrence), task.recurrence_day, task.recurrence_month, latest
-        )
+    advance_recurrence(session, task, reported_on)
     session.flush()
     return update.id
+
+
+def advance_recurrence(session: Session, task: Task, also_reported: date | None = None) -> None:
+    """A recurring task owned here waits for the occurrence after its latest progress report
+    (`also_reported`: a report not flushed yet). Reports that arrive by sync move it too."""
+    if not (task.recurrence and task.recurrence_day and owned_here(session, task)):
+        return
+    reports = [p.reported_on for p in task.progress if not p.deleted] + ([also_reported] if also_reported else [])
+    if reports:
+        due = next_occurrence(Recurrence(task.recurrence), task.recurrence_day, task.recurrence_month, max(reports))
+        if due != task.due_date:
+            task.due_date = due
 
 
 def complete_task(session: Session, task_id: str, completed_on: date | None, reply_number: str = "") -> None:

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError
-from ntm_desktop.models import SyncConflict, utcnow
-from ntm_desktop.services import settings
+from ntm_desktop.models import SyncConflict, Task, utcnow
+from ntm_desktop.services import settings, tasks
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import bulk, ledger, snapshots
 from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec
@@ -83,6 +83,24 @@ def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
         snapshots.remember(session, spec.name, exchanged, plan.package.lines.get(spec.name))
     _derive_task_starts(session, plan)
     session.expire_all()  # rows were written around the ORM: objects read earlier reload them
+    _advance_recurring(session, plan)
+
+
+def _advance_recurring(session: Session, plan: Plan) -> None:
+    """Reports that arrived on recurring tasks owned here move them to their next occurrence.
+
+    That is this office's own change (a new revision that travels back), so it is saved as a local edit,
+    inside the same transaction as the package."""
+    ids = sorted({a.result["task_id"] for a in plan.actions.get("progress_updates", []) if a.writes})
+    if not ids:
+        return
+    package_id = session.info.pop("package_id", None)
+    try:
+        for task in session.scalars(select(Task).where(Task.id.in_(ids), Task.recurrence.is_not(None))):
+            tasks.advance_recurrence(session, task)
+        session.flush()
+    finally:
+        session.info["package_id"] = package_id
 
 
 _TASK_STARTS = text(

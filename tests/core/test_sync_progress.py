@@ -62,3 +62,29 @@ def test_only_the_owner_marks_a_task_done(tmp_path):
     with commune.db.transaction() as s:
         done = s.get(Task, task.id)
         assert done.completed_on == date.today() and done.started_on == date.today()
+
+
+def test_a_communes_report_moves_the_districts_monthly_task_to_its_next_occurrence(tmp_path):
+    from ntm_desktop.services.deadlines import DeadlineKind, Recurrence, next_occurrence
+    from ntm_desktop.services.tasks import TaskInput
+
+    district = build_district(tmp_path)
+    with district.db.transaction("Văn thư huyện") as s:
+        first = s.scalars(select(Task)).first()
+        monthly = tasks.create_task(s, TaskInput(
+            directive_id=first.directive_id, summary="Báo cáo tiến độ xây dựng nông thôn mới hằng tháng",
+            lead_unit_id=units.find_by_code(s, "XA-A").id, deadline_kind=DeadlineKind.RECURRING,
+            recurrence=Recurrence.MONTHLY, recurrence_day=25))
+        before_due = s.get(Task, monthly).due_date
+    commune = join_commune(tmp_path, district, "XA-A", tmp_path / "down")
+    reported = date.today()
+    with commune.db.transaction("cán bộ xã") as s:
+        tasks.add_progress(s, monthly, reported, "Đã gửi báo cáo tháng", "Văn phòng UBND xã")
+        assert s.get(Task, monthly).due_date == before_due  # the commune does not move the district's task
+    apply_file(district, send(commune, "HUYEN", tmp_path / "up"))
+    expected = next_occurrence(Recurrence.MONTHLY, 25, None, reported)
+    with district.db.transaction() as s:
+        assert s.get(Task, monthly).due_date == expected
+    apply_file(commune, send(district, "XA-A", tmp_path / "down2"))  # the district's revision travels back
+    with commune.db.transaction() as s:
+        assert s.get(Task, monthly).due_date == expected
