@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +35,17 @@ class Overview:
     newest: list[register.RegisterRow]
 
 
+def _distinct_names(session: Session, unit_ids: list[str]) -> dict[str, str]:
+    """Short names; two units of the same name (a "xã Tân Thành" in two districts) get their parent's name too."""
+    parent = Unit.__table__.alias("parent")
+    rows = session.execute(
+        select(Unit.id, func.coalesce(Unit.short_name, Unit.name), func.coalesce(parent.c.short_name, parent.c.name))
+        .outerjoin(parent, parent.c.id == Unit.parent_id).where(Unit.id.in_(unit_ids))
+    ).all()
+    seen = Counter(name for _, name, _ in rows)
+    return {uid: f"{name} ({above})" if seen[name] > 1 and above else name for uid, name, above in rows}
+
+
 def overview(session: Session, office_unit_id: str, today: date | None = None, newest: int = 8) -> Overview:
     today = today or date.today()
     # Two narrow queries (open tasks; tasks done this week), each read from ix_tasks_open_due
@@ -57,9 +69,7 @@ def overview(session: Session, office_unit_id: str, today: date | None = None, n
         counts[unit_id] = [overdue or 0, due_week or 0, 0, open_tasks]
     for unit_id, done in session.execute(done_query):
         counts.setdefault(unit_id, [0, 0, 0, 0])[2] = done
-    names = dict(session.execute(
-        select(Unit.id, func.coalesce(Unit.short_name, Unit.name)).where(Unit.id.in_(list(counts)))
-    ).all()) if counts else {}
+    names = _distinct_names(session, list(counts)) if counts else {}
     loads = [UnitLoad(uid, names.get(uid, ""), *values) for uid, values in counts.items()]
     loads = [u for u in loads if u.overdue or u.due_this_week or u.done_this_week or u.open_tasks]
     loads.sort(key=lambda u: (-u.overdue, -u.due_this_week, -u.open_tasks, u.unit_name))

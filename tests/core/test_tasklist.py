@@ -121,3 +121,24 @@ def test_overview_counts_agree_with_the_list(db, office_data):
                 assert value == tasklist.count(s, TaskFilter(
                     office_unit_id=o["office"], unit_id=load.unit_id, lead_only=True, window=window, today=TODAY))
         assert [r.subject for r in view.newest] == ["Công văn đôn đốc", "Kế hoạch nông thôn mới"]
+
+
+def test_overview_tells_apart_units_of_the_same_name(db):
+    """After the 2025 mergers two districts can each have a "xã Tân Thành": the overview names the parent too."""
+    from core_factories import make_directive, make_office, make_task, make_unit
+
+    with db.transaction("cv") as s:
+        office = make_office(s)
+        yen_son = make_unit(s, "Huyện Yên Sơn", level="huyen")
+        ham_yen = make_unit(s, "Huyện Hàm Yên", level="huyen")
+        first = make_unit(s, "UBND xã Tân Thành", parent_id=yen_son)
+        second = make_unit(s, "UBND xã Tân Thành", parent_id=ham_yen)
+        other = make_unit(s, "UBND xã Phù Lưu", parent_id=ham_yen)
+        directive = make_directive(s, office, TODAY, 1, subject="Kế hoạch rà soát tiêu chí")
+        for lead in (first, second, other):
+            make_task(s, directive, lead)
+    with db.transaction() as s:
+        names = {load.unit_id: load.unit_name for load in overview.overview(s, office, TODAY).by_unit}
+    assert names[first] == "UBND xã Tân Thành (Huyện Yên Sơn)"
+    assert names[second] == "UBND xã Tân Thành (Huyện Hàm Yên)"
+    assert names[other] == "UBND xã Phù Lưu"
