@@ -271,14 +271,10 @@ class DirectiveForm(QDialog):
             return
         try:
             with self._ws.db.transaction() as session:
-                path = attachments.open_path(session, self._ws.folder.files, item.data(256))
-                name = session.get(Attachment, item.data(256)).file_name
+                # A private copy under a generated name; executables and scripts are refused here.
+                target = attachments.prepare_for_viewing(
+                    session, self._ws.folder.files, item.data(256), self._ws.folder.root / "tmp")
         except UserError as error:
             show_error(self, error, self.tr("Không mở được tệp"))
             return
-        # Open a copy with its real name so the system picks the right viewer.
-        view_dir = self._ws.folder.root / "tmp"
-        view_dir.mkdir(exist_ok=True)
-        target = view_dir / name
-        target.write_bytes(path.read_bytes())
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
