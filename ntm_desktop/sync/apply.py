@@ -22,7 +22,7 @@ from ntm_desktop.errors import UserError
 from ntm_desktop.models import SyncConflict, Task, utcnow
 from ntm_desktop.services import settings, tasks
 from ntm_desktop.services.attachments import stored_path
-from ntm_desktop.sync import bulk, ledger, snapshots
+from ntm_desktop.sync import bulk, identity, ledger, snapshots
 from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec
 from ntm_desktop.sync.preview import Plan, plan_package
 from ntm_desktop.sync.reader import Package, PackageRefused, read_package, recheck
@@ -199,6 +199,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                 return ApplyResult(manifest.package_id, "already", ledger.imported_on_text(again.previous))
             if again.sha256 != package.sha256:
                 raise PackageRefused("Tệp gói đã thay đổi từ lúc xem trước. Hãy mở lại gói.")
+            identity.adopt(session, again.adoption, manifest.package_id)  # hand-made units take the package's ids
             plan = plan_package(session, again)
             entry = ledger.record(session, package_id=manifest.package_id, sha256=again.sha256, kind=manifest.kind,
                                   origin_unit_id=manifest.origin_unit_id, origin_code=manifest.origin_code,
@@ -233,6 +234,7 @@ def preview_file(workspace, path: Path) -> Plan | ApplyResult:
             return ApplyResult(package.manifest.package_id, "already", ledger.imported_on_text(package.previous))
         if package.manifest.kind == "receipt":
             return ApplyResult(package.manifest.package_id, "receipt", "Đây là giấy báo đã nhận của đơn vị nhận.")
+        identity.adopt(session, package.adoption)  # as the apply will (rolled back below)
         return plan_package(session, package)
     finally:
         session.rollback()

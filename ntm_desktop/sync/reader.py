@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +25,9 @@ from ntm_desktop.models import ImportLedger, Unit
 from ntm_desktop.services import settings
 from ntm_desktop.sync.entities import BY_NAME, validate_record, validate_values
 from ntm_desktop.sync.manifest import FORMAT_NAME, FORMAT_VERSION, KINDS, Manifest, known_schemas
+
+if TYPE_CHECKING:
+    from ntm_desktop.sync.identity import Adoption
 
 UPDATE_FIRST = "Hãy cập nhật NTM Desktop lên phiên bản mới nhất trước, rồi mở lại gói này."
 ASK_AGAIN = "Hãy đề nghị đơn vị gửi lập và gửi lại gói."
@@ -56,6 +60,7 @@ class Package:
     lines: dict[str, dict[str, str]] = field(default_factory=dict)
     previous: ImportLedger | None = None  # already imported with the same bytes
     bootstrap: bool = False  # a first package that sets up an installation with no office yet
+    adoption: "Adoption | None" = None  # hand-made units here that take the package's identities
     # Entered at this office on a unit's behalf (a filled Excel template): written with this office's rights.
     entered_here: bool = False
 
@@ -101,8 +106,17 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _check_manifest(session: Session, manifest: Manifest) -> bool:
-    """Format, schema, destination and origin; returns True for a set-up (bootstrap) package."""
+def _unit_label(code: str, name: str) -> str:
+    return f"“{code} – {name}”" if name else f"mã “{code}”"
+
+
+def _check_manifest(session: Session, manifest: Manifest, incoming_name=None) -> str:
+    """Format, schema, destination and origin.
+
+    Returns "" for a package for this office, "bootstrap" for a full package setting up an installation
+    with no office yet, "adopt" for a package made for this office's code while this office's unit was
+    created by hand here (its identity is adopted from the package, see sync/identity.py).
+    `incoming_name(unit_id)`: the name of a unit as the package brings it, for messages."""
     if manifest.format != FORMAT_NAME:
         raise PackageRefused("Tệp không phải gói dữ liệu của NTM Desktop.")
     if not isinstance(manifest.format_version, int) or manifest.format_version > FORMAT_VERSION:
@@ -116,26 +130,85 @@ def _check_manifest(session: Session, manifest: Manifest) -> bool:
     office_id = settings.office_unit_id(session)
     if office_id is None:
         if manifest.kind == "full":
-            return True
+            return "bootstrap"
         raise PackageRefused(
-            "Máy này chưa chọn đơn vị của mình. Hãy chọn đơn vị trong phần cài đặt, hoặc nhận gói "
-            "“toàn bộ dữ liệu” do đơn vị cấp trên lập cho đơn vị mình."
+            f"Máy này chưa có đơn vị sử dụng, và gói này ({_KIND_WORDS.get(manifest.kind, manifest.kind)}) "
+            "không đủ để cài đặt máy. Hãy đề nghị đơn vị cấp trên lập gói “toàn bộ dữ liệu” cho đơn vị mình "
+            "(Trao đổi dữ liệu → Gửi, đánh dấu “Gửi toàn bộ dữ liệu”), rồi nhận gói đó."
         )
     if manifest.destination_unit_id != office_id:
+        from ntm_desktop.sync.identity import born_here
+
         ours = session.get(Unit, office_id)
+        if ours is not None and ours.code == manifest.destination_code and manifest.kind != "receipt" \
+                and born_here(session, ours):
+            return "adopt"
+        destination = session.get(Unit, manifest.destination_unit_id)
+        name = destination.name if destination else (incoming_name(manifest.destination_unit_id) if incoming_name else "")
+        theirs = _unit_label(manifest.destination_code, name)
+        mine = _unit_label(ours.code, ours.name) if ours else f"mã định danh {office_id}"
+        if ours is not None and ours.code == manifest.destination_code:
+            raise PackageRefused(
+                f"Gói này gửi cho {theirs}, cùng mã với đơn vị của máy này ({mine}) nhưng là một đơn vị khác "
+                "trong danh mục (mã định danh khác: đơn vị của máy này đã nhận từ một gói trước). Không nhập gói này; "
+                f"hãy đề nghị {manifest.origin_code} kiểm tra danh mục đơn vị và lập lại gói cho đúng đơn vị."
+            )
         raise PackageRefused(
-            f"Gói này gửi cho đơn vị mã “{manifest.destination_code}”, không phải đơn vị của máy này "
-            f"(“{ours.code if ours else office_id}”). Hãy chuyển gói cho đúng đơn vị nhận."
+            f"Gói này gửi cho {theirs}, không phải đơn vị của máy này ({mine}). Không nhập gói này; hãy chuyển "
+            f"gói cho đúng đơn vị nhận, hoặc đề nghị {manifest.origin_code} lập gói gửi đơn vị mã “{ours.code if ours else ''}”."
         )
+    return _check_origin(session, manifest, office_id)
+
+
+_KIND_WORDS = {"delta": "chỉ có phần dữ liệu thay đổi", "receipt": "giấy báo đã nhận", "catalogue": "danh mục"}
+
+
+def _check_origin(session: Session, manifest: Manifest, office_id: str, incoming: list[dict] | None = None) -> str:
+    """The origin is a unit known here with the same code (or, when adopting, one the package brings)."""
     origin = session.get(Unit, manifest.origin_unit_id)
-    if origin is None or origin.deleted or origin.code != manifest.origin_code:
+    arriving = incoming is not None and any(
+        r["id"] == manifest.origin_unit_id and r["code"] == manifest.origin_code for r in incoming)
+    if not arriving and (origin is None or origin.deleted or origin.code != manifest.origin_code):
         raise PackageRefused(
             f"Gói đến từ đơn vị mã “{manifest.origin_code}” chưa có trong danh mục đơn vị của máy này "
             "(hoặc mã không khớp). Hãy nhận danh mục đơn vị từ cấp trên trước, hoặc liên hệ đơn vị gửi."
         )
-    if origin.id == office_id:
+    if manifest.origin_unit_id == office_id:
         raise PackageRefused("Đây là gói do chính đơn vị này lập; không cần nhận lại.")
-    return False
+    return ""
+
+
+def _check_setup(session: Session, package: "Package", mode: str) -> None:
+    """A set-up or adopting package brings the destination unit; the hand-made units it replaces are noted."""
+    from ntm_desktop.sync.identity import plan_adoption
+
+    manifest = package.manifest
+    incoming = package.records.get("units", [])
+    if not any(r["id"] == manifest.destination_unit_id and r["code"] == manifest.destination_code
+               and not r["deleted"] for r in incoming):
+        raise PackageRefused(
+            f"Gói không mang thông tin đơn vị nhận (mã “{manifest.destination_code}”), nên không dùng để cài đặt "
+            "đơn vị của máy này được. Hãy đề nghị đơn vị cấp trên lập gói “toàn bộ dữ liệu” cho đơn vị mình."
+        )
+    if mode == "adopt":
+        _check_origin(session, manifest, manifest.destination_unit_id, incoming)
+    package.adoption = plan_adoption(session, incoming, manifest.destination_code)
+
+
+def _incoming_unit_name(zf: zipfile.ZipFile, names: dict, unit_id: str) -> str:
+    """A unit's name as the package brings it (for a refusal message only; "" when not readable)."""
+    info = names.get("data/units.ndjson")
+    if info is None or info.file_size > 64 * 1024 ** 2:
+        return ""
+    try:
+        for line in zf.read(info).decode("utf-8").splitlines():
+            if unit_id in line:
+                record = json.loads(line)
+                if record.get("id") == unit_id:
+                    return str(record.get("name") or "")
+    except Exception:  # a damaged package: the message names the code only
+        return ""
+    return ""
 
 
 def _parse_ndjson(path: str, data: bytes, entity: str) -> tuple[list[dict], dict[str, str]]:
@@ -192,7 +265,7 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
                 manifest = Manifest.from_dict(json.loads(_read_member(zf, names["manifest.json"])))
             except (ValueError, TypeError):
                 raise PackageRefused(f"Phần mô tả của gói bị hỏng. {ASK_AGAIN}") from None
-            bootstrap = _check_manifest(session, manifest)
+            mode = _check_manifest(session, manifest, lambda uid: _incoming_unit_name(zf, names, uid))
             previous = session.scalar(
                 select(ImportLedger).where(
                     ImportLedger.package_id == manifest.package_id, ImportLedger.result == "applied"
@@ -203,7 +276,8 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
                     "Gói có cùng mã với một gói đã nhập nhưng nội dung khác: gói đã bị sửa. "
                     f"Không nhập gói này; {ASK_AGAIN}"
                 )
-            package = Package(path=path, sha256=sha, manifest=manifest, previous=previous, bootstrap=bootstrap)
+            package = Package(path=path, sha256=sha, manifest=manifest, previous=previous,
+                              bootstrap=mode == "bootstrap")
             if previous is not None:
                 return package
             listed = {f.path: f for f in manifest.files}
@@ -244,6 +318,8 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
         if isinstance(error, PackageRefused):
             raise
         raise PackageRefused(f"Tệp gói bị hỏng, không đọc hết được. {ASK_AGAIN}") from None
+    if mode:
+        _check_setup(session, package, mode)
     return package
 
 
@@ -269,10 +345,13 @@ def recheck(session: Session, package: Package) -> Package:
     """Inside the apply transaction: the file is still the one previewed, and manifest and ledger still agree."""
     if not package.path.is_file() or _sha256_file(package.path) != package.sha256:
         raise PackageRefused("Tệp gói đã thay đổi hoặc bị rút ra từ lúc xem trước. Hãy mở lại gói.")
-    bootstrap = _check_manifest(session, package.manifest)
+    mode = _check_manifest(session, package.manifest, lambda uid: next(
+        (r["name"] for r in package.records.get("units", []) if r["id"] == uid), ""))
     previous = session.scalar(select(ImportLedger).where(
         ImportLedger.package_id == package.manifest.package_id, ImportLedger.result == "applied").limit(1))
     if previous is not None and previous.sha256 != package.sha256:
         raise PackageRefused(f"Gói có cùng mã với một gói đã nhập nhưng nội dung khác: gói đã bị sửa. {ASK_AGAIN}")
-    package.previous, package.bootstrap = previous, bootstrap
+    package.previous, package.bootstrap = previous, mode == "bootstrap"
+    if mode and previous is None:
+        _check_setup(session, package, mode)
     return package
