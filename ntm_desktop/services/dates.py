@@ -39,3 +39,26 @@ def month_bounds(day: date) -> tuple[date, date]:
     first = day.replace(day=1)
     next_first = (first + timedelta(days=32)).replace(day=1)
     return first, next_first - timedelta(days=1)
+
+
+def format_vn_datetime(value, tz=None) -> str:
+    """A moment as the office reads it: local time, "dd/mm/yyyy hh:mm".
+
+    `value` is a datetime (naive ones are UTC, as the database stores them) or an ISO 8601 text such as a
+    package's "2026-12-02T11:24:46+00:00"; `tz` replaces this computer's time zone (tests). Text that is not
+    a moment is returned as it is; None gives "".
+    """
+    from datetime import datetime, timezone
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if not isinstance(value, datetime):
+        return format_vn_date(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(tz).strftime("%d/%m/%Y %H:%M")

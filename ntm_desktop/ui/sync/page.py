@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.services import units
+from ntm_desktop.services.dates import format_vn_datetime
 from ntm_desktop.sync import receipts
 from ntm_desktop.sync.apply import ApplyResult, apply_file, entity_label, preview_file
 from ntm_desktop.sync.export import export_package
@@ -218,11 +218,7 @@ class ReceiveTab(QWidget):
                 self.apply_button.setEnabled(True)
             return plan
         s = plan.summary()
-        created = s["created_utc"]
-        try:
-            created = datetime.fromisoformat(created).astimezone().strftime("%H:%M ngày %d/%m/%Y")
-        except ValueError:
-            pass
+        created = format_vn_datetime(s["created_utc"])  # local time
         self._about = (self.tr("Gói số %1 của %2 (người lập: %3), lập lúc %4, gửi %5.")
                        .replace("%1", str(s["sequence"])).replace("%2", s["origin"]).replace("%3", s["user"] or "-")
                        .replace("%4", created).replace("%5", s["destination"]))

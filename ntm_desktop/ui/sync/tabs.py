@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ntm_desktop.errors import UserError
+from ntm_desktop.services.dates import format_vn_datetime
 from ntm_desktop.sync import conflicts, inbox, ledger
 from ntm_desktop.sync.apply import entity_label
 from ntm_desktop.sync.preview import OUTCOME_LABELS
@@ -167,16 +168,16 @@ class HistoryTab(QWidget):
                                   package=e.package_id, received=e.result == "applied" and e.kind != "receipt"))
         items.sort(key=lambda i: i["at"], reverse=True)
         self._items = items
-        self.model.set_rows([(i["direction"], i["unit"], i["seq"], f"{i['at']:%d/%m/%Y %H:%M}", i["result"],
+        self.model.set_rows([(i["direction"], i["unit"], i["seq"], format_vn_datetime(i['at']), i["result"],
                               i["summary"], i["file"]) for i in items], [i["package"] for i in items])
 
     def summary_html(self) -> str:
         rows = "".join(
-            f"<tr><td>{i['direction']}</td><td>{i['unit']}</td><td>{i['seq']}</td><td>{i['at']:%d/%m/%Y %H:%M}</td>"
+            f"<tr><td>{i['direction']}</td><td>{i['unit']}</td><td>{i['seq']}</td><td>{format_vn_datetime(i['at'])}</td>"
             f"<td>{i['result']}</td><td>{i['summary']}</td></tr>" for i in self._items)
         return (f"<h2>{self.tr('Sổ theo dõi gói dữ liệu gửi và nhận')}</h2><table border='1' cellspacing='0' cellpadding='3'>"
                 f"<tr><th>{self.tr('Chiều')}</th><th>{self.tr('Đơn vị')}</th><th>{self.tr('Số gói')}</th>"
-                f"<th>{self.tr('Thời điểm (UTC)')}</th><th>{self.tr('Kết quả')}</th><th>{self.tr('Tóm tắt')}</th></tr>{rows}</table>")
+                f"<th>{self.tr('Thời điểm')}</th><th>{self.tr('Kết quả')}</th><th>{self.tr('Tóm tắt')}</th></tr>{rows}</table>")
 
     def _choose_pdf(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu bản in"), "so-theo-doi-goi.pdf", "PDF (*.pdf)")
@@ -226,7 +227,7 @@ class InboxTab(QWidget):
         layout.addLayout(row)
         self.outcomes = QListWidget()
         layout.addWidget(self.outcomes, 1)
-        self.model = RowsModel([self.tr("Mã"), self.tr("Đơn vị"), self.tr("Gói mới nhất"), self.tr("Lập lúc (UTC)"),
+        self.model = RowsModel([self.tr("Mã"), self.tr("Đơn vị"), self.tr("Gói mới nhất"), self.tr("Lập lúc"),
                                 self.tr("Thiếu gói số"), self.tr("Tệp bị từ chối"), self.tr("Xung đột chờ")], self)
         self.view = _table(self.model)
         layout.addWidget(self.view, 2)
@@ -253,6 +254,6 @@ class InboxTab(QWidget):
     def refresh(self) -> None:
         with self._ws.db.transaction() as session:
             rows = inbox.board(session)
-        self.model.set_rows([(r.unit_code, r.unit_name, r.last_sequence or "", r.last_created,
+        self.model.set_rows([(r.unit_code, r.unit_name, r.last_sequence or "", format_vn_datetime(r.last_created),
                               ", ".join(map(str, r.gaps)), "; ".join(f"{f}: {why}" for f, why in r.refused),
                               r.conflicts_waiting) for r in rows])
