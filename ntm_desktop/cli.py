@@ -7,32 +7,50 @@ Each command lives in a module of `ntm_desktop.commands` that defines
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import pkgutil
 import sys
 
-from ntm_desktop import __version__
+from ntm_desktop import __version__, argparse_vi
 from ntm_desktop.errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
     from ntm_desktop import commands
 
+    argparse_vi.install()
     parser = argparse.ArgumentParser(
         prog="ntm-desktop",
         description="NTM Desktop: theo dõi văn bản chỉ đạo, nhiệm vụ và tiêu chí nông thôn mới.",
     )
-    parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng hoặc NTM_DATA_DIR)")
-    subparsers = parser.add_subparsers(dest="command", metavar="LỆNH")
+    parser.add_argument("--version", action="version", version=__version__, help="in số phiên bản rồi thoát")
+    parser.add_argument("--data-dir", metavar="THƯ_MỤC",
+                        help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng hoặc NTM_DATA_DIR)")
+    subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", title="lệnh")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"ntm_desktop.commands.{info.name}").register(subparsers)
+    argparse_vi.name_placeholders(parser)
     return parser
 
 
 def data_dir_argument(parser: argparse.ArgumentParser) -> None:
     """Let `--data-dir` stand after the command too (`ntm-desktop demo --data-dir X`)."""
-    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="thư mục dữ liệu")
+    parser.add_argument("--data-dir", metavar="THƯ_MỤC", default=argparse.SUPPRESS, help="thư mục dữ liệu")
+
+
+_OS_REASONS = {
+    errno.EACCES: "tài khoản này không có quyền", errno.EPERM: "tài khoản này không có quyền",
+    errno.EROFS: "ổ đĩa chỉ cho đọc", errno.ENOSPC: "ổ đĩa đã đầy", errno.ENOENT: "không tìm thấy",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục", errno.EISDIR: "đó là thư mục, không phải tệp",
+}
+
+
+def describe_os_error(error: OSError) -> str:
+    where = f" “{error.filename}”" if error.filename else ""
+    reason = _OS_REASONS.get(error.errno, error.strerror or str(error))
+    return (f"không đọc hoặc ghi được{where} ({reason}). Hãy kiểm tra đường dẫn, quyền ghi và chỗ trống trên ổ đĩa "
+            "rồi chạy lại.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
-
+    except OSError as error:  # a file or folder the command was given cannot be read or written
+        print(f"Lỗi: {describe_os_error(error)}", file=sys.stderr)
+        return 2
 
 if __name__ == "__main__":
     sys.exit(main())

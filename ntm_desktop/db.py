@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -31,6 +33,14 @@ BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+class ReadOnlyDatabaseError(DatabaseError):
+    """The database or its folder cannot be written."""
+
+
+class UpgradeNeededError(DatabaseError):
+    """Opened read-only, the database is older than this app and cannot be upgraded."""
+
+
 def _alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -46,9 +56,51 @@ def _set_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
+def _set_read_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
 def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _file_uri(path: Path, query: str) -> str:
+    text = Path(path).resolve().as_posix()
+    if sys.platform == "win32" and not text.startswith("/"):
+        text = "/" + text  # file:/C:/... (SQLite drops the slash before a drive letter)
+    return f"file:{quote(text, safe='/:')}?{query}"
+
+
+def _read_only_uri(path: Path) -> str:
+    """`mode=ro`, or `immutable=1` when SQLite cannot make the WAL index (-shm) in a folder it may not write."""
+    uri = _file_uri(path, "mode=ro")
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return uri
+        finally:
+            con.close()
+    except sqlite3.OperationalError as error:
+        text = str(error).lower()
+        if "unable to open" not in text and "readonly" not in text:
+            raise
+    return _file_uri(path, "immutable=1")
+
+
+def make_read_only_engine(path: Path) -> Engine:
+    """An engine that can only read: nothing is created or changed beside the database file."""
+    uri = _read_only_uri(path)
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                                     check_same_thread=False)
+    )
+    event.listen(engine, "connect", _set_read_pragmas)
     return engine
 
 
@@ -83,6 +135,12 @@ def translate_error(error: Exception) -> DatabaseError | None:
         return DiskFullError(
             "Ổ đĩa đã đầy hoặc không ghi được, nên thay đổi chưa được lưu (dữ liệu cũ vẫn nguyên vẹn). "
             "Hãy giải phóng dung lượng ổ đĩa rồi lưu lại."
+        )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyDatabaseError(
+            "Không ghi được vào cơ sở dữ liệu: tệp hoặc thư mục dữ liệu chỉ cho đọc (hoặc tài khoản này không có "
+            "quyền ghi), nên thay đổi chưa được lưu; dữ liệu cũ vẫn nguyên vẹn. Hãy bỏ thuộc tính “Chỉ đọc” "
+            "của thư mục dữ liệu hoặc cấp quyền ghi rồi thử lại."
         )
     if "not a database" in text or "malformed" in text:
         return NotADatabaseError(
@@ -141,8 +199,8 @@ def _check_writable(engine: Engine) -> None:
         raise (translate_error(error) or DatabaseError(str(error))) from error
 
 
-def migrate(engine: Engine, backup_dir: Path | None) -> str | None:
-    """Bring the schema to the newest version; back up first if data exists. Returns the backup path."""
+def _schema_state(engine: Engine) -> tuple[str | None, str, bool]:
+    """(current revision, head revision, has tables); NewerDatabaseError for a revision this app does not know."""
     script = ScriptDirectory.from_config(_alembic_config())
     head = script.get_current_head()
     with engine.connect() as conn:
@@ -150,18 +208,23 @@ def migrate(engine: Engine, backup_dir: Path | None) -> str | None:
         has_tables = bool(
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").scalar()
         )
-    if current == head:
-        return None
-    if current is not None:
+    if current is not None and current != head:
         try:
             script.get_revision(current)
         except Exception:
-            current = None
             raise NewerDatabaseError(
                 "Cơ sở dữ liệu này được tạo bởi một phiên bản NTM Desktop mới hơn phiên bản đang "
                 "chạy. Hãy cập nhật NTM Desktop lên phiên bản mới nhất rồi mở lại; dữ liệu không bị "
                 "thay đổi."
             ) from None
+    return current, head, has_tables
+
+
+def migrate(engine: Engine, backup_dir: Path | None) -> str | None:
+    """Bring the schema to the newest version; back up first if data exists. Returns the backup path."""
+    current, head, has_tables = _schema_state(engine)
+    if current == head:
+        return None
     backup_path = None
     if has_tables and backup_dir is not None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -173,15 +236,40 @@ def migrate(engine: Engine, backup_dir: Path | None) -> str | None:
     return backup_path
 
 
-def open_database(path: Path, backup_dir: Path | None = None) -> Database:
-    """Open (creating if needed) and migrate the database at `path`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _check_file(path)
-    engine = make_engine(path)
+def _check_readable(engine: Engine) -> None:
+    """The schema must be this app's newest: a read-only database cannot be upgraded."""
     try:
-        _check_writable(engine)
-        migrate(engine, backup_dir)
+        current, head, _ = _schema_state(engine)
+    except exc.DBAPIError as error:
+        raise (translate_error(error) or DatabaseError(str(error.orig))) from error
+    if current != head:
+        raise UpgradeNeededError(
+            "Cơ sở dữ liệu này cần được nâng cấp lên phiên bản mới của NTM Desktop, mà việc nâng cấp phải ghi vào "
+            "thư mục dữ liệu, nên không mở được khi chỉ đọc. Hãy mở phần mềm một lần trên thư mục có quyền ghi "
+            "(phần mềm tự sao lưu rồi nâng cấp), sau đó thử lại."
+        )
+
+
+def open_database(path: Path, backup_dir: Path | None = None, readonly: bool = False) -> Database:
+    """Open (creating if needed) and migrate the database at `path`.
+
+    `readonly=True` opens an existing database without writing anything: no migration, no backup, no
+    journal files created (UpgradeNeededError when the schema is older than this app's).
+    """
+    path = Path(path)
+    if readonly:
+        if not path.is_file():
+            raise DatabaseError(f"Chưa có cơ sở dữ liệu “{path.name}” trong thư mục “{path.parent}”.")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    _check_file(path)
+    engine = make_read_only_engine(path) if readonly else make_engine(path)
+    try:
+        if readonly:
+            _check_readable(engine)
+        else:
+            _check_writable(engine)
+            migrate(engine, backup_dir)
     except Exception:
         engine.dispose()
         raise

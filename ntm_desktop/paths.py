@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 from ntm_desktop.db import DB_FILE_NAME
+from ntm_desktop.errors import UserError
 
 ENV_VAR = "NTM_DATA_DIR"
+
+_CHOOSE_ANOTHER = (
+    "Hãy chọn một thư mục dữ liệu khác (tham số --data-dir hoặc biến môi trường NTM_DATA_DIR), "
+    "hoặc bỏ trống để dùng thư mục dữ liệu mặc định."
+)
+
+
+class DataFolderError(UserError):
+    """The data folder cannot be used as it is (a file, missing, or read-only)."""
+
+
+class NotAFolderError(DataFolderError):
+    pass
+
+
+class MissingDataFolderError(DataFolderError):
+    pass
+
+
+class ReadOnlyFolderError(DataFolderError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -38,15 +61,76 @@ class DataFolder:
         """A copy of every sync package applied here, for review (the audit log names each by its id)."""
         return self.root / "received-packages"
 
+    def writable(self) -> bool:
+        """True when files can be created in the folder and the database (if any) can be written.
 
-def resolve_data_folder(explicit: str | os.PathLike | None = None) -> DataFolder:
-    """--data-dir first, then NTM_DATA_DIR, then the per-user data folder."""
+        Tries it (a temporary file), because permission bits, ACLs and read-only mounts all answer differently.
+        """
+        if self.database.exists() and not os.access(self.database, os.W_OK):
+            return False
+        try:
+            with tempfile.TemporaryFile(dir=self.root, prefix=".ntm-write-check-"):
+                pass
+        except OSError:
+            return False
+        return True
+
+    def require_writable(self) -> None:
+        if not self.writable():
+            raise read_only_error(self.root)
+
+
+def read_only_error(root: Path) -> ReadOnlyFolderError:
+    return ReadOnlyFolderError(
+        f"Không ghi được vào thư mục dữ liệu “{root}”: thư mục (hoặc tệp dữ liệu trong đó) chỉ cho đọc, hoặc "
+        "tài khoản người dùng này không có quyền ghi. Dữ liệu chưa bị thay đổi.\n\n"
+        "Hãy bỏ thuộc tính “Chỉ đọc” (Read-only) của thư mục, cấp quyền ghi cho tài khoản này, hoặc chép cả "
+        "thư mục sang ổ đĩa của máy rồi mở lại."
+    )
+
+
+def _default_root() -> Path:
+    return Path(platformdirs.user_data_dir("NTM Desktop", "NTM", roaming=False))
+
+
+def resolve_data_folder(explicit: str | os.PathLike | None = None, create: bool = True) -> DataFolder:
+    """--data-dir first, then NTM_DATA_DIR, then the per-user data folder.
+
+    `create=False` (commands that only read) refuses a folder that does not exist instead of making it.
+    Raises NotAFolderError, MissingDataFolderError or ReadOnlyFolderError (Vietnamese messages).
+    """
     if explicit:
         root = Path(explicit)
     elif os.environ.get(ENV_VAR):
         root = Path(os.environ[ENV_VAR])
     else:
-        root = Path(platformdirs.user_data_dir("NTM Desktop", "NTM", roaming=False))
+        root = _default_root()
     root = root.expanduser().resolve()
-    root.mkdir(parents=True, exist_ok=True)
+    if root.exists() and not root.is_dir():
+        raise NotAFolderError(
+            f"“{root}” là một tệp, không phải thư mục, nên không dùng làm thư mục dữ liệu được. "
+            "Tệp đó không bị thay đổi. " + _CHOOSE_ANOTHER
+        )
+    if not root.exists():
+        if not create:
+            raise MissingDataFolderError(
+                f"Không tìm thấy thư mục dữ liệu “{root}”. Hãy kiểm tra lại đường dẫn (có thể gõ nhầm, hoặc USB "
+                "chưa được cắm); không có gì được tạo ra. " + _CHOOSE_ANOTHER
+            )
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise NotAFolderError(
+                f"Không tạo được thư mục dữ liệu “{root}”: một phần của đường dẫn là tệp, không phải thư mục. "
+                + _CHOOSE_ANOTHER
+            ) from None
+        except PermissionError:
+            raise ReadOnlyFolderError(
+                f"Không tạo được thư mục dữ liệu “{root}”: tài khoản này không có quyền ghi vào thư mục chứa nó. "
+                + _CHOOSE_ANOTHER
+            ) from None
+        except OSError as error:
+            raise DataFolderError(
+                f"Không tạo được thư mục dữ liệu “{root}”: {error.strerror or error}. " + _CHOOSE_ANOTHER
+            ) from None
     return DataFolder(root)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ntm_desktop.db import Database, open_database
-from ntm_desktop.paths import DataFolder, resolve_data_folder
+from ntm_desktop.paths import DataFolder, MissingDataFolderError, resolve_data_folder
 from ntm_desktop.services import settings
 
 
@@ -13,6 +13,8 @@ from ntm_desktop.services import settings
 class Workspace:
     folder: DataFolder
     db: Database
+    lock: object | None = None  # the InstanceLock a command-line write holds until close()
+    readonly: bool = False
 
     def office_unit_id(self) -> str | None:
         with self.db.transaction() as session:
@@ -24,9 +26,46 @@ class Workspace:
 
     def close(self) -> None:
         self.db.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
 
-def open_workspace(data_dir=None) -> Workspace:
+def _open_read_only(data_dir) -> Workspace:
+    folder = resolve_data_folder(data_dir, create=False)
+    if not folder.database.is_file():
+        raise MissingDataFolderError(
+            f"Thư mục “{folder.root}” chưa có dữ liệu của NTM Desktop (không có tệp {folder.database.name}). "
+            "Hãy kiểm tra lại đường dẫn --data-dir (thư mục dữ liệu mặc định nếu bỏ trống); không có gì được "
+            "tạo ra."
+        )
+    if folder.writable():  # opened as always (an older schema is upgraded, after a backup)
+        return Workspace(folder=folder, db=open_database(folder.database, backup_dir=folder.backups))
+    db = open_database(folder.database, readonly=True)
+    return Workspace(folder=folder, db=db, readonly=True)
+
+
+def open_workspace(data_dir=None, *, readonly: bool = False, lock: bool = False) -> Workspace:
+    """Open a data folder (created if missing) and its database (created and migrated as needed).
+
+    readonly: for commands that only read: the folder and its database must exist and nothing is created;
+    a folder that cannot be written is opened read-only (no upgrade then: UpgradeNeededError says so). lock: for command-line writes: take the instance lock (refused while
+    the window has the folder open) and keep it until close().
+    """
+    if readonly:
+        return _open_read_only(data_dir)
     folder = resolve_data_folder(data_dir)
-    db = open_database(folder.database, backup_dir=folder.backups)
-    return Workspace(folder=folder, db=db)
+    held = None
+    if lock:
+        from ntm_desktop.safety.command_lock import lock_for_command
+
+        held = lock_for_command(folder)
+    else:
+        folder.require_writable()
+    try:
+        db = open_database(folder.database, backup_dir=folder.backups)
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+    return Workspace(folder=folder, db=db, lock=held)

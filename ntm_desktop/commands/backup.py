@@ -15,12 +15,14 @@ def run(args) -> int:
 
     from ntm_desktop.backup import BackupKind, create_backup
     from ntm_desktop.paths import resolve_data_folder
-    from ntm_desktop.safety import setup_logging
+    from ntm_desktop.safety.command_lock import lock_for_command
 
-    folder = resolve_data_folder(args.data_dir)
-    setup_logging(folder.logs)
-    # The backup API reads a consistent snapshot even while the app is open and writing.
-    result = create_backup(folder, BackupKind.MANUAL, to=Path(args.to) if args.to else None)
+    folder = resolve_data_folder(args.data_dir, create=False)
+    lock = lock_for_command(folder)  # refused while the window is open: back up from its menu then
+    try:
+        result = create_backup(folder, BackupKind.MANUAL, to=Path(args.to) if args.to else None)
+    finally:
+        lock.release()
     print(f"Đã sao lưu: {result.info.path} ({result.info.counts_text()})")
     for copy in result.copies:
         print(f"Đã chép thêm: {copy}")

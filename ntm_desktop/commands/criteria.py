@@ -26,7 +26,7 @@ def run_import(args) -> int:
     from ntm_desktop.services.criteria.xlsx_import import import_set
     from ntm_desktop.workspace import open_workspace
 
-    workspace = open_workspace(args.data_dir)
+    workspace = open_workspace(args.data_dir, lock=True)
     try:
         with workspace.db.transaction("criteria import") as session:
             result = import_set(session, Path(args.file))
@@ -53,7 +53,7 @@ def run_matrix(args) -> int:
     from ntm_desktop.services.criteria.matrix import build_matrix
     from ntm_desktop.workspace import open_workspace
 
-    workspace = open_workspace(args.data_dir)
+    workspace = open_workspace(args.data_dir, readonly=True)
     try:
         with workspace.db.transaction() as session:
             matrix = build_matrix(session, args.year)

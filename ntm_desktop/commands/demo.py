@@ -13,7 +13,7 @@ def run(args) -> int:
     from ntm_desktop.services.demo import build_demo
     from ntm_desktop.workspace import open_workspace
 
-    workspace = open_workspace(args.data_dir)
+    workspace = open_workspace(args.data_dir, lock=True)
     try:
         with workspace.db.transaction("demo") as session:
             build_demo(session)

@@ -29,8 +29,9 @@ def register(subparsers) -> None:
         description="Lập báo cáo tuần, sổ đăng ký văn bản đến, sổ theo dõi giải quyết văn bản đến, "
                     "tổng hợp tiêu chí hoặc danh mục nhiệm vụ của một đơn vị.",
     )
-    parser.add_argument("kind", choices=["weekly", "register", "followup", "criteria", "unit"],
-                        help="loại báo cáo")
+    parser.add_argument("kind", choices=["weekly", "register", "followup", "criteria", "unit"], metavar="LOẠI",
+                        help="loại báo cáo: weekly (báo cáo tuần), register (sổ đăng ký văn bản đến), followup (sổ "
+                             "theo dõi giải quyết), criteria (tổng hợp tiêu chí), unit (nhiệm vụ của một đơn vị)")
     data_dir_argument(parser)
     parser.add_argument("--from", dest="start", required=True, help="từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd)")
     parser.add_argument("--to", dest="end", required=True, help="đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd)")
@@ -58,7 +59,7 @@ def run(args) -> int:
         kind=ReportKind(args.kind), start=start, end=end, unit_code=args.unit, year=args.year,
         from_number=args.from_number, to_number=args.to_number, number=args.number,
     )
-    workspace = open_workspace(getattr(args, "data_dir", None))
+    workspace = open_workspace(getattr(args, "data_dir", None), readonly=True)
     try:
         path = run_report(workspace.db, request, ReportFormat(args.format), out)
     finally:

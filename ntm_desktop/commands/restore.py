@@ -16,13 +16,15 @@ def run(args) -> int:
     from ntm_desktop.backup import restore_backup
     from ntm_desktop.db import open_database
     from ntm_desktop.paths import resolve_data_folder
-    from ntm_desktop.safety import InstanceLock, setup_logging
+    from ntm_desktop.safety.command_lock import lock_for_command
 
     folder = resolve_data_folder(args.data_dir)
-    setup_logging(folder.logs)
-    with InstanceLock(folder.root):  # refuses while the app has this folder open
+    lock = lock_for_command(folder)  # refuses while the app has this folder open
+    try:
         result = restore_backup(folder, Path(args.file))
         open_database(folder.database, backup_dir=folder.backups).dispose()  # bring an older schema up to date
+    finally:
+        lock.release()
     if result.safety_backup:
         print(f"Đã sao lưu dữ liệu hiện tại trước khi khôi phục: {result.safety_backup.info.path}")
     if result.set_aside:

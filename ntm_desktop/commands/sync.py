@@ -58,10 +58,11 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_template_import)
 
 
-def _workspace(args):
+def _workspace(args, readonly: bool = False):
+    """Commands that write hold the window's instance lock (refused while it is open); readers need none."""
     from ntm_desktop.workspace import open_workspace
 
-    return open_workspace(getattr(args, "data_dir", None))
+    return open_workspace(getattr(args, "data_dir", None), readonly=readonly, lock=not readonly)
 
 
 def run_export(args) -> int:
@@ -86,7 +87,9 @@ def run_export(args) -> int:
 
 def _print_plan(plan) -> None:
     s = plan.summary()
-    print(f"Gói số {s['sequence']} của {s['origin']} gửi {s['destination']}, lập lúc {s['created_utc']} (UTC)")
+    from ntm_desktop.services.dates import format_vn_datetime
+
+    print(f"Gói số {s['sequence']} của {s['origin']} gửi {s['destination']}, lập lúc {format_vn_datetime(s['created_utc'])}")
     _print_counts(s)
 
 
@@ -104,7 +107,7 @@ def _print_counts(s: dict) -> None:
 def run_preview(args) -> int:
     from ntm_desktop.sync.apply import ApplyResult, preview_file
 
-    ws = _workspace(args)
+    ws = _workspace(args, readonly=True)
     try:
         plan = preview_file(ws, Path(args.file))
     finally:
@@ -170,7 +173,7 @@ def run_template(args) -> int:
 
     code = args.unit.strip().upper()
     out = Path(args.out) if args.out else Path(f"bieu-mau-{code}-{args.year}.xlsx")
-    ws = _workspace(args)
+    ws = _workspace(args, readonly=True)
     try:
         with ws.db.transaction() as session:
             path = export_template(session, code, args.year, out)
@@ -183,7 +186,7 @@ def run_template(args) -> int:
 def run_template_import(args) -> int:
     from ntm_desktop.sync.excel_template import import_template, preview_template
 
-    ws = _workspace(args)
+    ws = _workspace(args, readonly=args.preview)
     try:
         if not args.preview:
             result = import_template(ws, Path(args.file), args.unit, args.year, user=ws.user())

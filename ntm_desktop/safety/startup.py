@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from ntm_desktop.backup import config
+from ntm_desktop.backup.leftovers import remove_leftovers
 from ntm_desktop.backup.store import BackupResult, make_daily_backup
-from ntm_desktop.errors import UserError
+from ntm_desktop.errors import DiskFullError, UserError
 from ntm_desktop.paths import DataFolder
 from ntm_desktop.safety.errors import CorruptDatabaseError
 from ntm_desktop.safety.integrity import check_integrity, newest_good_backup
@@ -26,6 +28,25 @@ class StartupReport:
     log_file: Path
     daily_backup: BackupResult | None = None
     warnings: list[str] = field(default_factory=list)  # Vietnamese; show them, they do not stop the start
+    backup_failed: str = ""  # Vietnamese, when today's backup could not be made: show it so it is seen
+    leftovers_removed: list[Path] = field(default_factory=list)
+
+
+def _backup_failure(error: Exception) -> str:
+    """Why the daily backup failed, said so that the officer knows what to do."""
+    text = str(error).lower()
+    if isinstance(error, DiskFullError) or getattr(error, "errno", None) == 28 or "full" in text or "no space" in text:
+        reason = "Ổ đĩa không còn đủ chỗ trống cho một bản sao lưu (bản sao lưu cần chỗ bằng cỡ cơ sở dữ liệu)."
+    elif isinstance(error, UserError):
+        reason = str(error)
+    elif isinstance(error, (OSError, sqlite3.Error)):
+        reason = f"Không ghi được bản sao lưu ({error})."
+    else:
+        reason = f"Lỗi không lường trước khi sao lưu ({type(error).__name__}: {error})."
+    return (
+        f"Chưa sao lưu được hôm nay. {reason} Phần mềm vẫn làm việc bình thường. Hãy giải phóng dung lượng ổ đĩa "
+        "rồi vào Dữ liệu → Sao lưu và khôi phục → Sao lưu ngay."
+    )
 
 
 def prepare_data_folder(
@@ -34,17 +55,21 @@ def prepare_data_folder(
     fs_type: FsTypeLookup | None = None,
     backup: bool = True,
 ) -> StartupReport:
-    """Refuse a network folder, take the instance lock, quick-check the database, make the daily backup.
+    """Refuse a network or read-only folder, take the instance lock, remove what killed backups and restores
+    left, quick-check the database, make the daily backup (a failure is a warning, never a refusal).
 
-    Raises NetworkDriveError, AlreadyRunningError or CorruptDatabaseError (all UserError, Vietnamese).
+    Raises NetworkDriveError, ReadOnlyFolderError, AlreadyRunningError or CorruptDatabaseError (all
+    UserError, Vietnamese).
     On CorruptDatabaseError the lock is released again: the caller may restore
     `error.newest_backup` with ntm_desktop.backup.restore_backup under a fresh InstanceLock.
     """
     check_local_folder(folder.root, fs_type)
+    folder.require_writable()
     log_file = setup_logging(folder.logs)
     lock = InstanceLock(folder.root).acquire()
     try:
         report = StartupReport(lock, log_file)
+        report.leftovers_removed = remove_leftovers(folder, lock)
         if folder.database.exists():
             result = check_integrity(folder.database)
             if not result.ok:
@@ -61,9 +86,10 @@ def prepare_data_folder(
         if backup:
             try:
                 report.daily_backup = make_daily_backup(folder, now)
-            except UserError as error:  # a full disk must not stop the office from working
-                log.warning("daily backup failed: %s", error)
-                report.warnings.append(f"Chưa sao lưu được hôm nay: {error}")
+            except Exception as error:  # a full disk (sqlite3 says so too) must not stop the office from working
+                log.warning("daily backup failed", exc_info=True)
+                report.backup_failed = _backup_failure(error)
+                report.warnings.append(report.backup_failed)
             if report.daily_backup:
                 report.warnings.extend(report.daily_backup.warnings)
         return report
