@@ -31,3 +31,16 @@ def office_unit_id(session: Session) -> str | None:
 
 def current_user(session: Session) -> str:
     return get(session, USER_NAME) or getpass.getuser()
+
+
+PROGRESS_REPORTER = "progress_reporter"
+
+
+def progress_reporter(session: Session) -> str:
+    """Who reports progress on this computer: the name written in the last report saved here, or ""."""
+    return get(session, PROGRESS_REPORTER)
+
+
+def remember_progress_reporter(session: Session, name: str) -> None:
+    if name.strip():
+        put(session, PROGRESS_REPORTER, name.strip())

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.services.dates import format_vn_date
 from ntm_desktop.services.status import TaskStatus
 from ntm_desktop.services.units import UnitRow
-
-DATE_FORMAT = "dd/MM/yyyy"
+from ntm_desktop.ui.date_field import DateEdit, from_qdate, to_qdate  # noqa: F401  (shared here)
 
 STATUS_COLORS = {
     TaskStatus.IN_PROGRESS_OVERDUE: QColor("#fde2e1"),
@@ -23,41 +22,8 @@ STATUS_COLORS = {
 OVERDUE_TEXT = QColor("#b3261e")
 
 
-def to_qdate(value: date | None) -> QDate:
-    return QDate(value.year, value.month, value.day) if value else QDate()
-
-
-def from_qdate(value: QDate) -> date | None:
-    return date(value.year(), value.month(), value.day()) if value.isValid() else None
-
-
 def vn_date(value: date | None) -> str:
     return format_vn_date(value)
-
-
-class DateEdit(QDateEdit):
-    """A date typed as dd/mm/yyyy with a calendar; may be left empty when `optional`."""
-
-    def __init__(self, value: date | None = None, optional: bool = False, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setDisplayFormat(DATE_FORMAT)
-        self.setCalendarPopup(True)
-        self._optional = optional
-        if optional:
-            self.setMinimumDate(QDate(1900, 1, 1))
-            self.setSpecialValueText(" ")
-        self.set_date(value)
-
-    def set_date(self, value: date | None) -> None:
-        if value is None and self._optional:
-            self.setDate(self.minimumDate())
-        else:
-            self.setDate(to_qdate(value or date.today()))
-
-    def value(self) -> date | None:
-        if self._optional and self.date() == self.minimumDate():
-            return None
-        return from_qdate(self.date())
 
 
 class UnitCombo(QComboBox):

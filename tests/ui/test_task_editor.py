@@ -50,7 +50,7 @@ def test_progress_and_completion(qtbot, demo_workspace, messages):
     assert editor.add_progress(), messages
     assert editor.progress_list.count() == 1
     assert "Đang thực hiện trong hạn" in editor.status_label.text()
-    editor.done.setChecked(True)
+    editor.completed_check.setChecked(True)
     editor.completed_on.set_date(date.today())
     editor.reply_number.setText("125/BC-VPĐP")
     assert editor.save(), messages
@@ -97,7 +97,7 @@ def test_another_offices_task_takes_progress_only(qtbot, demo_workspace, message
     editor = TaskEditor(demo_workspace, task.directive_id, task.id)
     qtbot.addWidget(editor)
     assert not editor.owner_note.isHidden() and "báo cáo tiến độ" in editor.owner_note.text()
-    assert not editor.summary.isEnabled() and not editor.done.isEnabled()
+    assert not editor.summary.isEnabled() and not editor.completed_check.isEnabled()
     assert editor.progress_box.isEnabled()
     editor.progress_date.set_date(date.today())
     editor.progress_text.setText("Xã đã hoàn thành 3/5 hạng mục")

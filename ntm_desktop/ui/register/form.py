@@ -47,21 +47,21 @@ class DirectiveForm(QDialog):
         self.tabs = QTabWidget()
         info = QWidget()
         form = QFormLayout(info)
-        self.arrival_date = DateEdit(date.today())
-        self.arrival_date.dateChanged.connect(lambda _d: self._propose_number())
+        self.arrival_date = DateEdit(date.today(), label=self.tr("Ngày đến"))
+        self.arrival_date.date_changed.connect(lambda _d: self._propose_number())
         self.arrival_number = QSpinBox()
         self.arrival_number.setRange(1, 999999)
         self.issuer = UnitCombo(self._units, allow_empty=True)
         self.issuer.setToolTip(self.tr("Chọn cơ quan trong danh sách hoặc gõ tên cơ quan khác"))
         self.number_symbol = QLineEdit()
         self.number_symbol.setPlaceholderText(self.tr("Ví dụ: 4316/UBND-KTN"))
-        self.doc_date = DateEdit(None, optional=True)
+        self.doc_date = DateEdit(None, optional=True, label=self.tr("Ngày văn bản"))
         self.doc_type = QComboBox()
         for code, name in DOC_TYPES.items():
             self.doc_type.addItem(f"{name} ({code})" if code != "CV" else name, code)
         self.subject = QPlainTextEdit()
         self.subject.setTabChangesFocus(True)
-        self.subject.setFixedHeight(64)
+        self.subject.setMinimumHeight(64)  # the row that takes the dialog's spare height
         self.signer = QLineEdit()
         self.urgency = QComboBox()
         for value in Urgency:
@@ -71,13 +71,14 @@ class DirectiveForm(QDialog):
             self.secrecy.addItem(SECRECY_LABELS[value], value.value)
         self.recipients = QLineEdit()
         self.recipients.setPlaceholderText(self.tr("Đơn vị hoặc người nhận văn bản để xử lý"))
-        self.transfer_date = DateEdit(None, optional=True)
+        self.transfer_date = DateEdit(None, optional=True, label=self.tr("Ngày chuyển"))
         self.notes = QLineEdit()
         self.duplicate_label = QLabel()
         self.duplicate_label.setStyleSheet("color:#b3261e")
         self.duplicate_label.setWordWrap(True)
+        self.duplicate_label.setVisible(False)  # an empty word-wrapped label would still take height
         self.number_symbol.editingFinished.connect(self._check_duplicates)
-        self.issuer.currentTextChanged.connect(lambda _t: self.duplicate_label.clear())
+        self.issuer.currentTextChanged.connect(lambda _t: self._show_duplicate(""))
 
         row = QHBoxLayout()
         row.addWidget(self.arrival_date)
@@ -91,7 +92,7 @@ class DirectiveForm(QDialog):
         number_row.addWidget(QLabel(self.tr("Ngày văn bản:")))
         number_row.addWidget(self.doc_date)
         form.addRow(self.tr("Số, ký hiệu:"), number_row)
-        form.addRow("", self.duplicate_label)
+        form.addRow(self.duplicate_label)
         form.addRow(self.tr("Loại văn bản:"), self.doc_type)
         form.addRow(self.tr("Trích yếu nội dung:"), self.subject)
         form.addRow(self.tr("Người ký:"), self.signer)
@@ -102,7 +103,10 @@ class DirectiveForm(QDialog):
         urgency_row.addStretch()
         form.addRow(self.tr("Độ khẩn:"), urgency_row)
         form.addRow(self.tr("Đơn vị hoặc người nhận:"), self.recipients)
-        form.addRow(self.tr("Ngày chuyển:"), self.transfer_date)
+        transfer_row = QHBoxLayout()
+        transfer_row.addWidget(self.transfer_date)
+        transfer_row.addStretch()
+        form.addRow(self.tr("Ngày chuyển:"), transfer_row)
         form.addRow(self.tr("Ghi chú:"), self.notes)
         self.tabs.addTab(info, self.tr("Thông tin văn bản"))
 
@@ -146,7 +150,10 @@ class DirectiveForm(QDialog):
     def _propose_number(self) -> None:
         if self.directive_id or not self._office:
             return
-        year = self.arrival_date.value().year
+        try:
+            year = self.arrival_date.value().year
+        except UserError:
+            return  # the date is still being typed
         with self._ws.db.transaction() as session:
             self.arrival_number.setValue(directives.next_arrival_number(session, self._office, year))
 
@@ -204,16 +211,23 @@ class DirectiveForm(QDialog):
         with self._ws.db.transaction() as session:
             return directives.find_duplicates(session, self._office, self.collect(), self.directive_id)
 
+    def _show_duplicate(self, text: str) -> None:
+        self.duplicate_label.setText(text)
+        self.duplicate_label.setVisible(bool(text))
+
     def _check_duplicates(self) -> None:
-        hints = self.duplicates()
+        try:
+            hints = self.duplicates()
+        except UserError:
+            return  # a field still being typed (a date): saving will say what is wrong
         if hints:
             h = hints[0]
-            self.duplicate_label.setText(self.tr(
+            self._show_duplicate(self.tr(
                 "Có thể trùng: văn bản số {number} của {issuer} đã vào sổ với số đến {arrival}/{year} ngày {date}."
             ).format(number=h.number_symbol, issuer=h.issuer_name, arrival=h.arrival_number,
                      year=h.arrival_year, date=vn_date(h.arrival_date)))
         else:
-            self.duplicate_label.clear()
+            self._show_duplicate("")
 
     def confirm_duplicate(self, hints) -> bool:
         h = hints[0]
@@ -229,8 +243,13 @@ class DirectiveForm(QDialog):
         if not self._office:
             show_error(self, ValidationError(self.tr("Chưa chọn đơn vị sử dụng phần mềm.")))
             return False
-        data = self.collect()
-        hints = self.duplicates()
+        try:
+            data = self.collect()
+            with self._ws.db.transaction() as session:
+                hints = directives.find_duplicates(session, self._office, data, self.directive_id)
+        except UserError as error:
+            show_error(self, error)
+            return False
         if hints and not self.confirm_duplicate(hints):
             return False
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from ntm_desktop.services import tasks
@@ -49,10 +50,13 @@ class DirectiveTasks(QWidget):
         rows = self.view.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()).id if rows else None
 
-    def edit(self, task_id: str | None) -> None:
+    def edit(self, task_id: str | None) -> TaskEditor:
+        """Open the task editor over the register form (window-modal); the list follows each save."""
         editor = TaskEditor(self._ws, self.directive_id, task_id, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(lambda _id: self.model.reload())
-        editor.exec()
+        editor.open()
+        return editor
 
     def _edit_selected(self) -> None:
         task_id = self._selected()

@@ -7,12 +7,12 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QStackedWidget,
-    QVBoxLayout, QWidget,
+    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSpinBox,
+    QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from ntm_desktop.errors import UserError
-from ntm_desktop.services import tasks, units
+from ntm_desktop.services import directives, settings, tasks, units
 from ntm_desktop.services.deadlines import RECURRENCE_LABELS, DeadlineKind, Recurrence
 from ntm_desktop.services.status import derive_status
 from ntm_desktop.services.tasks import TaskInput
@@ -38,8 +38,12 @@ class TaskEditor(QDialog):
         self.task_id = task_id
         self.setWindowTitle(self.tr("Giao nhiệm vụ") if task_id is None else self.tr("Theo dõi nhiệm vụ"))
         self.resize(780, 720)
+        self._saved_due: date | None = None  # the deadline as last saved, to warn only when it changes
         with workspace.db.transaction() as session:
             self._units = units.all_units(session)
+            directive = directives.load(session, directive_id)
+            self._issued = directive.doc_date or directive.arrival_date
+            self._reporter = settings.progress_reporter(session)
         self._build()
         if task_id:
             self._load()
@@ -75,8 +79,15 @@ class TaskEditor(QDialog):
             self.kind.addItem(self.tr(label), kind.value)
         self.kind_pages = QStackedWidget()
         self.kind_pages.addWidget(QWidget())
-        self.deadline_date = DateEdit(date.today())
-        self.kind_pages.addWidget(self.deadline_date)
+        # No deadline is ever assumed: a new task asks for its date (or another form of deadline).
+        self.deadline_date = DateEdit(None, label=self.tr("Hạn xử lý"))
+        self.deadline_date.set_date(None)
+        date_page = QWidget()
+        date_row = QHBoxLayout(date_page)
+        date_row.setContentsMargins(0, 0, 0, 0)
+        date_row.addWidget(self.deadline_date)
+        date_row.addStretch()
+        self.kind_pages.addWidget(date_page)
         self.period = QLineEdit()
         self.period.setPlaceholderText(self.tr("Ví dụ: Quý III/2024, tháng 9/2026, năm 2025"))
         self.kind_pages.addWidget(self.period)
@@ -100,6 +111,7 @@ class TaskEditor(QDialog):
         rec.addWidget(self.recurrence_month)
         rec.addStretch()
         self.kind_pages.addWidget(recurring)
+        self.kind.setCurrentIndex(self.kind.findData(DeadlineKind.DATE.value))
         self.kind.currentIndexChanged.connect(self._update_enabled)
         self.kind.activated.connect(lambda _i: self.deadline_text.clear())  # the old wording no longer fits
         self.recurrence.currentIndexChanged.connect(self._update_enabled)
@@ -126,10 +138,11 @@ class TaskEditor(QDialog):
         self.progress_list = QListWidget()
         progress.addWidget(self.progress_list)
         add_row = QHBoxLayout()
-        self.progress_date = DateEdit(date.today())
+        self.progress_date = DateEdit(date.today(), label=self.tr("Ngày báo cáo tiến độ"))
         self.progress_text = QLineEdit()
         self.progress_text.setPlaceholderText(self.tr("Nội dung tiến độ"))
-        self.progress_who = QLineEdit(self._ws.user())
+        self.progress_who = QLineEdit(self._reporter)
+        self.progress_who.setPlaceholderText(self.tr("Người báo cáo"))
         self.progress_who.setMaximumWidth(160)
         self.add_progress_button = QPushButton(self.tr("Thêm tiến độ"))
         self.add_progress_button.clicked.connect(self.add_progress)
@@ -138,12 +151,12 @@ class TaskEditor(QDialog):
         add_row.setStretch(1, 1)
         progress.addLayout(add_row)
         done_row = QHBoxLayout()
-        self.done = QCheckBox(self.tr("Đã hoàn thành ngày"))
-        self.completed_on = DateEdit(date.today())
+        self.completed_check = QCheckBox(self.tr("Đã hoàn thành ngày"))
+        self.completed_on = DateEdit(date.today(), label=self.tr("Ngày hoàn thành"))
         self.reply_number = QLineEdit()
         self.reply_number.setPlaceholderText(self.tr("Số, ký hiệu văn bản trả lời"))
-        self.done.toggled.connect(self._update_enabled)
-        done_row.addWidget(self.done)
+        self.completed_check.toggled.connect(self._update_enabled)
+        done_row.addWidget(self.completed_check)
         done_row.addWidget(self.completed_on)
         done_row.addWidget(self.reply_number, 1)
         progress.addLayout(done_row)
@@ -164,10 +177,10 @@ class TaskEditor(QDialog):
         self.month_label.setVisible(yearly)
         self.progress_box.setEnabled(self.task_id is not None)
         for widget in (self.summary, self.lead, self.cooperating, self.cooperating_filter, self.kind,
-                       self.kind_pages, self.deadline_text, self.notes, self.done):
+                       self.kind_pages, self.deadline_text, self.notes, self.completed_check):
             widget.setEnabled(self._owned)
-        self.completed_on.setEnabled(self._owned and self.done.isChecked())
-        self.reply_number.setEnabled(self._owned and self.done.isChecked())
+        self.completed_on.setEnabled(self._owned and self.completed_check.isChecked())
+        self.reply_number.setEnabled(self._owned and self.completed_check.isChecked())
 
     def _filter_cooperating(self, text: str) -> None:
         needle = fold(text)
@@ -197,6 +210,7 @@ class TaskEditor(QDialog):
             completed, reply = task.completed_on, task.reply_number
             status = derive_status(task.due_date, task.completed_on, task.started_on, date.today())
             due = task.due_date
+            self._saved_due = due
             self._owned = tasks.owned_here(session, task)
             owner = units.get_unit(session, task.owner_unit_id) if task.owner_unit_id else None
         self.owner_note.setText(self.tr(
@@ -222,7 +236,7 @@ class TaskEditor(QDialog):
         self.progress_list.clear()
         for day, text, who in progress:
             self.progress_list.addItem(f"{vn_date(day)} — {text} ({who})" if who else f"{vn_date(day)} — {text}")
-        self.done.setChecked(completed is not None)
+        self.completed_check.setChecked(completed is not None)
         if completed:
             self.completed_on.set_date(completed)
         self.reply_number.setText(reply)
@@ -235,7 +249,8 @@ class TaskEditor(QDialog):
             lead_unit_id=self.lead.unit_id(),
             cooperating_unit_ids=self.cooperating_ids(),
             deadline_kind=kind,
-            deadline_date=self.deadline_date.value() if kind == DeadlineKind.DATE else None,
+            deadline_date=(self.deadline_date.value()  # the service asks for an empty one in its turn
+                           if kind == DeadlineKind.DATE and not self.deadline_date.is_blank() else None),
             period_text=self.period.text() if kind == DeadlineKind.PERIOD else "",
             recurrence=Recurrence(self.recurrence.currentData()) if kind == DeadlineKind.RECURRING else None,
             recurrence_day=self.recurrence_day.value() if kind == DeadlineKind.RECURRING else None,
@@ -244,15 +259,42 @@ class TaskEditor(QDialog):
             notes=self.notes.text(),
         )
 
+    def confirm_past_deadline(self, data: TaskInput) -> bool:
+        """Ask before saving a deadline already past; an unchanged deadline is not asked about again."""
+        if data.deadline_kind not in (DeadlineKind.DATE, DeadlineKind.PERIOD):
+            return True
+        try:
+            due = tasks.resolve_deadline(data, date.today()).due
+        except UserError:
+            return True  # saving says what is wrong with it
+        today = date.today()
+        if due is None or due >= today or due == self._saved_due or due < self._issued:
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("Hạn xử lý đã qua"),
+            self.tr("Hạn xử lý {due} đã qua (hôm nay là {today}), nên nhiệm vụ sẽ bị tính là quá hạn ngay khi lưu.\n"
+                    "Vẫn lưu với hạn này? Chọn “Không” để sửa lại hạn.").format(due=vn_date(due), today=vn_date(today)),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        (self.deadline_date if data.deadline_kind == DeadlineKind.DATE else self.period).setFocus()
+        return False
+
     def save(self) -> bool:
-        data = self.collect()
+        try:
+            data = self.collect()
+            completed = self.completed_on.value() if self.completed_check.isChecked() else None
+        except UserError as error:
+            show_error(self, error)
+            return False
+        if not self.confirm_past_deadline(data):
+            return False
         try:
             with self._ws.db.transaction(self._ws.user()) as session:
                 if self.task_id is None:
                     self.task_id = tasks.create_task(session, data)
                 elif self._owned:  # another office's task: only progress reports, added on their own
                     tasks.update_task(session, self.task_id, data)
-                    completed = self.completed_on.value() if self.done.isChecked() else None
                     tasks.complete_task(session, self.task_id, completed, self.reply_number.text())
         except UserError as error:
             if self.task_id and not self._exists():
@@ -281,6 +323,7 @@ class TaskEditor(QDialog):
             with self._ws.db.transaction(self._ws.user()) as session:
                 tasks.add_progress(session, self.task_id, self.progress_date.value(),
                                    self.progress_text.text(), self.progress_who.text())
+                settings.remember_progress_reporter(session, self.progress_who.text())
         except UserError as error:
             show_error(self, error)
             return False

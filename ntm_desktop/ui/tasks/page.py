@@ -32,10 +32,10 @@ class TaskListPage(QWidget):
         self.status.addItem(self.tr("Mọi trạng thái"), None)
         for status in TaskStatus:
             self.status.addItem(status.label, status.value)
-        self.window = QComboBox()
-        self.window.addItem(self.tr("Mọi thời hạn"), None)
+        self.deadline_window = QComboBox()
+        self.deadline_window.addItem(self.tr("Mọi thời hạn"), None)
         for window in DueWindow:
-            self.window.addItem(window.label, window.value)
+            self.deadline_window.addItem(window.label, window.value)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Tìm nội dung nhiệm vụ (gõ không dấu cũng được)"))
         self.directive_label = QLabel()
@@ -44,7 +44,7 @@ class TaskListPage(QWidget):
         self.count_label = QLabel()
         bar = QHBoxLayout()
         for label, widget in ((self.tr("Đơn vị:"), self.unit), (self.tr("Trạng thái:"), self.status),
-                              (self.tr("Thời hạn:"), self.window)):
+                              (self.tr("Thời hạn:"), self.deadline_window)):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addWidget(self.search, 1)
@@ -76,12 +76,12 @@ class TaskListPage(QWidget):
         self.unit.activated.connect(lambda _i: self.apply_filter())
         self.unit.lineEdit().editingFinished.connect(self.apply_filter)
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
-        self.window.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.deadline_window.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.set_directive(None)
 
     def current_filter(self) -> TaskFilter:
         status = self.status.currentData()
-        window = self.window.currentData()
+        window = self.deadline_window.currentData()
         return TaskFilter(
             office_unit_id=self._office, unit_id=self.unit.unit_id(),
             status=TaskStatus(status) if status else None, window=DueWindow(window) if window else None,
@@ -96,7 +96,7 @@ class TaskListPage(QWidget):
                       status: TaskStatus | None = None) -> None:
         """Open the list filtered as the overview asked (a click on a count)."""
         for combo, value in ((self.status, status.value if status else None),
-                             (self.window, window.value if window else None)):
+                             (self.deadline_window, window.value if window else None)):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.blockSignals(False)
