@@ -76,7 +76,7 @@ def _units(session: Session, ids) -> list[Unit]:
     return units
 
 
-def _apply(session: Session, task: Task, data: TaskInput) -> None:
+def _apply(session: Session, task: Task, data: TaskInput, allow_early_deadline: bool = False) -> None:
     directive = directives.load(session, data.directive_id)
     summary = nfc(data.summary) or ""
     if not summary:
@@ -88,9 +88,10 @@ def _apply(session: Session, task: Task, data: TaskInput) -> None:
     issued = directive.doc_date or directive.arrival_date
     last_report = max((p.reported_on for p in task.progress if not p.deleted), default=None) if task.id else None
     deadline = resolve_deadline(data, last_report or issued)
-    if data.deadline_kind == DeadlineKind.DATE and deadline.due < issued:
+    if data.deadline_kind == DeadlineKind.DATE and deadline.due < issued and not allow_early_deadline:
+        which = "ngày văn bản" if directive.doc_date else "ngày đến"
         raise ValidationError(
-            f"Hạn xử lý {deadline.due:%d/%m/%Y} trước ngày văn bản {issued:%d/%m/%Y}. Hãy kiểm tra lại hạn.",
+            f"Hạn xử lý {deadline.due:%d/%m/%Y} trước {which} {issued:%d/%m/%Y}. Hãy kiểm tra lại hạn.",
             "deadline",
         )
     task.directive_id = directive.id
@@ -109,10 +110,11 @@ def _apply(session: Session, task: Task, data: TaskInput) -> None:
         task.owner_unit_id = directive.owner_unit_id
 
 
-def create_task(session: Session, data: TaskInput) -> str:
+def create_task(session: Session, data: TaskInput, allow_early_deadline: bool = False) -> str:
+    """`allow_early_deadline`: a reviewed paste, whose deadlines before the document's date were warned about."""
     task = Task()
     task.seq = (session.scalar(select(func.max(Task.seq)).where(Task.directive_id == data.directive_id)) or 0) + 1
-    _apply(session, task, data)
+    _apply(session, task, data, allow_early_deadline)
     session.add(task)
     session.flush()
     return task.id
