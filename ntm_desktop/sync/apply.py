@@ -234,7 +234,10 @@ def preview_file(workspace, path: Path) -> Plan | ApplyResult:
             return ApplyResult(package.manifest.package_id, "already", ledger.imported_on_text(package.previous))
         if package.manifest.kind == "receipt":
             return ApplyResult(package.manifest.package_id, "receipt", "Đây là giấy báo đã nhận của đơn vị nhận.")
-        identity.adopt(session, package.adoption)  # as the apply will (rolled back below)
+        if package.adoption:  # planned as the apply will, after adopting, on a copy (the database may be read-only)
+            with identity.rehearsal(session) as scratch:
+                identity.adopt(scratch, package.adoption)
+                return plan_package(scratch, package)
         return plan_package(session, package)
     finally:
         session.rollback()

@@ -14,10 +14,14 @@ for one code there are a real disagreement, refused as before.
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from ntm_desktop.models import AuditEntry, Base, Unit, natural_id, utcnow
 
@@ -148,3 +152,20 @@ def adopt(session: Session, adoption: Adoption, package_id: str = "") -> None:
                                package_id=package_id or None))
     session.flush()
     session.expire_all()  # rows changed around the ORM
+
+
+@contextmanager
+def rehearsal(session: Session) -> Iterator[Session]:
+    """A session on an in-memory copy of the database, to preview an adoption without writing (even when the
+    data folder is read-only). Only an office set up by hand adopts, so its database is small."""
+    source = session.connection().connection.driver_connection
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    source.backup(copy)
+    engine = create_engine("sqlite://", creator=lambda: copy, poolclass=StaticPool)
+    scratch = Session(engine, info=dict(session.info))
+    try:
+        yield scratch
+    finally:
+        scratch.close()
+        engine.dispose()
+        copy.close()

@@ -164,3 +164,16 @@ def test_commune_set_up_from_a_package_never_adopts_another_identity(tmp_path):
     with pytest.raises(PackageRefused, match="cùng mã với đơn vị của máy này") as refused:
         preview_file(commune, package_for(other, COMMUNE, tmp_path / "usb2"))
     assert "LC-XHOPTHANH – Ủy ban nhân dân xã Hợp Thành" in str(refused.value)
+
+
+def test_adoption_previews_on_a_read_only_folder(tmp_path):
+    province = build_province(tmp_path)
+    package = package_for(province, COMMUNE, tmp_path / "usb")
+    hand_made_commune(tmp_path).close()
+    reader = open_workspace(tmp_path / "xa", readonly=True)
+    try:
+        plan = preview_file(reader, package)
+        assert plan.total("rejected") == 0 and plan.counts()["tasks"]["new"] == 1
+        assert len(plan.package.adoption.lines()) == 2
+    finally:
+        reader.close()
