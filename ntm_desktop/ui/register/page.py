@@ -88,7 +88,10 @@ class RegisterPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         header.setStretchLastSection(False)
-        for col, width in ((0, 85), (1, 60), (2, 220), (3, 120), (4, 95), (6, 150), (7, 85), (8, 70), (9, 110)):
+        # Titles as the decree words them ("Ngày tháng văn bản") wrap onto two lines instead of being cut.
+        header.setDefaultAlignment(Qt.AlignmentFlag(Qt.AlignmentFlag.AlignCenter.value | Qt.TextFlag.TextWordWrap.value))
+        header.setMinimumHeight(header.fontMetrics().lineSpacing() * 2 + 10)
+        for col, width in ((0, 85), (1, 66), (2, 220), (3, 120), (4, 95), (6, 150), (7, 85), (8, 70), (9, 110)):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda index: self.open_form(self.model.row_at(index.row()).id))
