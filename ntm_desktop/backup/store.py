@@ -23,8 +23,10 @@ from ntm_desktop.backup.manifest import (
     BackupInfo,
     BackupKind,
     Manifest,
+    NewerBackupFormat,
 )
 from ntm_desktop.backup.retention import select_to_keep
+from ntm_desktop.backup.space import database_size, is_disk_full, require_free_space
 from ntm_desktop.db import backup_to
 from ntm_desktop.errors import DiskFullError, UserError
 from ntm_desktop.paths import DataFolder
@@ -33,11 +35,16 @@ log = logging.getLogger(__name__)
 
 FILES_DIR = "files"
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+MAX_MANIFEST_BYTES = 100 << 20  # a million attachment hashes fit well within it
 KEEP_RECENT = timedelta(days=1)  # every backup of the last 24 hours is kept besides the retention rule
 
 
 class NotABackupError(UserError):
     """The chosen file is not a backup made by this app."""
+
+
+class NewerBackupError(NotABackupError):
+    """The backup was made by a newer version of the app: update, then restore."""
 
 
 @dataclass
@@ -74,7 +81,8 @@ def _read_facts(db_path: Path, readonly: bool = False) -> tuple[str | None, dict
                 counts[table] = con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
         hashes: tuple[str, ...] = ()
         if "attachments" in tables:
-            hashes = tuple(sorted({r[0] for r in con.execute("SELECT sha256 FROM attachments") if r[0]}))
+            rows = con.execute("SELECT sha256 FROM attachments")
+            hashes = tuple(sorted({r[0] for r in rows if isinstance(r[0], str) and _SHA.match(r[0])}))
         return revision, counts, hashes
     finally:
         con.close()
@@ -108,10 +116,10 @@ def _copy_attachments(hashes: tuple[str, ...], source_files: Path, target_folder
     return missing
 
 
-def _disk_error(error: OSError, where: Path) -> UserError:
-    if error.errno == 28:
+def _disk_error(error: OSError | sqlite3.Error, where: Path) -> UserError:
+    if is_disk_full(error):
         return DiskFullError(f"Ổ đĩa chứa “{where}” đã đầy nên chưa sao lưu được. Hãy giải phóng dung lượng rồi thử lại.")
-    return UserError(f"Không ghi được bản sao lưu vào “{where}”: {error.strerror or error}.")
+    return UserError(f"Không ghi được bản sao lưu vào “{where}”: {getattr(error, 'strerror', None) or error}.")
 
 
 def write_backup(folder: DataFolder, target_dir: Path, kind: BackupKind, now: datetime) -> BackupInfo:
@@ -121,6 +129,8 @@ def write_backup(folder: DataFolder, target_dir: Path, kind: BackupKind, now: da
     target_dir = Path(target_dir)
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
+        # a copy of the database, then its zip: refused before writing when the disk cannot hold them
+        require_free_space(target_dir, database_size(folder.database) * 3 // 2, "sao lưu")
         with tempfile.TemporaryDirectory(dir=target_dir, prefix=".tmp-") as tmp:
             db_copy = backup_to(folder.database, Path(tmp) / DATABASE_NAME)
             _single_file(db_copy)
@@ -137,7 +147,7 @@ def write_backup(folder: DataFolder, target_dir: Path, kind: BackupKind, now: da
                 zf.writestr(MANIFEST_NAME, manifest.to_json())
                 zf.write(db_copy, DATABASE_NAME)
             os.replace(partial, target)
-    except OSError as error:
+    except (OSError, sqlite3.Error) as error:
         raise _disk_error(error, target_dir) from error
     log.info("backup written: %s", target)
     return BackupInfo(target, manifest, target.stat().st_size)
@@ -201,8 +211,15 @@ def read_manifest(path: Path) -> Manifest:
         with zipfile.ZipFile(path) as zf:
             if DATABASE_NAME not in zf.namelist():
                 raise ValueError("no database in the backup")
+            if zf.getinfo(MANIFEST_NAME).file_size > MAX_MANIFEST_BYTES:
+                raise ValueError("manifest too large")
             return Manifest.from_json(zf.read(MANIFEST_NAME).decode("utf-8"))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+    except NewerBackupFormat as error:
+        raise NewerBackupError(
+            f"Bản sao lưu này do phiên bản mới hơn tạo ra; hãy cập nhật phần mềm (tệp “{Path(path).name}”). "
+            "Cập nhật NTM Desktop lên phiên bản mới nhất rồi khôi phục lại; dữ liệu hiện tại không bị thay đổi."
+        ) from error
+    except (OSError, KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, EOFError) as error:
         raise NotABackupError(
             f"Tệp “{Path(path).name}” không phải là bản sao lưu của NTM Desktop (hoặc tệp đã bị hỏng)."
         ) from error

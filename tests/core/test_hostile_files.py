@@ -16,15 +16,7 @@ from ntm_desktop.models import Attachment
 from ntm_desktop.services import attachments
 
 from core_factories import make_directive, make_office
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under `root` with its content, to prove what was created or changed.
-
-    The live database and its journal files are left out: a read may touch them, and the tests check its rows.
-    """
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and not p.name.startswith("ntm.sqlite3")}
+from hostile_helpers import tree
 
 
 @pytest.fixture
