@@ -32,6 +32,7 @@ from ntm_desktop.backup import (
     restore_backup,
     set_extra_folder,
 )
+from ntm_desktop.backup.office_check import OtherOfficeError
 from ntm_desktop.db import open_database
 from ntm_desktop.errors import UserError
 from ntm_desktop.safety import check_integrity, newest_good_backup
@@ -228,16 +229,27 @@ class BackupDialog(QDialog):
         box.exec()
         return box.clickedButton() is yes
 
-    def restore(self, path: Path) -> bool:
-        """Close the database, restore, reopen it (even when the restore was refused)."""
+    def restore(self, path: Path, accept_other_office: bool = False) -> bool:
+        """Close the database, restore, reopen it (even when the restore was refused).
+
+        Another office's backup is refused first; the officer is asked (default: No) and only an explicit
+        yes restores it.
+        """
         self._busy(True)
         self.workspace.db.dispose()
         try:
-            result = run_with_progress(self, self.tr("Đang kiểm tra và khôi phục “%1”…").replace("%1", Path(path).name),
-                                       lambda _say: restore_backup(self.folder, path))
+            result = run_with_progress(
+                self, self.tr("Đang kiểm tra và khôi phục “%1”…").replace("%1", Path(path).name),
+                lambda _say: restore_backup(self.folder, path, accept_other_office=accept_other_office))
         except UserError as error:
             self.workspace.db = open_database(self.folder.database, backup_dir=self.folder.backups)
             self._busy(False)
+            if isinstance(error, OtherOfficeError):
+                if self.confirm_other_office(error):
+                    return self.restore(path, accept_other_office=True)
+                self.status.setText(self.tr("Chưa khôi phục “%1”: bản sao lưu của đơn vị khác. Dữ liệu không thay đổi.")
+                                    .replace("%1", Path(path).name))
+                return False
             self._error(error)
             return False
         try:
@@ -248,10 +260,27 @@ class BackupDialog(QDialog):
         if result.missing_files:
             text += " " + self.tr("Thiếu %1 tệp đính kèm (không có trong thư mục sao lưu).").replace(
                 "%1", str(len(result.missing_files)))
+        if result.office_changed:
+            after = result.office_after.label() if result.office_after else self.tr("một máy chưa chọn đơn vị")
+            text += " " + self.tr("Máy này giờ làm việc với tư cách %1 (trước đây: %2).").replace(
+                "%1", after).replace("%2", result.office_before.label())
         self.status.setText(text)
         self.refresh()
         self.restored.emit()
         return True
+
+    def confirm_other_office(self, error: OtherOfficeError) -> bool:
+        """Ask before this installation becomes another office; No is the default (Enter, Esc)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Bản sao lưu của đơn vị khác"),
+                          str(error) + "\n\n" + self.tr(
+                              "Chỉ khôi phục khi máy này thật sự chuyển sang làm việc cho đơn vị đó. "
+                              "Vẫn khôi phục?"), parent=self)
+        yes = box.addButton(self.tr("Vẫn khôi phục"), QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton(self.tr("Không khôi phục"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        box.exec()
+        return box.clickedButton() is yes
 
     @Slot()
     def choose_extra_folder(self) -> None:
