@@ -1,4 +1,8 @@
-"""`ntm-desktop restore --data-dir DIR FILE`: restore a backup (the current state is backed up first)."""
+"""`ntm-desktop restore --data-dir DIR FILE`: restore a backup (the current state is backed up first).
+
+Another office's backup is refused unless `--accept-other-office` says so: restoring it makes this
+installation that office.
+"""
 
 from ntm_desktop.cli import data_dir_argument
 
@@ -7,6 +11,9 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("restore", help="khôi phục dữ liệu từ một bản sao lưu")
     data_dir_argument(parser)
     parser.add_argument("file", metavar="TỆP", help="tệp sao lưu (.ntmbak)")
+    parser.add_argument("--accept-other-office", action="store_true",
+                        help="vẫn khôi phục khi bản sao lưu là của đơn vị khác (máy này sẽ làm việc với tư cách "
+                             "đơn vị đó)")
     parser.set_defaults(func=run)
 
 
@@ -14,6 +21,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from ntm_desktop.backup import restore_backup
+    from ntm_desktop.backup.office_check import OtherOfficeError
     from ntm_desktop.db import open_database
     from ntm_desktop.paths import resolve_data_folder
     from ntm_desktop.safety.command_lock import lock_for_command
@@ -21,7 +29,12 @@ def run(args) -> int:
     folder = resolve_data_folder(args.data_dir)
     lock = lock_for_command(folder)  # refuses while the app has this folder open
     try:
-        result = restore_backup(folder, Path(args.file))
+        try:
+            result = restore_backup(folder, Path(args.file), accept_other_office=args.accept_other_office)
+        except OtherOfficeError as error:
+            raise OtherOfficeError(
+                f"{error}\n\nNếu đúng là máy này chuyển sang làm việc cho đơn vị đó, chạy lại lệnh với "
+                "--accept-other-office.", error.current, error.incoming) from None
         open_database(folder.database, backup_dir=folder.backups).dispose()  # bring an older schema up to date
     finally:
         lock.release()
@@ -30,6 +43,9 @@ def run(args) -> int:
     if result.set_aside:
         print(f"Cơ sở dữ liệu hỏng được giữ lại ở: {result.set_aside}")
     print(f"Đã khôi phục từ {args.file}.")
+    if result.office_changed:
+        after = result.office_after.label() if result.office_after else "một máy chưa chọn đơn vị"
+        print(f"Lưu ý: máy này giờ làm việc với tư cách {after} (trước đây: {result.office_before.label()}).")
     if result.missing_files:
         print(f"Lưu ý: thiếu {len(result.missing_files)} tệp đính kèm (không có trong thư mục sao lưu).")
     return 0

@@ -283,3 +283,36 @@ def test_units_are_untouched_by_a_refused_restore(backed_up, tmp_path):
             assert s.scalars(select(Unit)).first() is not None
     finally:
         ws.close()
+
+
+# --- the command line
+
+
+def test_restore_command_refuses_another_office_unless_accepted(backed_up, tmp_path, capsys):
+    from ntm_desktop.cli import main
+
+    folder, district_backup = backed_up
+    commune = _a_commune_code(folder)
+    _work_as(folder, commune)
+    digest, before = data_digest(folder.database), tree(tmp_path)
+    assert main(["restore", "--data-dir", str(folder.root), str(district_backup)]) == 2
+    err = capsys.readouterr().err
+    assert commune in err and "--accept-other-office" in err and "Chưa có gì thay đổi" in err
+    assert data_digest(folder.database) == digest
+    after = tree(tmp_path)
+    changed = {k for k in set(after) | set(before) if after.get(k) != before.get(k)}
+    assert all(k.endswith("ntm.lock") or "/logs/" in k for k in changed), changed  # the command's lock and log
+
+    assert main(["restore", "--data-dir", str(folder.root), "--accept-other-office", str(district_backup)]) == 0
+    out = capsys.readouterr().out
+    assert "Đã khôi phục" in out and "máy này giờ làm việc với tư cách" in out
+    assert _office_code(folder) != commune
+
+
+def test_restore_command_says_update_the_app_for_a_newer_backup(backed_up, tmp_path, capsys):
+    from ntm_desktop.cli import main
+
+    folder, genuine = backed_up
+    newer = _rewrite_manifest(genuine, tmp_path / "moi.ntmbak", lambda m: _set(m, format_version=7))
+    assert main(["restore", "--data-dir", str(folder.root), str(newer)]) == 2
+    assert "hãy cập nhật phần mềm" in capsys.readouterr().err
