@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from difflib import SequenceMatcher
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import DOC_TYPES, Directive, Secrecy, Task, Unit, Urgency
+from ntm_desktop.parsing.units import canonical
 from ntm_desktop.text import fold, nfc
+
+# Two subjects from the same issuer at least this alike (difflib ratio on the folded,
+# abbreviation-expanded text, the same numbers in both) are the same letter.
+SUBJECT_SIMILARITY = 0.85
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class DuplicateHint:
     number_symbol: str
     issuer_name: str
     subject: str
+    same_number: bool = True  # False: found by its subject (a copy without a number)
 
 
 def input_from(directive: Directive) -> DirectiveInput:
@@ -60,37 +68,82 @@ def next_arrival_number(session: Session, office_unit_id: str, year: int) -> int
 
 
 def _issuer_key(session: Session, data: DirectiveInput) -> str:
+    """The issuer compared on its expanded form: "UBND tỉnh Lào Cai" is "Ủy ban nhân dân tỉnh Lào Cai"."""
     if data.issuer_unit_id:
         unit = session.get(Unit, data.issuer_unit_id)
         if unit is not None:
-            return fold(unit.name)
-    return fold(data.issuer_name)
+            return canonical(unit.name)
+    return canonical(data.issuer_name)
+
+
+def _unnumbered(number: str) -> bool:
+    """"/UBND-KT", "-TB/TU" or nothing: a draft or copy whose number was left blank."""
+    return not number or not number[0].isdigit()
+
+
+def _symbol(number: str) -> str:
+    """What follows the number: "5973/ubnd-kt" and "/ubnd-kt" -> "ubnd-kt"."""
+    return re.sub(r"^\d*[/-]?", "", number)
+
+
+def subject_key(subject: str | None) -> str:
+    """Folded, abbreviation-expanded subject without "V/v", "Về việc" or punctuation."""
+    key = re.sub(r"[^\w ]+", " ", canonical(subject))
+    key = " ".join(key.split())
+    return re.sub(r"^(?:v v|ve viec)\s+", "", key)
+
+
+def similar_subjects(first: str | None, second: str | None) -> bool:
+    """The same letter's subject, written twice: alike enough and naming the same numbers (years, decisions)."""
+    a, b = subject_key(first), subject_key(second)
+    if not a or not b or sorted(re.findall(r"\d+", a)) != sorted(re.findall(r"\d+", b)):
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SUBJECT_SIMILARITY
+
+
+def _hint(other: Directive, same_number: bool) -> DuplicateHint:
+    return DuplicateHint(
+        id=other.id, arrival_year=other.arrival_year, arrival_number=other.arrival_number,
+        arrival_date=other.arrival_date, number_symbol=other.number_symbol,
+        issuer_name=other.issuer_name, subject=other.subject, same_number=same_number,
+    )
 
 
 def find_duplicates(
     session: Session, office_unit_id: str, data: DirectiveInput, exclude_id: str | None = None
 ) -> list[DuplicateHint]:
-    """Directives already registered with the same number/symbol from the same issuer."""
+    """Directives already registered that are likely the same letter.
+
+    Same number/symbol from the same issuer, the issuer compared after expanding
+    its abbreviations ("UBND", "Uỷ"/"Ủy", case, diacritics); and a copy without a
+    number ("Số: /UBND-KT") from the same issuer with nearly the same subject.
+    """
     number = fold(data.number_symbol).replace(" ", "")
-    if not number or number.startswith("/"):
-        return []  # a blank number ("Số: /UBND-KT") identifies nothing
     issuer = _issuer_key(session, data)
-    query = select(Directive).where(
-        Directive.office_unit_id == office_unit_id,
-        Directive.deleted.is_(False),
-        func.replace(Directive.number_folded, " ", "") == number,
-    )
-    hints = []
-    for other in session.scalars(query):
-        if other.id == exclude_id:
+    alive = (Directive.office_unit_id == office_unit_id, Directive.deleted.is_(False))
+    hints: list[DuplicateHint] = []
+    if not _unnumbered(number):
+        query = select(Directive).where(*alive, func.replace(Directive.number_folded, " ", "") == number)
+        for other in session.scalars(query):
+            if other.id != exclude_id and (not issuer or canonical(other.issuer_name) == issuer):
+                hints.append(_hint(other, True))
+    if not issuer or not subject_key(data.subject):
+        return hints
+    names = [n for n in session.scalars(select(Directive.issuer_name).where(*alive).distinct())
+             if canonical(n) == issuer]
+    same_issuer = [Directive.issuer_name.in_(names)]
+    if data.issuer_unit_id:
+        same_issuer.append(Directive.issuer_unit_id == data.issuer_unit_id)
+    symbol = _symbol(number)
+    seen = {h.id for h in hints} | {exclude_id}
+    for other in session.scalars(select(Directive).where(*alive, or_(*same_issuer))):
+        theirs = fold(other.number_symbol).replace(" ", "")
+        if other.id in seen or not (_unnumbered(number) or _unnumbered(theirs)):
+            continue  # two numbered letters differ by their numbers
+        if symbol and _symbol(theirs) and _symbol(theirs) != symbol:
             continue
-        if issuer and fold(other.issuer_name) != issuer:
-            continue
-        hints.append(DuplicateHint(
-            id=other.id, arrival_year=other.arrival_year, arrival_number=other.arrival_number,
-            arrival_date=other.arrival_date, number_symbol=other.number_symbol,
-            issuer_name=other.issuer_name, subject=other.subject,
-        ))
+        if similar_subjects(data.subject, other.subject):
+            hints.append(_hint(other, False))
     return hints
 
 
