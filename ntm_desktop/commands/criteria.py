@@ -5,7 +5,7 @@ from ntm_desktop.cli import data_dir_argument
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("criteria", help="bộ tiêu chí nông thôn mới: nhập từ Excel, tệp mẫu, bảng tổng hợp")
-    actions = parser.add_subparsers(dest="action", required=True)
+    actions = parser.add_subparsers(dest="action", metavar="VIỆC", required=True)
     load = actions.add_parser("import", help="nhập bộ tiêu chí của tỉnh từ tệp Excel theo mẫu")
     load.add_argument("file")
     data_dir_argument(load)

@@ -11,7 +11,7 @@ from pathlib import Path
 from ntm_desktop.backup import config
 from ntm_desktop.backup.leftovers import remove_leftovers
 from ntm_desktop.backup.store import BackupResult, make_daily_backup
-from ntm_desktop.errors import DiskFullError, UserError
+from ntm_desktop.errors import UserError
 from ntm_desktop.paths import DataFolder
 from ntm_desktop.safety.errors import CorruptDatabaseError
 from ntm_desktop.safety.integrity import check_integrity, newest_good_backup
@@ -35,17 +35,17 @@ class StartupReport:
 def _backup_failure(error: Exception) -> str:
     """Why the daily backup failed, said so that the officer knows what to do."""
     text = str(error).lower()
-    if isinstance(error, DiskFullError) or getattr(error, "errno", None) == 28 or "full" in text or "no space" in text:
-        reason = "Ổ đĩa không còn đủ chỗ trống cho một bản sao lưu (bản sao lưu cần chỗ bằng cỡ cơ sở dữ liệu)."
-    elif isinstance(error, UserError):
+    if isinstance(error, UserError):
         reason = str(error)
+    elif getattr(error, "errno", None) == 28 or "full" in text or "no space" in text:
+        reason = "Ổ đĩa không còn đủ chỗ trống cho một bản sao lưu (cần chỗ bằng cỡ cơ sở dữ liệu)."
     elif isinstance(error, (OSError, sqlite3.Error)):
         reason = f"Không ghi được bản sao lưu ({error})."
     else:
         reason = f"Lỗi không lường trước khi sao lưu ({type(error).__name__}: {error})."
     return (
-        f"Chưa sao lưu được hôm nay. {reason} Phần mềm vẫn làm việc bình thường. Hãy giải phóng dung lượng ổ đĩa "
-        "rồi vào Dữ liệu → Sao lưu và khôi phục → Sao lưu ngay."
+        f"Chưa sao lưu được hôm nay. {reason}\n\nPhần mềm vẫn làm việc bình thường. Khi ổ đĩa đã có chỗ trống, "
+        "hãy vào Dữ liệu → Sao lưu và khôi phục → Sao lưu ngay."
     )
 
 

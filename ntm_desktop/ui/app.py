@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ntm_desktop import APP_NAME
 from ntm_desktop.errors import UserError
+from ntm_desktop.resources import resource
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -16,11 +17,24 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("NTM")
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
-    translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Vietnamese), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    install_qt_translations(app)
     return app
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Vietnamese for Qt's own buttons, menus and dialogs (Có/Không, Hủy, Sao chép…), once per application.
+
+    Qt ships no Vietnamese qtbase translation, so ours (resources/translations/qtbase_vi.qm) comes first;
+    Qt's own, when a build has it, is installed after it and so takes precedence.
+    """
+    if app.property("ntm_translations"):
+        return
+    vietnamese = QLocale(QLocale.Language.Vietnamese)
+    for folder in (str(resource("translations")), QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        translator = QTranslator(app)
+        if translator.load(vietnamese, "qtbase", "_", folder):
+            app.installTranslator(translator)
+    app.setProperty("ntm_translations", True)
 
 
 def open_main_window(workspace):
@@ -54,6 +68,14 @@ def _prepare(folder):
         return prepare_data_folder(folder)
 
 
+def _refuse(message: str) -> int:
+    """The data folder cannot be opened: say why and what to do, then end (exit code 2)."""
+    if sys.stderr is not None:  # the windowed Windows build has no console
+        print(f"Lỗi: {message}", file=sys.stderr, flush=True)
+    QMessageBox.critical(None, APP_NAME, message)
+    return 2
+
+
 def run(data_dir=None, demo: bool = False) -> int:
     from ntm_desktop.paths import resolve_data_folder
     from ntm_desktop.services.demo import build_demo
@@ -62,6 +84,7 @@ def run(data_dir=None, demo: bool = False) -> int:
     from ntm_desktop.workspace import open_workspace
 
     app = make_application()
+    report = None
     try:
         folder = resolve_data_folder(data_dir)
         if notify_running(folder.root):
@@ -70,9 +93,15 @@ def run(data_dir=None, demo: bool = False) -> int:
         if report is None:
             return 2
         workspace = open_workspace(folder.root)
-    except UserError as error:
-        QMessageBox.critical(None, APP_NAME, str(error))
-        return 2
+    except (UserError, OSError) as error:  # OSError: a folder the checks above did not foresee
+        if report is not None:
+            report.lock.release()
+        if isinstance(error, UserError):
+            return _refuse(str(error))
+        from ntm_desktop.cli import describe_os_error
+
+        reason = describe_os_error(error)
+        return _refuse(reason[:1].upper() + reason[1:])
     handler = install_crash_handler(app, folder.logs)  # noqa: F841 - kept alive for the session
     try:
         if demo and not workspace.office_unit_id():
@@ -86,8 +115,7 @@ def run(data_dir=None, demo: bool = False) -> int:
         window = open_main_window(workspace)
         server = listen_for_second_starts(folder.root, window)  # noqa: F841
         window.show()
-        if report.warnings:
-            window.statusBar().showMessage(" ".join(report.warnings), 15000)
+        window.show_startup_warnings(report.warnings, report.backup_failed)
         return app.exec()
     finally:
         workspace.close()

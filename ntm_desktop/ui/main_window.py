@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget,
+)
 
 from ntm_desktop import APP_NAME, __version__
 from ntm_desktop.models import Unit
@@ -89,6 +91,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menu()
         self.nav.setCurrentRow(0)
+
+    def show_startup_warnings(self, warnings: list[str], backup_failed: str = "") -> None:
+        """What the start-up protection could not do; a failed daily backup also gets a box, so it is seen."""
+        if not warnings:
+            return
+        text = " ".join(" ".join(w.split()) for w in warnings)
+        self.statusBar().showMessage(text, 0 if backup_failed else 15000)
+        self.statusBar().setToolTip(text)
+        if backup_failed:
+            self.startup_warning = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, backup_failed,
+                                               QMessageBox.StandardButton.Ok, self)
+            self.startup_warning.open()  # window-modal, returns at once: the office goes on working
 
     def _build_menu(self) -> None:
         data = self.menuBar().addMenu(self.tr("&Dữ liệu"))
