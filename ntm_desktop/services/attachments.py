@@ -29,6 +29,10 @@ _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
 def stored_path(files_dir: Path, sha256: str) -> Path:
+    """Where the copy with this SHA-256 is kept; a value that is not a hex digest is refused, never made a path."""
+    if not isinstance(sha256, str) or not _SHA.fullmatch(sha256):
+        raise ValidationError("Mã tệp đính kèm không hợp lệ (không phải mã SHA-256), nên không tìm tệp theo mã này. "
+                              "Hãy đính kèm lại tệp.", "attachments")
     return files_dir / sha256[:2] / sha256
 
 

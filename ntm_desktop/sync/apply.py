@@ -11,21 +11,29 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import exc, select, text
 from sqlalchemy.orm import Session
 
-from ntm_desktop.errors import UserError
+from ntm_desktop.errors import DatabaseLockedError, DiskFullError, UserError
 from ntm_desktop.models import SyncConflict, Task, utcnow
 from ntm_desktop.services import settings, tasks
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import bulk, identity, ledger, snapshots
 from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec
+from ntm_desktop.sync.identifiers import file_part, is_uuid
+from ntm_desktop.sync.manifest import EXTENSION
+from ntm_desktop.sync.package_zip import copy_member
 from ntm_desktop.sync.preview import Plan, plan_package
 from ntm_desktop.sync.reader import Package, PackageRefused, read_package, recheck
+
+BUSY = ("Đang có người nhập gói khác vào dữ liệu này (ở cửa sổ khác hoặc máy khác dùng chung thư mục), nên gói "
+        "chưa được nhập; dữ liệu chưa thay đổi. Hãy chờ việc đó xong rồi thử lại.")
+NOTHING_APPLIED = "Chưa nhập gì; dữ liệu vẫn như trước."
 
 # A hook for the crash test: called between steps when the variable is set.
 _CRASH_POINT = os.environ.get("NTM_SYNC_TEST_PAUSE")
@@ -53,15 +61,53 @@ def _insert_new(session: Session, spec: EntitySpec, actions, plan: Plan, user: s
     bulk.insert_audit(connection, utcnow(), user, spec.name, [a.record_id for a in actions], package_id)
 
 
-def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
+def referenced_files(plan: Plan) -> list[str]:
+    """Attachments of the package that a record being written refers to (nothing else in the zip is written)."""
+    wanted = set()
+    for spec in ENTITIES:
+        if spec.file_column:
+            wanted |= {a.result[spec.file_column] for a in plan.actions.get(spec.name, [])
+                       if a.writes and not a.result.get("deleted")}
+    return sorted(wanted & set(plan.package.files))
+
+
+def _write_files(plan: Plan, files_dir: Path) -> list[Path]:
+    """Stream each referenced attachment into the store; on any failure the ones written here are removed."""
+    written: list[Path] = []
+    try:
+        for sha in referenced_files(plan):
+            target = stored_path(files_dir, sha)  # sha: a hex digest (the member name matched files/<sha256>)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                copy_member(plan.package.path, sha, target)
+                written.append(target)
+    except (OSError, UserError) as error:
+        _remove(written)
+        if isinstance(error, UserError):
+            raise
+        raise _disk_error(error, "Không chép được tệp đính kèm vào thư mục dữ liệu") from error
+    return written
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _disk_error(error: OSError, failed: str) -> UserError:
+    if error.errno == 28:  # ENOSPC
+        return DiskFullError(f"{failed}: ổ đĩa đã đầy. {NOTHING_APPLIED} "
+                             "Hãy giải phóng dung lượng ổ đĩa rồi nhập lại gói.")
+    return UserError(f"{failed} ({error.strerror or error}). {NOTHING_APPLIED} "
+                     "Hãy kiểm tra quyền ghi và chỗ trống của thư mục dữ liệu rồi thử lại.")
+
+
+def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> list[Path]:
     package_id = plan.package.manifest.package_id
-    for sha, data in plan.package.files.items():
-        target = stored_path(files_dir, sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+    written = _write_files(plan, files_dir)
     for spec in ENTITIES:
         actions = plan.actions.get(spec.name, [])
         new = [a for a in actions if a.writes and a.local is None]
@@ -84,6 +130,7 @@ def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> None:
     _derive_task_starts(session, plan)
     session.expire_all()  # rows were written around the ORM: objects read earlier reload them
     _advance_recurring(session, plan)
+    return written
 
 
 def _advance_recurring(session: Session, plan: Plan) -> None:
@@ -131,6 +178,13 @@ def apply_file(workspace, path: Path, user: str = "", backup: bool = True) -> Ap
 
     backup=False when the caller has just made the safety backup itself (an inbox run makes one for all).
     """
+    try:
+        return _apply_file(workspace, path, user, backup)
+    except DatabaseLockedError as error:
+        raise DatabaseLockedError(BUSY) from error
+
+
+def _apply_file(workspace, path: Path, user: str, backup: bool) -> ApplyResult:
     db = workspace.db
     user = user or workspace.user()
     with db.transaction(user) as session:
@@ -152,12 +206,15 @@ def apply_file(workspace, path: Path, user: str = "", backup: bool = True) -> Ap
 def _record_refusal(workspace, path: Path, reason: str, user: str) -> None:
     from ntm_desktop.sync.reader import peek_manifest
 
-    m = peek_manifest(Path(path))
-    with workspace.db.transaction(user) as session:
-        ledger.record(session, package_id=m.package_id if m else "", sha256="", kind=m.kind if m else "",
-                      origin_unit_id=m.origin_unit_id if m else "", origin_code=m.origin_code if m else "",
-                      sequence=m.sequence if m else 0, created_utc=m.created_utc if m else "", user=user,
-                      file_name=Path(path).name, result="refused", summary=reason)
+    m = peek_manifest(Path(path))  # checked values only (None when the manifest is not of its form)
+    try:
+        with workspace.db.transaction(user) as session:
+            ledger.record(session, package_id=m.package_id if m else "", sha256="", kind=m.kind if m else "",
+                          origin_unit_id=m.origin_unit_id if m else "", origin_code=m.origin_code if m else "",
+                          sequence=m.sequence if m else 0, created_utc=m.created_utc if m else "", user=user,
+                          file_name=Path(path).name[:300], result="refused", summary=reason)
+    except UserError:  # a locked or full database: the refusal itself is what the user must read
+        pass
 
 
 def safety_backup(workspace) -> Path:
@@ -165,24 +222,44 @@ def safety_backup(workspace) -> Path:
     from ntm_desktop.backup import BackupKind
     from ntm_desktop.backup.store import prune, write_backup
 
-    info = write_backup(workspace.folder, workspace.folder.backups, BackupKind.BEFORE_SYNC, datetime.now())
-    prune(workspace.folder.backups)
+    try:
+        info = write_backup(workspace.folder, workspace.folder.backups, BackupKind.BEFORE_SYNC, datetime.now())
+        prune(workspace.folder.backups)
+    except UserError as error:
+        raise UserError(f"Không lập được bản sao lưu trước khi nhập gói: {error} {NOTHING_APPLIED}") from error
+    except (OSError, sqlite3.Error) as error:
+        if isinstance(error, sqlite3.Error):
+            error = OSError(28 if "full" in str(error).lower() else None, str(error))
+        raise _disk_error(error, "Không lập được bản sao lưu trước khi nhập gói") from error
     return info.path
 
 
 def _keep_copy(workspace, package: Package) -> Path:
     """Copy the package into the data folder before applying it (a full disk stops here, nothing applied)."""
-    m = package.manifest
-    target = workspace.folder.received / f"{m.origin_code}-{m.sequence:05d}-{m.package_id}{package.path.suffix.lower()}"
+    target = workspace.folder.received / kept_copy_name(package)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
+        target.parent.mkdir(exist_ok=True)  # the data folder exists: only this one folder is ever made
         shutil.copyfile(package.path, tmp)
         os.replace(tmp, target)
     except OSError as error:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
         raise UserError(f"Không chép được gói vào thư mục dữ liệu ({error.strerror or error}). Chưa nhập gì; "
                         "nếu ổ đĩa đầy, hãy giải phóng dung lượng rồi thử lại.") from error
     return target
+
+
+def kept_copy_name(package: Package) -> str:
+    """The kept copy's file name, made only of checked parts: the origin's code reduced to plain letters, the
+    sequence (an int), the package id (a UUID, else the file's own SHA-256) and a known extension."""
+    m = package.manifest
+    ident = m.package_id if is_uuid(m.package_id) else package.sha256
+    suffix = package.path.suffix.lower() if package.path.suffix.lower() in (EXTENSION, ".xlsx") else EXTENSION
+    sequence = m.sequence if type(m.sequence) is int and 0 <= m.sequence < 2 ** 31 else 0
+    return f"{file_part(m.origin_code)}-{sequence:05d}-{file_part(ident)}{suffix}"
 
 
 def apply_package(workspace, package: Package, user: str, reread=None, backup: bool = True) -> ApplyResult:
@@ -191,31 +268,42 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
     _pause("backup")
     _keep_copy(workspace, package)
     manifest = package.manifest
-    with db.transaction(user) as session:
-        session.info["package_id"] = manifest.package_id
-        try:
-            again = (reread or (lambda s: recheck(s, package)))(session)  # re-check inside the transaction
-            if again.already_imported:
-                return ApplyResult(manifest.package_id, "already", ledger.imported_on_text(again.previous))
-            if again.sha256 != package.sha256:
-                raise PackageRefused("Tệp gói đã thay đổi từ lúc xem trước. Hãy mở lại gói.")
-            identity.adopt(session, again.adoption, manifest.package_id)  # hand-made units take the package's ids
-            plan = plan_package(session, again)
-            entry = ledger.record(session, package_id=manifest.package_id, sha256=again.sha256, kind=manifest.kind,
-                                  origin_unit_id=manifest.origin_unit_id, origin_code=manifest.origin_code,
-                                  sequence=manifest.sequence, created_utc=manifest.created_utc, user=user,
-                                  file_name=again.path.name, result="applied", summary="")
-            session.flush()  # the write transaction is open from here: defer foreign keys to its commit
-            session.execute(text("PRAGMA defer_foreign_keys=ON"))
-            _write(session, plan, workspace.folder.files, user)
-            if again.bootstrap:
-                settings.put(session, settings.OFFICE_UNIT, manifest.destination_unit_id)
-            summary = plan.summary()
-            entry.summary = json.dumps(summary, ensure_ascii=False)
-            session.flush()
-            _pause("commit")
-        finally:
-            session.info.pop("package_id", None)
+    written: list[Path] = []
+    try:
+        with db.transaction(user) as session:
+            session.info["package_id"] = manifest.package_id
+            try:
+                again = (reread or (lambda s: recheck(s, package)))(session)  # re-check inside the transaction
+                if again.already_imported:
+                    return ApplyResult(manifest.package_id, "already", ledger.imported_on_text(again.previous))
+                if again.sha256 != package.sha256:
+                    raise PackageRefused("Tệp gói đã thay đổi từ lúc xem trước. Hãy mở lại gói.")
+                identity.adopt(session, again.adoption, manifest.package_id)  # hand-made units take the package's ids
+                plan = plan_package(session, again)
+                entry = ledger.record(session, package_id=manifest.package_id, sha256=again.sha256,
+                                      kind=manifest.kind, origin_unit_id=manifest.origin_unit_id,
+                                      origin_code=manifest.origin_code, sequence=manifest.sequence,
+                                      created_utc=manifest.created_utc, user=user, file_name=again.path.name[:300],
+                                      result="applied", summary="")
+                session.flush()  # the write transaction is open from here: defer foreign keys to its commit
+                session.execute(text("PRAGMA defer_foreign_keys=ON"))
+                written = _write(session, plan, workspace.folder.files, user)
+                if again.bootstrap:
+                    settings.put(session, settings.OFFICE_UNIT, manifest.destination_unit_id)
+                summary = plan.summary()
+                entry.summary = json.dumps(summary, ensure_ascii=False)
+                session.flush()
+                _pause("commit")
+            finally:
+                session.info.pop("package_id", None)
+    except BaseException as error:
+        _remove(written)  # attachments of a package that was not applied
+        if isinstance(error, DatabaseLockedError):
+            raise DatabaseLockedError(BUSY) from error
+        if isinstance(error, exc.IntegrityError):
+            raise UserError(f"Gói mâu thuẫn với dữ liệu ở máy này nên không nhập được ({error.orig}). "
+                            f"{NOTHING_APPLIED} Hãy đề nghị đơn vị gửi kiểm tra lại dữ liệu và gửi lại gói.") from error
+        raise
     conflicts = plan.total("conflict")
     what = (f"biểu mẫu Excel của {manifest.origin_code}" if package.entered_here
             else f"gói số {manifest.sequence} của {manifest.origin_code}")

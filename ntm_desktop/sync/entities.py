@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Attachment, Directive, ProgressUpdate, Task, Unit, task_cooperators
+from ntm_desktop.models.base import VersionVector
+from ntm_desktop.services.field_limits import INT_MAX, INT_MIN, JSON_MAX_CHARS, JSON_MAX_DEPTH, json_depth
 from ntm_desktop.services.revisions import DERIVED_FIELDS, LOCAL_FIELDS
+from ntm_desktop.sync.identifiers import UUID
 
 META_FIELDS = ("id", "owner_unit_id", "version", "updated_at", "deleted")
 
@@ -89,9 +92,20 @@ def _checkers(spec: "EntitySpec") -> list:
             if c.name in spec.columns and c.name != "version"]
 
 
+def _is_id_column(column) -> bool:
+    """Columns holding a record's id (its own, its owner's, or one it refers to): UUIDs, checked as such."""
+    return column.name in ("id", "owner_unit_id") or any(
+        fk.column.table.name in _SYNCED_TABLES and fk.column.name == "id" for fk in column.foreign_keys)
+
+
+_SYNCED_TABLES: set[str] = set()  # filled once the registry is built
+
+
 def _column_check(column) -> Callable[[list], bool]:
     """A whole column's non-null values at once (the fast path; a failure is then located value by value)."""
     t = column.type
+    if _is_id_column(column):
+        return lambda values: all(type(v) is str and UUID.match(v) for v in values if v is not None)
     if isinstance(t, DateTime):
         return lambda values: all(type(v) is str and datetime.fromisoformat(v) for v in values if v is not None)
     if isinstance(t, Date):
@@ -99,11 +113,21 @@ def _column_check(column) -> Callable[[list], bool]:
     if isinstance(t, Boolean):
         return lambda values: all(type(v) is bool for v in values if v is not None)
     if isinstance(t, Integer):
-        return lambda values: all(type(v) is int for v in values if v is not None)
+        return lambda values: all(type(v) is int and INT_MIN <= v <= INT_MAX for v in values if v is not None)
+    if isinstance(t, VersionVector):
+        return lambda values: all(map(_small_json, (v for v in values if v is not None)))
     if isinstance(t, (String, Text)):
         length = getattr(t, "length", None) or float("inf")
         return lambda values: all(type(v) is str and len(v) <= length for v in values if v is not None)
     return lambda values: True
+
+
+def _small_json(value) -> bool:
+    """A small JSON value (an indicator's targets, a set's keys): shallow, short, plain keys and values."""
+    import json
+
+    return isinstance(value, (dict, list)) and json_depth(value) <= JSON_MAX_DEPTH and \
+        len(json.dumps(value, ensure_ascii=False)) <= JSON_MAX_CHARS
 
 
 def _refs(model) -> dict[str, str]:
@@ -144,6 +168,7 @@ def _registry() -> list[EntitySpec]:
 
 ENTITIES: list[EntitySpec] = _registry()
 BY_NAME: dict[str, EntitySpec] = {spec.name: spec for spec in ENTITIES}
+_SYNCED_TABLES.update(BY_NAME)
 
 
 # --- values <-> JSON ---------------------------------------------------------
@@ -185,6 +210,8 @@ Checker = Callable[[Any], Any]
 
 def _checker(column) -> tuple[str, Checker]:
     t = column.type
+    if _is_id_column(column):
+        return "mã định danh (UUID)", lambda v: v if type(v) is str and UUID.match(v) else _bad()
     if isinstance(t, DateTime):
         return "ngày giờ", lambda v: datetime.fromisoformat(v) and v
     if isinstance(t, Date):
@@ -192,7 +219,11 @@ def _checker(column) -> tuple[str, Checker]:
     if isinstance(t, Boolean):
         return "đúng/sai", lambda v: v if isinstance(v, bool) else _bad()
     if isinstance(t, Integer):
-        return "số nguyên", lambda v: v if isinstance(v, int) and not isinstance(v, bool) else _bad()
+        return (f"số nguyên từ {INT_MIN} đến {INT_MAX}",
+                lambda v: v if type(v) is int and INT_MIN <= v <= INT_MAX else _bad())
+    if isinstance(t, VersionVector):
+        return (f"giá trị JSON nhỏ (tối đa {JSON_MAX_DEPTH} tầng, {JSON_MAX_CHARS} ký tự)",
+                lambda v: v if _small_json(v) else _bad())
     if isinstance(t, (String, Text)):
         length = getattr(t, "length", None)
 
@@ -220,18 +251,23 @@ def validate_record(spec: EntitySpec, record: Any, where: str) -> dict:
         unknown = [k for k in record if k not in spec.allowed_keys]
         detail = ", ".join([f"thiếu “{m}”" for m in missing] + [f"thừa “{u}”" for u in unknown])
         raise ValidationError(f"{where}: bản ghi không đúng cấu trúc ({detail}).")
-    if not isinstance(record["id"], str) or not 1 <= len(record["id"]) <= 36:
-        raise ValidationError(f"{where}: mã bản ghi (id) không hợp lệ.")
+    if type(record["id"]) is not str or not UUID.match(record["id"]):
+        raise ValidationError(f"{where}: mã bản ghi (id) không hợp lệ (phải là mã định danh UUID).")
     vector = record["version"]
-    if type(vector) is not dict or not vector or not all(
-        type(k) is str and type(v) is int and v > 0 for k, v in vector.items()  # bool is not int here
+    if type(vector) is not dict or not 0 < len(vector) <= MAX_VECTOR or not all(
+        type(k) is str and len(k) <= 64 and type(v) is int and 0 < v < 2 ** 53  # bool is not int here
+        for k, v in vector.items()
     ):
         raise ValidationError(f"{where}: phiên bản (version) của bản ghi {record['id']} không hợp lệ.")
     for link in spec.links:
         ids = record.get(link.name, [])
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise ValidationError(f"{where}: “{link.name}” phải là danh sách mã.")
+        if not isinstance(ids, list) or len(ids) > MAX_LINKS or not all(type(i) is str and UUID.match(i) for i in ids):
+            raise ValidationError(f"{where}: “{link.name}” phải là danh sách mã định danh (tối đa {MAX_LINKS}).")
     return record
+
+
+MAX_VECTOR = 10_000  # installations that ever changed one record
+MAX_LINKS = 10_000  # cooperating units of one task
 
 
 def validate_values(spec: EntitySpec, records: list[dict], where: Callable[[int], str]) -> None:

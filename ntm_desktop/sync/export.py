@@ -24,6 +24,7 @@ from ntm_desktop.models.base import new_id
 from ntm_desktop.services import settings
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import snapshots
+from ntm_desktop.sync.identifiers import file_part, is_sha256
 from ntm_desktop.sync.entities import ENTITIES, load_rows
 from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
 
@@ -74,7 +75,29 @@ def changed_ids(session: Session, entity: str, after: int, upto: int) -> list[st
 
 
 def package_file_name(origin: Unit, destination: Unit, when: datetime, sequence: int) -> str:
-    return f"{origin.code}_gui_{destination.code}_{when:%Y%m%d}_so{sequence:04d}{EXTENSION}"
+    """Unit codes arrive in packages too: only their plain letters, digits, "-" and "_" reach the name."""
+    return f"{file_part(origin.code)}_gui_{file_part(destination.code)}_{when:%Y%m%d}_so{sequence:04d}{EXTENSION}"
+
+
+def _attachment_file(files_dir: Path, sha: str) -> tuple[Path, int] | None:
+    """The stored copy of an attachment, if `sha` is a hash, the copy is inside files/ and its content still has
+    that hash; None otherwise (the record then travels without its file, as when the copy is missing)."""
+    if not is_sha256(sha):
+        return None
+    root = Path(files_dir).resolve()
+    source = stored_path(root, sha)
+    try:
+        real = source.resolve(strict=True)
+        if not real.is_relative_to(root) or not real.is_file():
+            return None
+        digest, size = hashlib.sha256(), 0
+        with real.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return None
+    return (real, size) if digest.hexdigest() == sha else None
 
 
 def _ndjson(records: list[dict]) -> bytes:
@@ -146,34 +169,39 @@ def export_package(
         payload.append((path, data))
         manifest.files.append(FileEntry(path, spec.name, len(records), len(data), hashlib.sha256(data).hexdigest()))
         snapshots.remember(session, spec.name, records)
+    attached: list[tuple[str, Path]] = []
     for sha in sorted(shas):
-        source = stored_path(Path(files_dir), sha)
-        if source.exists():
-            data = source.read_bytes()
-            payload.append((f"files/{sha}", data))
-            manifest.files.append(FileEntry(f"files/{sha}", "", 0, len(data), hashlib.sha256(data).hexdigest()))
+        found = _attachment_file(Path(files_dir), sha)
+        if found:
+            attached.append((sha, found[0]))
+            manifest.files.append(FileEntry(f"files/{sha}", "", 0, found[1], sha))
     name = package_file_name(origin, destination, now, sequence)
     target = Path(out) if out else Path(out_dir or ".") / name
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".dang-ghi")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("manifest.json", manifest.to_json())
             zf.writestr("README.txt", readme_text(manifest, origin, destination, counts).encode("utf-8"))
             for path, data in payload:
                 zf.writestr(path, data)
+            for sha, source in attached:  # streamed from the store, never read whole
+                zf.write(source, f"files/{sha}")
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as error:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only or removed stick: the first error is the one to tell
+            pass
         raise UserError(
-            f"Không ghi được gói dữ liệu vào “{target}”: {error.strerror}. Hãy chọn thư mục khác "
-            "hoặc kiểm tra USB còn chỗ trống."
+            f"Không ghi được gói dữ liệu vào “{target}”: {error.strerror or error}. Chưa gửi gì. Hãy chọn thư mục "
+            "khác, bỏ chế độ chỉ đọc (khóa ghi) của USB, hoặc kiểm tra USB còn chỗ trống."
         ) from error
     session.add(ExportLog(
         package_id=manifest.package_id, kind=manifest.kind, destination_unit_id=destination.id,
         sequence=sequence, user=user, file_name=target.name, audit_watermark=watermark,
         summary=json.dumps(counts, ensure_ascii=False),
     ))
-    return ExportResult(path=target, manifest=manifest, counts=counts, files=len(shas))
+    return ExportResult(path=target, manifest=manifest, counts=counts, files=len(attached))

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.models import Base, Unit
 from ntm_desktop.services import settings
-from ntm_desktop.sync import snapshots
+from ntm_desktop.sync import snapshots, validity
 from ntm_desktop.sync.entities import ENTITIES, EntitySpec, load_rows
 from ntm_desktop.sync.merge import CONCURRENT, NEW, NEWER, OLDER, UNCHANGED, FieldConflict, compare, merge_concurrent
-from ntm_desktop.sync.ownership import Tree
+from ntm_desktop.sync.ownership import Tree, structure_problem
 from ntm_desktop.sync.reader import Package
 
 OUTCOMES = ("new", "updated", "unchanged", "older", "deleted", "conflict", "rejected")
@@ -149,6 +149,36 @@ def _check_references(session: Session, plan: Plan) -> None:
                 break  # nothing changed: a second pass would find the same
 
 
+def _check_rules(session: Session, plan: Plan, tree: Tree, origin: str, office: str) -> None:
+    """The forms' rules on what is written: owners, where units go, registers, field limits and dates."""
+    from ntm_desktop.models import Directive
+
+    from_above = plan.package.bootstrap or tree.keeps_tree_of(origin, office)
+
+    arriving = {a.record_id: a for a in plan.actions.get("directives", [])}
+    wanted = sorted({a.result.get("directive_id") for name in ("tasks", "attachments")
+                     for a in plan.actions.get(name, []) if a.writes} - {None})
+    here: dict[str, str | None] = {}
+    for i in range(0, len(wanted), 500):
+        here.update(session.execute(select(Directive.id, Directive.owner_unit_id).where(
+            Directive.id.in_(wanted[i:i + 500]))).all())
+
+    def directive_owner(directive_id):  # as it will be once the package is applied (directives come first)
+        action = arriving.get(directive_id)
+        if action is not None and action.writes:
+            return action.result.get("owner_unit_id")
+        return here.get(directive_id)
+
+    for spec in ENTITIES:
+        for action in plan.actions.get(spec.name, []):
+            if not action.writes:
+                continue
+            reason = structure_problem(tree, spec.name, action.result, action.local, origin, from_above,
+                                       directive_owner) or validity.problem(spec, action.result)
+            if reason:
+                _reject(action, reason)
+
+
 def _check_unique(session: Session, plan: Plan) -> None:
     """Unit codes and register numbers must stay unique: a clash is a rejection with its reason."""
     for action in plan.actions.get("units", []):
@@ -184,6 +214,7 @@ def plan_package(session: Session, package: Package) -> Plan:
         if records:
             writer = office if package.entered_here else manifest.origin_unit_id
             plan.actions[spec.name] = _classify(session, spec, records, tree, writer, office, installation)
+    _check_rules(session, plan, tree, office if package.entered_here else manifest.origin_unit_id, office)
     _check_unique(session, plan)
     _check_references(session, plan)
     return plan

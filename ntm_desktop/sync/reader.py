@@ -3,15 +3,17 @@
 Refused whole, each with a message saying what to do: a truncated or corrupt
 zip, unsafe member names, too many members, a zip bomb, a checksum mismatch,
 another destination, a newer format or schema, an unknown origin, the same
-package id with different bytes, a line that is not valid JSON or fails
-validation.
+package id with different bytes, a manifest value not of its form (ids are
+UUIDs, hashes hex digests, codes unit codes, numbers in range, times ISO), a
+line that is not valid JSON, nested too deep, too long, or fails validation.
+Members are streamed (`package_zip`): attachments are only hashed here and
+copied at apply time, so memory stays bounded whatever the zip declares.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,10 @@ from ntm_desktop.errors import UserError
 from ntm_desktop.models import ImportLedger, Unit
 from ntm_desktop.services import settings
 from ntm_desktop.sync.entities import BY_NAME, validate_record, validate_values
-from ntm_desktop.sync.manifest import FORMAT_NAME, FORMAT_VERSION, KINDS, Manifest, known_schemas
+from ntm_desktop.sync.manifest import (FORMAT_NAME, FORMAT_VERSION, KINDS, Manifest, ManifestError, known_schemas,
+                                       newer_than_this_app)
+from ntm_desktop.sync.package_zip import (DEFAULT_LIMITS, Limits, PackageRefused, check_members, hash_member,
+                                          lines as member_lines, load_json, read_small)
 
 if TYPE_CHECKING:
     from ntm_desktop.sync.identity import Adoption
@@ -33,20 +38,7 @@ UPDATE_FIRST = "Hãy cập nhật NTM Desktop lên phiên bản mới nhất tr�
 ASK_AGAIN = "Hãy đề nghị đơn vị gửi lập và gửi lại gói."
 
 
-class PackageRefused(UserError):
-    """The package is refused whole; nothing was read into the database."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_members: int = 20_000
-    max_total_bytes: int = 2 * 1024 ** 3
-    max_member_bytes: int = 512 * 1024 ** 2
-    max_ratio: int = 200  # uncompressed / compressed, for members over 1 MiB
-
-
-DEFAULT_LIMITS = Limits()
-_MEMBER = re.compile(r"^(manifest\.json|README\.txt|data/[a-z_]+\.ndjson|files/[0-9a-f]{64})$")
+__all__ = ["DEFAULT_LIMITS", "Limits", "Package", "PackageRefused", "peek_manifest", "read_package", "recheck"]
 
 
 @dataclass
@@ -55,11 +47,13 @@ class Package:
     sha256: str
     manifest: Manifest
     records: dict[str, list[dict]] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)  # attachments in the zip: sha256 -> size (not read yet)
     # Each record's JSON line as it arrived (entity -> id -> line): stored as the merge base as is.
     lines: dict[str, dict[str, str]] = field(default_factory=dict)
     previous: ImportLedger | None = None  # already imported with the same bytes
-    bootstrap: bool = False  # a first package that sets up an installation with no office yet
+    # A package that sets up this installation's office: there is none yet, or it was made by hand here and
+    # takes the package's identity (`adoption`). Its destination becomes the office; its tree is taken as it comes.
+    bootstrap: bool = False
     adoption: "Adoption | None" = None  # hand-made units here that take the package's identities
     # Entered at this office on a unit's behalf (a filled Excel template): written with this office's rights.
     entered_here: bool = False
@@ -75,35 +69,6 @@ def _sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _check_members(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
-    infos = zf.infolist()
-    if len(infos) > limits.max_members:
-        raise PackageRefused(f"Gói có quá nhiều tệp bên trong ({len(infos)}), không phải gói của NTM Desktop. Không mở gói này.")
-    total = 0
-    for info in infos:
-        name = info.filename
-        if name.startswith(("/", "\\")) or ".." in name.split("/") or "\\" in name or ":" in name:
-            raise PackageRefused(
-                f"Gói chứa tên tệp không an toàn (“{name}”), có thể bị sửa có chủ ý. Không mở gói này; {ASK_AGAIN}"
-            )
-        if not _MEMBER.match(name):
-            raise PackageRefused(f"Gói chứa tệp lạ “{name}”, không phải gói của NTM Desktop. {ASK_AGAIN}")
-        total += info.file_size
-        if info.file_size > limits.max_member_bytes or total > limits.max_total_bytes:
-            raise PackageRefused("Gói quá lớn khi giải nén, có thể là tệp độc hại. Không mở gói này.")
-        if info.file_size > 1024 ** 2 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise PackageRefused("Gói có tỉ lệ nén bất thường (có thể là “bom nén” độc hại). Không mở gói này.")
-    return infos
-
-
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    with zf.open(info) as fh:
-        data = fh.read(info.file_size + 1)
-    if len(data) != info.file_size:
-        raise PackageRefused("Gói có kích thước bên trong không khớp khai báo (gói bị sửa hoặc hỏng). " + ASK_AGAIN)
-    return data
 
 
 def _unit_label(code: str, name: str) -> str:
@@ -211,22 +176,16 @@ def _incoming_unit_name(zf: zipfile.ZipFile, names: dict, unit_id: str) -> str:
     return ""
 
 
-def _parse_ndjson(path: str, data: bytes, entity: str) -> tuple[list[dict], dict[str, str]]:
+def _parse_ndjson(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, entity: str,
+                  limits: Limits) -> tuple[list[dict], dict[str, str]]:
     spec = BY_NAME[entity]
     records, lines = [], {}
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PackageRefused(f"Tệp {path} trong gói không phải văn bản UTF-8. {ASK_AGAIN}") from None
     numbers = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in member_lines(zf, info, limits, path):
         if not line.strip():
             continue
         where = f"{path}, dòng {number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            raise PackageRefused(f"{where}: không phải JSON hợp lệ. Gói bị hỏng; {ASK_AGAIN}") from None
+        record = load_json(line, where, limits)
         try:
             records.append(validate_record(spec, record, where))
         except UserError as error:
@@ -240,14 +199,31 @@ def _parse_ndjson(path: str, data: bytes, entity: str) -> tuple[list[dict], dict
     return records, lines
 
 
-def _parse_receipt(path: str, data: bytes) -> list[dict]:
-    try:
-        lines = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise PackageRefused(f"{path}: giấy báo nhận bị hỏng. {ASK_AGAIN}") from None
-    if not all(isinstance(x, dict) and isinstance(x.get("package_id"), str) for x in lines):
-        raise PackageRefused(f"{path}: giấy báo nhận không đúng cấu trúc. {ASK_AGAIN}")
+def _parse_receipt(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, limits: Limits) -> list[dict]:
+    from ntm_desktop.sync.receipts import check_line
+
+    lines = []
+    for number, line in member_lines(zf, info, limits, path):
+        if line.strip():
+            value = load_json(line, f"{path}, dòng {number}", limits)
+            problem = check_line(value)
+            if problem:
+                raise PackageRefused(f"{path}, dòng {number}: giấy báo nhận không đúng cấu trúc ({problem}). {ASK_AGAIN}")
+            lines.append(value)
     return lines
+
+
+def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Manifest:
+    raw = load_json(read_small(zf, info, limits.max_manifest_bytes, "Phần mô tả (manifest.json)"),
+                    "Phần mô tả của gói (manifest.json)", limits)
+    newer = newer_than_this_app(raw)
+    if newer:
+        raise PackageRefused(f"Gói được lập bằng phiên bản NTM Desktop mới hơn ({newer}). {UPDATE_FIRST}")
+    try:
+        return Manifest.from_dict(raw)
+    except ManifestError as error:
+        raise PackageRefused(f"Phần mô tả của gói (manifest.json) không hợp lệ: {error}. Gói bị từ chối toàn bộ; "
+                             f"{ASK_AGAIN}") from None
 
 
 def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
@@ -257,14 +233,10 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
     sha = _sha256_file(path)
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = _check_members(zf, limits)
-            names = {i.filename: i for i in infos}
+            names = check_members(zf, limits)
             if "manifest.json" not in names:
                 raise PackageRefused("Gói không có phần mô tả (manifest.json), không phải gói của NTM Desktop.")
-            try:
-                manifest = Manifest.from_dict(json.loads(_read_member(zf, names["manifest.json"])))
-            except (ValueError, TypeError):
-                raise PackageRefused(f"Phần mô tả của gói bị hỏng. {ASK_AGAIN}") from None
+            manifest = _read_manifest(zf, names["manifest.json"], limits)
             mode = _check_manifest(session, manifest, lambda uid: _incoming_unit_name(zf, names, uid))
             previous = session.scalar(
                 select(ImportLedger).where(
@@ -277,7 +249,7 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
                     f"Không nhập gói này; {ASK_AGAIN}"
                 )
             package = Package(path=path, sha256=sha, manifest=manifest, previous=previous,
-                              bootstrap=mode == "bootstrap")
+                              bootstrap=mode in ("bootstrap", "adopt"))
             if previous is not None:
                 return package
             listed = {f.path: f for f in manifest.files}
@@ -288,22 +260,21 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
                 info = names.get(entry.path)
                 if info is None:
                     raise PackageRefused(f"Gói thiếu tệp {entry.path} (gói chép chưa hết?). {ASK_AGAIN}")
-                data = _read_member(zf, info)
-                if len(data) != entry.bytes or hashlib.sha256(data).hexdigest() != entry.sha256:
+                if info.file_size != entry.bytes or hash_member(zf, info) != entry.sha256:
                     raise PackageRefused(
                         f"Mã kiểm tra của {entry.path} không khớp: gói bị hỏng hoặc bị sửa trên đường gửi. {ASK_AGAIN}"
                     )
                 if entry.path.startswith("files/"):
                     if entry.path[6:] != entry.sha256:
                         raise PackageRefused(f"Tệp đính kèm {entry.path} không khớp mã của nó. {ASK_AGAIN}")
-                    package.files[entry.sha256] = data
+                    package.files[entry.sha256] = entry.bytes  # copied at apply time, if a record refers to it
                     continue
                 if entry.entity == "receipt" and manifest.kind == "receipt":
-                    package.records["receipt"] = _parse_receipt(entry.path, data)
+                    package.records["receipt"] = _parse_receipt(zf, info, entry.path, limits)
                     continue
                 if entry.entity not in BY_NAME or entry.path != f"data/{entry.entity}.ndjson":
-                    raise PackageRefused(f"Gói chứa loại dữ liệu “{entry.entity}” mà phiên bản này không biết. {UPDATE_FIRST}")
-                records, lines = _parse_ndjson(entry.path, data, entry.entity)
+                    raise PackageRefused(f"Gói chứa loại dữ liệu “{entry.entity[:60]}” mà phiên bản này không biết. {UPDATE_FIRST}")
+                records, lines = _parse_ndjson(zf, info, entry.path, entry.entity, limits)
                 if len(records) != entry.count:
                     raise PackageRefused(f"Số bản ghi trong {entry.path} không khớp phần mô tả. {ASK_AGAIN}")
                 if len(lines) != len(records):
@@ -314,10 +285,12 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
             "Tệp gói bị hỏng hoặc chép chưa hết (không đọc được tệp nén). Hãy chép lại tệp từ USB/email, "
             f"hoặc {ASK_AGAIN[0].lower() + ASK_AGAIN[1:]}"
         ) from None
-    except (zlib_error(), EOFError, OSError) as error:
-        if isinstance(error, PackageRefused):
+    except (zlib_error(), EOFError, OSError, NotImplementedError) as error:  # NotImplementedError: an unknown
+        if isinstance(error, PackageRefused):  # compression method
             raise
         raise PackageRefused(f"Tệp gói bị hỏng, không đọc hết được. {ASK_AGAIN}") from None
+    except RecursionError:  # a value nested deeper than any check expected: refused like any damage
+        raise PackageRefused(f"Gói chứa dữ liệu lồng nhau quá sâu, không phải dữ liệu NTM Desktop lập ra. {ASK_AGAIN}") from None
     if mode:
         _check_setup(session, package, mode)
     return package
@@ -334,10 +307,8 @@ def peek_manifest(path: Path) -> Manifest | None:
     try:
         with zipfile.ZipFile(path) as zf:
             info = zf.getinfo("manifest.json")
-            if info.file_size > 1024 ** 2:
-                return None
-            return Manifest.from_dict(json.loads(zf.read(info)))
-    except Exception:  # any damage: the full read will say what is wrong
+            return Manifest.from_dict(load_json(read_small(zf, info, DEFAULT_LIMITS.max_manifest_bytes, ""), ""))
+    except Exception:  # any damage (a manifest value not of its form too): the full read will say what is wrong
         return None
 
 
@@ -351,7 +322,7 @@ def recheck(session: Session, package: Package) -> Package:
         ImportLedger.package_id == package.manifest.package_id, ImportLedger.result == "applied").limit(1))
     if previous is not None and previous.sha256 != package.sha256:
         raise PackageRefused(f"Gói có cùng mã với một gói đã nhập nhưng nội dung khác: gói đã bị sửa. {ASK_AGAIN}")
-    package.previous, package.bootstrap = previous, mode == "bootstrap"
+    package.previous, package.bootstrap = previous, mode in ("bootstrap", "adopt")
     if mode and previous is None:
         _check_setup(session, package, mode)
     return package

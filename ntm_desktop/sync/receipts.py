@@ -22,6 +22,7 @@ from ntm_desktop.models import ExportLog, ImportLedger, Receipt, Unit, utcnow
 from ntm_desktop.models.base import new_id
 from ntm_desktop.sync import ledger
 from ntm_desktop.sync.export import destination_by_code, next_sequence, office_unit
+from ntm_desktop.sync.identifiers import is_uuid
 from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
 
 
@@ -62,6 +63,23 @@ def export_receipt(session: Session, to_code: str, out: Path | None, out_dir: Pa
                           sequence=sequence, user=user, file_name=target.name, audit_watermark=0,
                           summary=json.dumps({"receipt": len(lines)})))
     return target
+
+
+def check_line(line) -> str | None:
+    """Why one receipt line is not of the form export_receipt writes (Vietnamese), or None."""
+    if not isinstance(line, dict) or not is_uuid(line.get("package_id")):
+        return "mỗi dòng phải có mã gói (package_id) dạng UUID"
+    sequence = line.get("sequence", 0)
+    if type(sequence) is not int or not 0 <= sequence < 2 ** 31:
+        return "số thứ tự gói (sequence) phải là số nguyên không âm"
+    if not isinstance(line.get("applied_at", ""), str) or len(line.get("applied_at", "")) > 40:
+        return "thời điểm nhập (applied_at) phải là ngày giờ"
+    rejected = line.get("rejected", [])
+    if not isinstance(rejected, list) or len(rejected) > 1_000_000 or not all(
+            isinstance(r, dict) and len(r) <= 3 and all(type(k) is str and type(v) is str and len(v) <= 2000
+                                                        for k, v in r.items()) for r in rejected):
+        return "danh sách bản ghi bị từ chối (rejected) không đúng dạng"
+    return None
 
 
 def apply_receipt(session: Session, package, user: str):

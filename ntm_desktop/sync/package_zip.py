@@ -1,0 +1,192 @@
+"""The zip of a package, read with bounded memory: member checks, streamed hashes and lines, safe JSON.
+
+Nothing here trusts a size the zip declares: members are read in chunks up to the declared size plus one byte,
+lines up to a cap, and JSON values up to a nesting depth. Whatever goes wrong is a `PackageRefused` with a
+Vietnamese message; no other exception leaves this module for a damaged or hostile file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ntm_desktop.errors import UserError
+
+ASK_AGAIN = "Hãy đề nghị đơn vị gửi lập và gửi lại gói."
+_CHUNK = 1 << 20
+
+
+class PackageRefused(UserError):
+    """The package is refused whole; nothing was read into the database."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_members: int = 20_000
+    max_total_bytes: int = 2 * 1024 ** 3  # everything, uncompressed
+    max_member_bytes: int = 512 * 1024 ** 2  # one attachment
+    max_data_bytes: int = 256 * 1024 ** 2  # all data/*.ndjson together (records are held in memory)
+    max_manifest_bytes: int = 8 * 1024 ** 2
+    max_line_bytes: int = 8 * 1024 ** 2  # one record: more than the largest record the field limits allow
+    max_ratio: int = 200  # uncompressed / compressed, per member over 1 MiB and over the whole archive
+    max_json_depth: int = 8  # a record is an object of scalars, short lists and small objects
+
+
+DEFAULT_LIMITS = Limits()
+MEMBER = re.compile(r"^(manifest\.json|README\.txt|data/[a-z_]+\.ndjson|files/[0-9a-f]{64})\Z")
+_BOMB = "Gói có tỉ lệ nén bất thường (có thể là “bom nén” độc hại). Không mở gói này."
+_TOO_BIG = "Gói quá lớn khi giải nén, có thể là tệp độc hại. Không mở gói này."
+
+
+def check_members(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipInfo]:
+    """Names, counts, declared sizes and compression ratios; returns the members by name."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise PackageRefused(f"Gói có quá nhiều tệp bên trong ({len(infos)}), không phải gói của NTM Desktop. "
+                             "Không mở gói này.")
+    names: dict[str, zipfile.ZipInfo] = {}
+    total = compressed = data = 0
+    for info in infos:
+        name = info.filename
+        if name.startswith(("/", "\\")) or ".." in name.split("/") or "\\" in name or ":" in name:
+            raise PackageRefused(
+                f"Gói chứa tên tệp không an toàn (“{name[:200]}”), có thể bị sửa có chủ ý. Không mở gói này; {ASK_AGAIN}"
+            )
+        if not MEMBER.match(name):
+            raise PackageRefused(f"Gói chứa tệp lạ “{name[:200]}”, không phải gói của NTM Desktop. {ASK_AGAIN}")
+        if name in names:
+            raise PackageRefused(f"Gói chứa hai tệp cùng tên “{name}”: gói bị sửa. Không mở gói này; {ASK_AGAIN}")
+        names[name] = info
+        total += info.file_size
+        compressed += info.compress_size
+        if name.startswith("data/"):
+            data += info.file_size
+        if info.file_size > limits.max_member_bytes or total > limits.max_total_bytes \
+                or data > limits.max_data_bytes:
+            raise PackageRefused(_TOO_BIG)
+        if info.file_size > 1024 ** 2 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise PackageRefused(_BOMB)
+    # Many small members can hide what one large member cannot: the whole archive has the same bound.
+    if total > 1024 ** 2 and total > limits.max_ratio * max(compressed, 1):
+        raise PackageRefused(_BOMB)
+    return names
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The member's bytes in chunks; refused when it holds more or less than declared."""
+    seen = 0
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(min(_CHUNK, info.file_size - seen + 1))
+            if not chunk:
+                break
+            seen += len(chunk)
+            if seen > info.file_size:
+                break
+            yield chunk
+    if seen != info.file_size:
+        raise PackageRefused("Gói có kích thước bên trong không khớp khai báo (gói bị sửa hoặc hỏng). " + ASK_AGAIN)
+
+
+def read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, most: int, what: str) -> bytes:
+    if info.file_size > most:
+        raise PackageRefused(f"{what} của gói quá lớn ({info.file_size} byte), không phải gói của NTM Desktop. "
+                             f"{ASK_AGAIN}")
+    return b"".join(_chunks(zf, info))
+
+
+def hash_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    digest = hashlib.sha256()
+    for chunk in _chunks(zf, info):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def lines(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, path: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a UTF-8 member split on "\\n" only, each line at most `max_line_bytes`."""
+    if info.file_size > limits.max_data_bytes:
+        raise PackageRefused(_TOO_BIG)
+    with zf.open(info) as fh:
+        number, seen = 0, 0
+        while True:
+            raw = fh.readline(limits.max_line_bytes + 1)
+            if not raw:
+                break
+            number += 1
+            seen += len(raw)
+            if seen > info.file_size:
+                raise PackageRefused("Gói có kích thước bên trong không khớp khai báo (gói bị sửa hoặc hỏng). "
+                                     + ASK_AGAIN)
+            if len(raw) > limits.max_line_bytes:
+                raise PackageRefused(
+                    f"{path}, dòng {number}: bản ghi dài hơn {limits.max_line_bytes // 1024 ** 2} MB, lớn hơn mọi bản "
+                    f"ghi NTM Desktop lập ra. Gói bị từ chối toàn bộ; {ASK_AGAIN}")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise PackageRefused(f"Tệp {path} trong gói không phải văn bản UTF-8 (dòng {number}). {ASK_AGAIN}") from None
+            yield number, text.rstrip("\n").rstrip("\r")
+
+
+def _no_constant(name: str):
+    raise ValueError(name)
+
+
+def load_json(text: str | bytes, where: str, limits: Limits = DEFAULT_LIMITS):
+    """Parse one JSON value; NaN/Infinity, over-long integers and nesting past `max_json_depth` are refused."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        value = None
+        depth = limits.max_json_depth + 1
+    except ValueError:  # JSONDecodeError, an integer of thousands of digits, NaN
+        raise PackageRefused(f"{where}: không phải JSON hợp lệ. Gói bị hỏng; {ASK_AGAIN}") from None
+    else:
+        depth = _depth(value, limits.max_json_depth)
+    if depth > limits.max_json_depth:
+        raise PackageRefused(f"{where}: dữ liệu lồng nhau quá sâu (hơn {limits.max_json_depth} tầng), không phải "
+                             f"dữ liệu NTM Desktop lập ra. Gói bị từ chối toàn bộ; {ASK_AGAIN}")
+    return value
+
+
+def _depth(value, limit: int) -> int:
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+            stack.extend((v, depth) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def copy_member(package_path: Path, sha256: str, target: Path) -> None:
+    """Stream the attachment files/<sha256> of the package to `target` (written under a temporary name, checked
+    against its hash, then renamed). OSError is left to the caller (a full disk)."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(package_path) as zf:
+            info = zf.getinfo(f"files/{sha256}")
+            with open(tmp, "xb") as out:
+                for chunk in _chunks(zf, info):
+                    digest.update(chunk)
+                    out.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise PackageRefused("Tệp gói đã thay đổi từ lúc xem trước. Hãy mở lại gói.")
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise
