@@ -9,8 +9,10 @@ Only Python 3.11 or later is needed; everything else comes from the package inde
 
 from __future__ import annotations
 
+import ctypes.util
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -42,12 +44,63 @@ def setup() -> Path:
     return python
 
 
+def apt_package(soname: str) -> str:
+    """The Debian/Ubuntu package of a shared library: libxcb-icccm.so.4 -> libxcb-icccm4, libGL.so.1 -> libgl1."""
+    stem, _, version = soname.partition(".so.")
+    stem, version = stem.lower(), version.split(".")[0]
+    return f"{stem}{'-' if stem[-1:].isdigit() else ''}{version}"
+
+
+def missing_qt_libraries(ldd_output: str | None = None, find_library=ctypes.util.find_library) -> list[str]:
+    """System libraries the Qt window (xcb platform plugin) needs on Linux and cannot find, as apt packages.
+
+    `ldd` of the plugin lists what it links; libxcb-cursor is opened at run time (Qt 6.5+), so it is looked
+    up by name. Empty on Windows and macOS, and when nothing is missing.
+    """
+    if ldd_output is None:
+        if not sys.platform.startswith("linux"):
+            return []
+        plugins = sorted(VENV.glob("lib/python*/site-packages/PySide6/Qt/plugins/platforms/libqxcb.so"))
+        ldd_output = ""
+        if plugins and shutil.which("ldd"):
+            ldd_output = subprocess.run(["ldd", str(plugins[0])], capture_output=True, text=True).stdout
+    missing = {line.split()[0] for line in ldd_output.splitlines() if "not found" in line}
+    if not find_library("xcb-cursor"):
+        missing.add("libxcb-cursor.so.0")
+    return sorted({apt_package(name) for name in missing})
+
+
+def qt_libraries_message(packages: list[str]) -> str:
+    return (
+        "Cửa sổ của phần mềm (Qt) trên Linux cần vài thư viện hệ thống mà máy này chưa có:\n"
+        f"    {', '.join(packages)}\n"
+        "Hãy cài bằng lệnh (Debian, Ubuntu):\n"
+        f"    sudo apt-get install {' '.join(packages)}\n"
+        "rồi chạy lại: python dev.py run"
+    )
+
+
+def check_qt_libraries() -> bool:
+    """Before opening the window on Linux: say which packages to install instead of a Qt crash. False: stop."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return True  # offscreen, wayland…: the xcb plugin is not used
+    packages = missing_qt_libraries()
+    if not packages:
+        return True
+    print(qt_libraries_message(packages), file=sys.stderr)
+    # In a Wayland session Qt may open the window without xcb: warn, but let it try.
+    return not platform and os.environ.get("XDG_SESSION_TYPE") == "wayland"
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     rest = argv[1:]
     python = setup()
     env = dict(os.environ)
     if command == "run":
+        if not check_qt_libraries():
+            return 1
         return subprocess.call(
             [str(python), "-m", "ntm_desktop", "run", "--demo", "--data-dir", str(DEMO_DIR), *rest], env=env
         )
