@@ -28,10 +28,20 @@ def focused() -> QWidget:
     return widget
 
 
+def _receiver(widget: QWidget | None) -> QWidget:
+    """Where a key goes: an open popup (a completer's list, a calendar) takes the keys first, as on screen."""
+    if widget is not None:
+        return widget
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        return popup.focusWidget() or popup
+    return focused()
+
+
 def type_text(text: str, widget: QWidget | None = None) -> None:
-    """Send `text` one character at a time to `widget`, or to the focused widget."""
+    """Send `text` one character at a time to `widget`, or where a key would go (popup, else focus)."""
     for char in text:
-        target = widget or focused()
+        target = _receiver(widget)
         key = _key_for(char)
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char))
@@ -41,7 +51,7 @@ def type_text(text: str, widget: QWidget | None = None) -> None:
 def press(key: Qt.Key, widget: QWidget | None = None,
           modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     """Press and release one key (Tab, Enter, Esc, Ctrl+A…) on `widget`, or on the focused widget."""
-    QTest.keyClick(widget or focused(), key, modifier)
+    QTest.keyClick(_receiver(widget), key, modifier)
     QApplication.processEvents()
 
 

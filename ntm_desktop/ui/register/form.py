@@ -41,6 +41,7 @@ class DirectiveForm(QDialog):
             self._load()
         else:
             self._propose_number()
+        self.arrival_date.setFocus()  # the cursor starts in the first field, not on the tab bar
 
     # --- layout
     def _build(self) -> None:
@@ -139,12 +140,12 @@ class DirectiveForm(QDialog):
         box = QDialogButtonBox()
         self.save_button = box.addButton(self.tr("Lưu"), QDialogButtonBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.setDefault(True)
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(box)
+        self.save_button.setDefault(True)  # once inside the dialog, or the dialog picks its own (Enter = Lưu)
 
     # --- data
     def _propose_number(self) -> None:

@@ -168,6 +168,8 @@ class TaskEditor(QDialog):
         box.accepted.connect(self._save_and_close)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
+        self.save_button.setDefault(True)  # Enter saves and closes, never adds a progress report by surprise
+        self.add_progress_button.setAutoDefault(False)
 
     def _update_enabled(self) -> None:
         kind_index = self.kind.currentIndex()
