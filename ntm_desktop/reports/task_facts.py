@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ntm_desktop.models import Directive, ProgressUpdate, Task, Unit
 from ntm_desktop.services.status import TaskStatus, derive_status, days_overdue
+from ntm_desktop.services.task_scope import TaskScope, scope_condition
 from ntm_desktop.services.tasklist import cooperating_names
 
 
@@ -47,7 +48,11 @@ class TaskFact:
         return f"{self.number_symbol or 'Không số'} (số đến {self.arrival_number})"
 
 
-def load_tasks(session: Session, office_unit_id: str, *conditions) -> list[TaskFact]:
+def load_tasks(session: Session, office_unit_id: str, *conditions,
+               scope: TaskScope = TaskScope.ASSIGNED) -> list[TaskFact]:
+    """Tasks the office follows under `scope` (see services/task_scope). The default, the tasks of
+    the directives registered here, is the follow-up register's; the task reports pass ALL,
+    as the task page and the overview count."""
     lead = aliased(Unit)
     query = (
         select(
@@ -60,7 +65,7 @@ def load_tasks(session: Session, office_unit_id: str, *conditions) -> list[TaskF
         .join(Directive, Directive.id == Task.directive_id)
         .join(lead, lead.id == Task.lead_unit_id)
         .where(Task.deleted.is_(False), Directive.deleted.is_(False),
-               Directive.office_unit_id == office_unit_id, *conditions)
+               scope_condition(session, office_unit_id, scope), *conditions)
         .order_by(Directive.arrival_year, Directive.arrival_number, Task.seq)
     )
     return [TaskFact(*row) for row in session.execute(query)]

@@ -15,6 +15,7 @@ from ntm_desktop.reports.request import Progress, ReportRequest
 from ntm_desktop.reports.task_facts import latest_progress, load_tasks, open_or_done_between
 from ntm_desktop.services.office import OfficeProfile
 from ntm_desktop.services.status import TaskStatus
+from ntm_desktop.services.task_scope import TaskScope
 from ntm_desktop.text import nfc
 
 COLUMNS = [
@@ -43,7 +44,7 @@ def build_unit_tasks(session: Session, req: ReportRequest, office_id: str,
     facts = load_tasks(
         session, office_id, Directive.arrival_date <= req.end,
         or_(Task.lead_unit_id == unit.id, Task.id.in_(cooperating)),
-        open_or_done_between(req.start, req.end, as_of),
+        open_or_done_between(req.start, req.end, as_of), scope=TaskScope.ALL,
     )
     ids = [f.id for f in facts]
     latest = latest_progress(session, ids, as_of)

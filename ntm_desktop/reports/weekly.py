@@ -16,6 +16,7 @@ from ntm_desktop.reports.request import Progress, ReportRequest
 from ntm_desktop.reports.task_facts import TaskFact, cooperators, load_tasks, open_or_done_between
 from ntm_desktop.services.office import OfficeProfile
 from ntm_desktop.services.status import TaskStatus
+from ntm_desktop.services.task_scope import TaskScope
 
 SUMMARY_COLUMNS = [
     Column("STT", 11, "int"), Column("Đơn vị chủ trì", 44),
@@ -69,12 +70,12 @@ def build_weekly(session: Session, req: ReportRequest, office_id: str,
     yield Progress(0, 5, "Đang đọc nhiệm vụ…")
     as_of, (next_start, next_end) = req.as_of, req.next_period
     scope = load_tasks(session, office_id, Directive.arrival_date <= as_of,
-                       open_or_done_between(req.start, req.end, as_of))
+                       open_or_done_between(req.start, req.end, as_of), scope=TaskScope.ALL)
     done = [f for f in scope if f.completed_on and req.start <= f.completed_on <= req.end]
     overdue = [f for f in scope if f.status(as_of) == TaskStatus.IN_PROGRESS_OVERDUE]
     overdue.sort(key=lambda f: -f.days_overdue(as_of))
     upcoming = load_tasks(session, office_id, Task.completed_on.is_(None),
-                          Task.due_date.between(next_start, next_end))
+                          Task.due_date.between(next_start, next_end), scope=TaskScope.ALL)
     upcoming.sort(key=lambda f: f.due_date)
     yield Progress(1, 5, "Đang đọc văn bản đến…")
     directives = session.execute(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.models import Directive, Task, Unit
 from ntm_desktop.services import register
+from ntm_desktop.services.task_scope import TaskScope, scope_condition
 from ntm_desktop.services.tasklist import DueWindow, window_condition
 
 
@@ -46,11 +47,13 @@ def _distinct_names(session: Session, unit_ids: list[str]) -> dict[str, str]:
     return {uid: f"{name} ({above})" if seen[name] > 1 and above else name for uid, name, above in rows}
 
 
-def overview(session: Session, office_unit_id: str, today: date | None = None, newest: int = 8) -> Overview:
+def overview(session: Session, office_unit_id: str, today: date | None = None, newest: int = 8,
+             scope: TaskScope = TaskScope.ALL) -> Overview:
+    """Counts over the tasks the office follows (by default the task page's "Tất cả")."""
     today = today or date.today()
     # Two narrow queries (open tasks; tasks done this week), each read from ix_tasks_open_due
     # without touching the rows, rather than one pass over every task ever recorded.
-    live = (Task.deleted.is_(False), Directive.deleted.is_(False), Directive.office_unit_id == office_unit_id)
+    live = (Task.deleted.is_(False), Directive.deleted.is_(False), scope_condition(session, office_unit_id, scope))
     open_query = (
         select(Task.lead_unit_id,
                func.sum(window_condition(DueWindow.OVERDUE, today).cast(Integer)),

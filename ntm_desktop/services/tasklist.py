@@ -1,4 +1,4 @@
-"""Tasks across directives: filtered by unit, status, due window and directive, paged from SQL."""
+"""Tasks across directives: filtered by scope, unit, status, due window and directive, paged from SQL."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from ntm_desktop.models import Directive, Task, Unit, task_cooperators
 from ntm_desktop.services.dates import month_bounds, week_bounds
 from ntm_desktop.services.status import TaskStatus, derive_status, days_overdue, status_condition
+from ntm_desktop.services.task_scope import TaskScope, scope_condition
 from ntm_desktop.text import fold
 
 
@@ -35,7 +36,8 @@ class DueWindow(str, enum.Enum):
 
 @dataclass(frozen=True)
 class TaskFilter:
-    office_unit_id: str | None = None
+    office_unit_id: str | None = None  # None: every task in the database
+    scope: TaskScope = TaskScope.ALL  # which of the office's tasks (see task_scope)
     unit_id: str | None = None  # lead or cooperating
     lead_only: bool = False
     status: TaskStatus | None = None
@@ -80,12 +82,12 @@ def window_condition(window: DueWindow, today: date):
     return and_(open_, Task.due_date.between(start, end))
 
 
-def _where(f: TaskFilter):
+def _where(session: Session, f: TaskFilter):
     today = f.today or date.today()
     conditions = [Task.deleted.is_(False)]
-    if f.office_unit_id:
-        conditions.append(Directive.office_unit_id == f.office_unit_id)
     conditions.append(Directive.deleted.is_(False))
+    if f.office_unit_id:
+        conditions.append(scope_condition(session, f.office_unit_id, f.scope))
     if f.unit_id:
         lead = Task.lead_unit_id == f.unit_id
         if f.lead_only:
@@ -106,7 +108,7 @@ def _where(f: TaskFilter):
 
 def count(session: Session, f: TaskFilter) -> int:
     query = select(func.count()).select_from(Task).join(Directive, Directive.id == Task.directive_id)
-    return session.scalar(query.where(_where(f)))
+    return session.scalar(query.where(_where(session, f)))
 
 
 def page(session: Session, f: TaskFilter, offset: int, limit: int) -> list[TaskRow]:
@@ -121,7 +123,7 @@ def page(session: Session, f: TaskFilter, offset: int, limit: int) -> list[TaskR
         )
         .join(Directive, Directive.id == Task.directive_id)
         .join(lead, lead.id == Task.lead_unit_id)
-        .where(_where(f))
+        .where(_where(session, f))
         .order_by(Task.completed_on.is_not(None), Task.due_date.is_(None), Task.due_date,
                   Directive.arrival_year.desc(), Directive.arrival_number.desc(), Task.seq)
         .offset(offset).limit(limit)
