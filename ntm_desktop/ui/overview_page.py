@@ -28,6 +28,12 @@ class OverviewPage(QWidget):
         self._ws = workspace
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        # The counts are the task page's default set ("Tất cả"): say which tasks they cover.
+        self.scope_note = QLabel(self.tr(
+            "Gồm nhiệm vụ do đơn vị mình hoặc đơn vị cấp dưới chủ trì, phối hợp (dù ai giao) và nhiệm vụ do mình "
+            "giao. Bấm vào một ô để xem danh sách."))
+        self.scope_note.setWordWrap(True)
+        self.scope_note.setStyleSheet("color: #555;")
         self.cards: dict[DueWindow | None, QPushButton] = {}
         cards = QHBoxLayout()
         for window, colors in (
@@ -73,6 +79,7 @@ class OverviewPage(QWidget):
         grid.addWidget(self.newest, 3, 0)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.scope_note)
         layout.addLayout(cards)
         layout.addLayout(grid)
         self._windows = [DueWindow.OVERDUE, DueWindow.THIS_WEEK, DueWindow.DONE_THIS_WEEK, None]

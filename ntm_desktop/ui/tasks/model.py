@@ -1,4 +1,4 @@
-"""Tasks as a Qt model: paged from SQL; overdue rows stand out."""
+"""Tasks as a Qt model: paged from SQL; overdue rows stand out; texts are given whole (the view wraps them)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ class TaskModel(PagedTableModel):
     def __init__(self, db: Database, filter_: TaskFilter, parent=None):
         headers = [
             _tr("Văn bản"), _tr("Nội dung nhiệm vụ"), _tr("Chủ trì"), _tr("Phối hợp"),
-            _tr("Thời hạn"), _tr("Trạng thái"), _tr("Quá hạn (ngày)"), _tr("Hoàn thành"),
-            _tr("Văn bản trả lời"),
+            _tr("Thời hạn"), _tr("Trạng thái"), _tr("Quá hạn\n(ngày)"), _tr("Hoàn thành"),
+            _tr("Văn bản\ntrả lời"),
         ]
         super().__init__(db, filter_, headers, tasklist.count, tasklist.page, parent)
 
@@ -36,8 +36,8 @@ class TaskModel(PagedTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
-            return row.summary
+        if role == Qt.ItemDataRole.ToolTipRole and col in (1, 2, 3):
+            return self._display(row, col) or None
         if role == Qt.ItemDataRole.BackgroundRole:
             return STATUS_COLORS.get(row.status)
         if role == Qt.ItemDataRole.ForegroundRole and row.status == TaskStatus.IN_PROGRESS_OVERDUE:
@@ -54,7 +54,7 @@ class TaskModel(PagedTableModel):
             number = f" – {row.number_symbol}" if row.number_symbol else ""
             return f"{row.arrival_number}/{row.arrival_year}{number}"
         if col == 1:
-            return row.summary if len(row.summary) <= 160 else row.summary[:157] + "…"
+            return row.summary
         if col == 2:
             return row.lead_unit
         if col == 3:

@@ -1,21 +1,36 @@
-"""Tasks across directives: filter by unit, status, due window, directive; overdue rows stand out."""
+"""Tasks across directives: filter by scope (của đơn vị mình / do mình giao), unit, status, due window,
+directive; overdue rows stand out; the task's full wording wraps in its row."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QStyledItemDelegate, QTableView,
+    QVBoxLayout, QWidget,
 )
 
 from ntm_desktop.services import units
 from ntm_desktop.services.status import TaskStatus
+from ntm_desktop.services.task_scope import TaskScope
 from ntm_desktop.services.tasklist import DueWindow, TaskFilter
 from ntm_desktop.ui.common import UnitCombo
 from ntm_desktop.ui.tasks.editor import TaskEditor
 from ntm_desktop.ui.tasks.model import TaskModel
 from ntm_desktop.workspace import Workspace
+
+# Văn bản, (Nội dung stretches), Chủ trì, Phối hợp, Thời hạn, Trạng thái, Quá hạn, Hoàn thành, Văn bản trả lời
+COLUMN_WIDTHS = {0: 110, 2: 140, 3: 140, 4: 85, 5: 180, 6: 65, 7: 85, 8: 100}
+ROW_PADDING = 8  # pixels above and below a row's wrapped text together
+
+
+class _RowPadding(QStyledItemDelegate):
+    """Rows as tall as their wrapped text, with a little air so lines do not touch the grid."""
+
+    def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), hint.height() + ROW_PADDING)
 
 
 class TaskListPage(QWidget):
@@ -25,6 +40,11 @@ class TaskListPage(QWidget):
         self._office = workspace.office_unit_id()
         with workspace.db.transaction() as session:
             unit_rows = units.all_units(session)
+        self.scope = QComboBox()
+        for scope in TaskScope:
+            self.scope.addItem(scope.label, scope.value)
+            self.scope.setItemData(self.scope.count() - 1, scope.description, Qt.ItemDataRole.ToolTipRole)
+        self.scope.setToolTip(self.tr("Tất cả: nhiệm vụ của đơn vị mình và nhiệm vụ do mình giao"))
         self.unit = UnitCombo(unit_rows, allow_empty=True)
         self.unit.lineEdit().setPlaceholderText(self.tr("Tất cả đơn vị"))
         self.unit.setMaximumWidth(300)
@@ -43,27 +63,34 @@ class TaskListPage(QWidget):
         self.clear_directive.clicked.connect(lambda: self.set_directive(None))
         self.count_label = QLabel()
         bar = QHBoxLayout()
-        for label, widget in ((self.tr("Đơn vị:"), self.unit), (self.tr("Trạng thái:"), self.status),
+        for label, widget in ((self.tr("Nhiệm vụ:"), self.scope), (self.tr("Đơn vị:"), self.unit),
+                              (self.tr("Trạng thái:"), self.status),
                               (self.tr("Thời hạn:"), self.deadline_window)):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
-        bar.addWidget(self.search, 1)
+        bar.addStretch()
         self.model = TaskModel(workspace.db, TaskFilter(office_unit_id=self._office))
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setWordWrap(False)
+        # The wording of a task is its longest text: it gets the stretching column and wraps, each row
+        # as tall as its text (rows come a page at a time, so only loaded rows are measured).
+        self.view.setWordWrap(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.view.setItemDelegate(_RowPadding(self.view))
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
-        for col, width in ((0, 140), (2, 180), (3, 150), (4, 95), (5, 170), (6, 100), (7, 90), (8, 110)):
+        for col, width in COLUMN_WIDTHS.items():
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.view.verticalHeader().setVisible(False)
+        rows = self.view.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(self._open)
         directive_bar = QHBoxLayout()
+        directive_bar.addWidget(self.search, 1)
         directive_bar.addWidget(self.directive_label)
         directive_bar.addWidget(self.clear_directive)
-        directive_bar.addStretch()
         directive_bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -73,6 +100,7 @@ class TaskListPage(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.scope.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.unit.activated.connect(lambda _i: self.apply_filter())
         self.unit.lineEdit().editingFinished.connect(self.apply_filter)
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
@@ -83,7 +111,7 @@ class TaskListPage(QWidget):
         status = self.status.currentData()
         window = self.deadline_window.currentData()
         return TaskFilter(
-            office_unit_id=self._office, unit_id=self.unit.unit_id(),
+            office_unit_id=self._office, scope=TaskScope(self.scope.currentData()), unit_id=self.unit.unit_id(),
             status=TaskStatus(status) if status else None, window=DueWindow(window) if window else None,
             directive_id=self._directive_id, search=self.search.text(),
         )
@@ -94,8 +122,9 @@ class TaskListPage(QWidget):
 
     def show_filtered(self, unit_id: str | None = None, window: DueWindow | None = None,
                       status: TaskStatus | None = None) -> None:
-        """Open the list filtered as the overview asked (a click on a count)."""
-        for combo, value in ((self.status, status.value if status else None),
+        """Open the list filtered as the overview asked (a click on a count): the overview counts
+        every task the office follows ("Tất cả")."""
+        for combo, value in ((self.scope, TaskScope.ALL.value), (self.status, status.value if status else None),
                              (self.deadline_window, window.value if window else None)):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
@@ -114,6 +143,7 @@ class TaskListPage(QWidget):
         self.apply_filter()
 
     def refresh(self) -> None:
+        self._office = self._ws.office_unit_id()  # a package may have given this office its identity
         self.apply_filter()
 
     def _open(self, index) -> None:
