@@ -128,3 +128,61 @@ def save_profile(session: Session, profile: OfficeProfile) -> OfficeProfile:
     data["recipients"] = list(profile.recipients)
     settings.put(session, PROFILE_KEY, json.dumps(data, ensure_ascii=False))
     return profile
+
+
+# --- First start by hand: this installation's office, under its parent -----------------------------------------
+
+# Levels an office may have with no unit above it in the tree.
+_TOP_LEVELS = ("tinh", "khac")
+# Offered for a new office; district levels are gone since the 2025 reform (kept in the tree as history).
+_RETIRED_LEVELS = ("huyen",)
+
+
+@dataclass(frozen=True)
+class NewUnit:
+    code: str
+    name: str
+    level_code: str
+
+
+def office_levels(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of the levels a new office can have, commune first."""
+    from ntm_desktop.services import units
+
+    found = [(lv.code, lv.name) for lv in units.levels(session) if lv.code not in _RETIRED_LEVELS]
+    return sorted(found, key=lambda item: item[0] != "xa")
+
+
+def set_up_by_hand(session: Session, *, unit_id: str | None = None, office: NewUnit | None = None,
+                   parent_id: str | None = None, new_parent: NewUnit | None = None) -> str:
+    """Make a unit of the tree this installation's office, or create it (and its parent) first.
+
+    All in the caller's transaction: an error leaves nothing behind. Returns the office unit's id."""
+    from ntm_desktop.models import UnitLevel
+    from ntm_desktop.services import units
+
+    if unit_id is None:
+        if office is None:
+            raise ValidationError("Hãy chọn một đơn vị trong danh sách, hoặc tạo đơn vị mới.", "unit")
+        if new_parent is not None:
+            if nfc(new_parent.code).strip().upper() == nfc(office.code).strip().upper():
+                raise ValidationError("Đơn vị cấp trên phải có mã khác mã của đơn vị mình.", "parent")
+            parent_id = units.create_unit(session, code=new_parent.code, name=new_parent.name,
+                                          level_code=new_parent.level_code)
+        if parent_id is None and office.level_code not in _TOP_LEVELS:
+            raise ValidationError(
+                "Hãy chọn đơn vị cấp trên (ví dụ Ủy ban nhân dân tỉnh Lào Cai), hoặc bấm “Tạo đơn vị cấp trên…” "
+                "nếu danh sách chưa có: dữ liệu cấp trên gửi xuống được xếp theo cây đơn vị.", "parent")
+        if parent_id is not None:
+            parent_level = session.get(Unit, parent_id).level
+            own_level = session.get(UnitLevel, office.level_code)
+            if parent_level and own_level and parent_level.rank >= own_level.rank:
+                raise ValidationError(
+                    f"Đơn vị cấp trên phải ở cấp cao hơn đơn vị mình (đang chọn cấp “{parent_level.name}” làm cấp "
+                    f"trên của cấp “{own_level.name}”). Hãy chọn lại đơn vị cấp trên.", "parent")
+        unit_id = units.create_unit(session, code=office.code, name=office.name, level_code=office.level_code,
+                                    parent_id=parent_id)
+    elif session.get(Unit, unit_id) is None:
+        raise ValidationError("Không tìm thấy đơn vị đã chọn (có thể đã bị xóa).", "unit")
+    settings.put(session, settings.OFFICE_UNIT, unit_id)
+    return unit_id

@@ -9,6 +9,10 @@ merged into the package's unit: every reference moves to the package's id and
 the hand-made row goes, in the apply transaction, before the records are
 written. A unit that came from a package is never re-keyed this way: two ids
 for one code there are a real disagreement, refused as before.
+
+The national criteria sets the app installed here by itself (same ids
+everywhere, made from their codes) are replaced the same way by the copies
+the package brings, so the office above's version is the one kept.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ _NATURAL_KEYS = {
     "indicator_assessments": ("indicator_assessment", ("unit_id", "year", "indicator_id")),
     "task_criterion_links": ("task_criterion_link", ("task_id", "unit_id", "criterion_code")),
 }
+# The shared catalogue: the app installs these itself, with ids made from their codes.
+_CATALOGUE = ("criteria_sets", "criteria", "indicators")
 # Text columns that may hold a unit id anywhere in their value.
 _TEXT_HOLDING_IDS = (("settings", "value"), ("audit_log", "old"), ("audit_log", "new"),
                      ("sync_snapshots", "data"), ("sync_conflicts", "local_value"),
@@ -58,9 +64,14 @@ class UnitMerge:
 class Adoption:
     merges: tuple[UnitMerge, ...]
     office_code: str = ""  # this office's code, when its own unit is among the merges
+    replaced: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (catalogue entity, ids installed here, in the package)
 
     def lines(self) -> list[str]:
-        return [m.line(m.code == self.office_code) for m in self.merges]
+        lines = [m.line(m.code == self.office_code) for m in self.merges]
+        sets = sum(len(ids) for entity, ids in self.replaced if entity == "criteria_sets")
+        if self.replaced:
+            lines.append(f"Bộ tiêu chí phần mềm tự cài ở máy này ({sets} bộ) được thay bằng bản trong gói của cấp trên.")
+        return lines
 
 
 def born_here(session: Session, unit: Unit) -> bool:
@@ -73,11 +84,30 @@ def born_here(session: Session, unit: Unit) -> bool:
     return received is None
 
 
-def plan_adoption(session: Session, incoming_units: list[dict], office_code: str = "") -> Adoption | None:
-    """The hand-made units the package's units replace (None when there is nothing to adopt)."""
+def _catalogue_born_here(session: Session, records: dict[str, list[dict]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    installation = session.info.get("installation_id", "")
+    found = []
+    for entity in _CATALOGUE:
+        ids = sorted(r["id"] for r in records.get(entity, []))
+        here = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = session.execute(text(f"SELECT id, version FROM {entity} WHERE id IN (SELECT value FROM json_each(:ids))"),
+                                   {"ids": json.dumps(chunk)}).all()
+            received = set(session.scalars(select(AuditEntry.record_id).where(
+                AuditEntry.entity == entity, AuditEntry.record_id.in_(chunk), AuditEntry.package_id.is_not(None))))
+            here += [rid for rid, version in rows
+                     if rid not in received and not set(json.loads(version or "{}")) - {installation}]
+        if here:
+            found.append((entity, tuple(here)))
+    return tuple(found)
+
+
+def plan_adoption(session: Session, records: dict[str, list[dict]], office_code: str = "") -> Adoption | None:
+    """What the package's records replace here (None when nothing): hand-made units, self-installed catalogue."""
+    incoming_units = records.get("units", [])
+    replaced = _catalogue_born_here(session, records)
     by_code = {r["code"]: r for r in incoming_units if not r.get("deleted")}
-    if not by_code:
-        return None
     incoming_ids = {r["id"] for r in incoming_units}
     merges = []
     codes = sorted(by_code)
@@ -87,10 +117,10 @@ def plan_adoption(session: Session, incoming_units: list[dict], office_code: str
             if unit.id == record["id"] or unit.id in incoming_ids or not born_here(session, unit):
                 continue
             merges.append(UnitMerge(unit.code, unit.id, unit.name, record["id"], record["name"]))
-    if not merges:
+    if not merges and not replaced:
         return None
     merges.sort(key=lambda m: (m.code != office_code, m.code))
-    return Adoption(tuple(merges), office_code)
+    return Adoption(tuple(merges), office_code, replaced)
 
 
 def _unit_columns() -> list[tuple[str, str]]:
@@ -130,12 +160,17 @@ def adopt(session: Session, adoption: Adoption, package_id: str = "") -> None:
         return
     session.flush()
     user = session.info.get("user", "")
+    # A write opens the transaction, so that the deferral below holds until its commit.
+    session.execute(text("UPDATE settings SET value = value WHERE key = 'installation_id'"))
+    session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    for entity, ids in adoption.replaced:
+        params = {"ids": json.dumps(list(ids)), "entity": entity}
+        session.execute(text(f"DELETE FROM {entity} WHERE id IN (SELECT value FROM json_each(:ids))"), params)
+        session.execute(text("DELETE FROM sync_snapshots WHERE entity = :entity AND record_id IN "
+                             "(SELECT value FROM json_each(:ids))"), params)
     for merge in adoption.merges:
         old, new = merge.local_id, merge.incoming_id
         params = {"old": old, "new": new}
-        # This office's setting first: it opens the write transaction, so the deferral below holds.
-        session.execute(text("UPDATE settings SET value = :new WHERE value = :old"), params)
-        session.execute(text("PRAGMA defer_foreign_keys=ON"))
         _rekey_natural(session, old, new)
         for table, column in _unit_columns():
             session.execute(text(f"UPDATE {table} SET {column} = :new WHERE {column} = :old"), params)

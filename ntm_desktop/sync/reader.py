@@ -157,7 +157,7 @@ def _check_setup(session: Session, package: "Package", mode: str) -> None:
         )
     if mode == "adopt":
         _check_origin(session, manifest, manifest.destination_unit_id, incoming)
-    package.adoption = plan_adoption(session, incoming, manifest.destination_code)
+    package.adoption = plan_adoption(session, package.records, manifest.destination_code)
 
 
 def _incoming_unit_name(zf: zipfile.ZipFile, names: dict, unit_id: str) -> str:

@@ -138,10 +138,27 @@ def destination_status(session: Session) -> list[DestinationStatus]:
     return result
 
 
+def _is_below(session: Session, unit_id: str, ancestor_id: str) -> bool:
+    seen = set()
+    current = session.scalar(select(Unit.parent_id).where(Unit.id == unit_id))
+    while current and current not in seen:
+        if current == ancestor_id:
+            return True
+        seen.add(current)
+        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
+    return False
+
+
 def usual_destination(session: Session, office_id: str | None) -> str | None:
-    """Where this office usually sends: the last destination of a data package, else the unit above it."""
+    """Where this office usually sends: the last destination of a data package, else the office whose data
+    packages it last applied (the one that set it up), else the unit above it."""
     last = session.scalar(select(ExportLog.destination_unit_id).where(ExportLog.kind.in_(("delta", "full")))
                           .order_by(ExportLog.id.desc()).limit(1))
     if last:
         return last
+    origins = session.scalars(select(ImportLedger.origin_unit_id).where(
+        ImportLedger.result == "applied", ImportLedger.kind.in_(("delta", "full"))).order_by(ImportLedger.id.desc()).limit(50))
+    for origin in origins:
+        if office_id and not _is_below(session, origin, office_id):  # a unit below reports to us: not where we send
+            return origin
     return session.scalar(select(Unit.parent_id).where(Unit.id == office_id)) if office_id else None

@@ -1,72 +1,242 @@
-"""First start: which office is this installation? Pick it from the unit tree or create it."""
+"""First start: which office is this installation?
+
+Best: set it up from the full package the office above made for it (its unit tree, directives and tasks
+arrive with it). Otherwise: pick the office in the unit tree, or create it under its parent.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
+from ntm_desktop import APP_NAME
 from ntm_desktop.errors import UserError
-from ntm_desktop.services import settings, units
+from ntm_desktop.services import units
+from ntm_desktop.services.dates import format_vn_datetime
+from ntm_desktop.services.office import NewUnit, office_levels, set_up_by_hand
+from ntm_desktop.sync.apply import entity_label
+from ntm_desktop.sync.manifest import EXTENSION
+from ntm_desktop.sync.setup import SetupOffer, offer, set_up_from_package
+from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import UnitCombo, show_error
 from ntm_desktop.workspace import Workspace
+
+_NEW_PARENT = "+new-parent"  # the parent typed in this dialog, created when the office is
+
+
+class ParentUnitDialog(QDialog):
+    """The unit above this office, when the list does not have it yet (a fresh installation)."""
+
+    def __init__(self, levels: list[tuple[str, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Tạo đơn vị cấp trên"))
+        self.unit_code = QLineEdit()
+        self.unit_code.setPlaceholderText(self.tr("Ví dụ: LC"))
+        self.unit_name = QLineEdit()
+        self.unit_name.setPlaceholderText(self.tr("Ví dụ: Ủy ban nhân dân tỉnh Lào Cai"))
+        self.unit_level = QComboBox()
+        for code, name in levels:
+            self.unit_level.addItem(name, code)
+        self.unit_level.setCurrentIndex(max(self.unit_level.findData("tinh"), 0))
+        form = QFormLayout(self)
+        note = QLabel(self.tr("Nên dùng đúng mã đơn vị mà cấp trên dùng (hỏi Văn phòng Điều phối cấp tỉnh)."))
+        note.setWordWrap(True)
+        form.addRow(note)
+        form.addRow(self.tr("Mã đơn vị:"), self.unit_code)
+        form.addRow(self.tr("Tên đơn vị:"), self.unit_name)
+        form.addRow(self.tr("Cấp:"), self.unit_level)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self._check)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+
+    def new_unit(self) -> NewUnit:
+        return NewUnit(self.unit_code.text().strip(), self.unit_name.text().strip(), self.unit_level.currentData())
+
+    def _check(self) -> None:
+        unit = self.new_unit()
+        if not unit.code or not unit.name:
+            QMessageBox.warning(self, self.windowTitle(), self.tr("Hãy nhập cả mã và tên của đơn vị cấp trên."))
+            return
+        self.accept()
 
 
 class OfficeDialog(QDialog):
     def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         self._ws = workspace
-        self.setWindowTitle(self.tr("Đơn vị sử dụng phần mềm"))
+        self._new_parent: NewUnit | None = None
+        self._finished = False  # set up: closing no longer asks whether to quit
+        self.setWindowTitle(self.tr("Bắt đầu sử dụng NTM Desktop"))
         with workspace.db.transaction() as session:
             all_units = units.all_units(session)
-            levels = [(lv.code, lv.name) for lv in units.levels(session)]
+            self._levels = office_levels(session)
         intro = QLabel(self.tr(
-            "Lần đầu sử dụng: hãy cho biết cơ quan, đơn vị đang dùng NTM Desktop trên máy này. "
-            "Sổ văn bản đến và số đến được đánh theo đơn vị này."))
+            "Lần đầu sử dụng: hãy cho biết cơ quan, đơn vị dùng NTM Desktop trên máy này. Sổ văn bản đến, "
+            "số đến và dữ liệu gửi cấp trên đều theo đơn vị này."))
         intro.setWordWrap(True)
+
+        from_above = QGroupBox(self.tr("Cách 1 (nên dùng): nhận gói dữ liệu từ cấp trên"))
+        explain = QLabel(self.tr(
+            "Đơn vị cấp trên (ví dụ Văn phòng Điều phối nông thôn mới tỉnh) lập gói “toàn bộ dữ liệu” cho đơn vị "
+            "mình trong mục Trao đổi dữ liệu → Gửi, rồi chép qua USB hoặc gửi qua thư điện tử (tệp %1). Máy này "
+            "nhận từ gói danh mục đơn vị, văn bản và nhiệm vụ cấp trên giao.").replace("%1", EXTENSION))
+        explain.setWordWrap(True)
+        self.from_package = QPushButton(self.tr("&Nhận gói dữ liệu từ cấp trên…"))
+        self.from_package.setAutoDefault(False)
+        self.from_package.clicked.connect(self.choose_package)
+        column = QVBoxLayout(from_above)
+        column.addWidget(explain)
+        row = QHBoxLayout()
+        row.addWidget(self.from_package)
+        row.addStretch(1)
+        column.addLayout(row)
+
+        by_hand = QGroupBox(self.tr("Cách 2: tự khai báo đơn vị"))
         self.pick = QRadioButton(self.tr("Chọn trong danh sách đơn vị"))
-        self.create_choice = QRadioButton(self.tr("Tạo đơn vị mới"))
+        self.create_new = QRadioButton(self.tr("Tạo đơn vị mới"))
         self.existing = UnitCombo(all_units)
-        self.code = QLineEdit()
-        self.name = QLineEdit()
-        self.name.setPlaceholderText(self.tr("Ví dụ: Văn phòng Điều phối nông thôn mới huyện Hàm Yên"))
-        self.level = QComboBox()
-        for code, name in levels:
-            self.level.addItem(name, code)
+        self.unit_code = QLineEdit()
+        self.unit_code.setPlaceholderText(self.tr("Ví dụ: LC-XHOPTHANH (nên dùng đúng mã cấp trên dùng)"))
+        self.unit_name = QLineEdit()
+        self.unit_name.setPlaceholderText(self.tr("Ví dụ: Ủy ban nhân dân xã Hợp Thành"))
+        self.unit_level = QComboBox()
+        for code, name in self._levels:
+            self.unit_level.addItem(name, code)
         self.parent_unit = UnitCombo(all_units, allow_empty=True)
-        form = QFormLayout()
+        self.parent_unit.lineEdit().setPlaceholderText(self.tr("Ví dụ: Ủy ban nhân dân tỉnh Lào Cai"))
+        self.new_parent_button = QPushButton(self.tr("Tạo đơn vị cấp trên…"))
+        self.new_parent_button.setAutoDefault(False)
+        self.new_parent_button.clicked.connect(self.create_parent)
+        parent_row = QHBoxLayout()
+        parent_row.addWidget(self.parent_unit, 1)
+        parent_row.addWidget(self.new_parent_button)
+        form = QFormLayout(by_hand)
         form.addRow(self.pick)
         form.addRow(self.tr("Đơn vị:"), self.existing)
-        form.addRow(self.create_choice)
-        form.addRow(self.tr("Mã đơn vị:"), self.code)
-        form.addRow(self.tr("Tên đơn vị:"), self.name)
-        form.addRow(self.tr("Cấp:"), self.level)
-        form.addRow(self.tr("Đơn vị cấp trên:"), self.parent_unit)
-        (self.pick if all_units else self.create_choice).setChecked(True)
+        form.addRow(self.create_new)
+        form.addRow(self.tr("Mã đơn vị:"), self.unit_code)
+        form.addRow(self.tr("Tên đơn vị:"), self.unit_name)
+        form.addRow(self.tr("Cấp:"), self.unit_level)
+        form.addRow(self.tr("Đơn vị cấp trên:"), parent_row)
+        (self.pick if all_units else self.create_new).setChecked(True)
         self.pick.setEnabled(bool(all_units))
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.existing.setEnabled(bool(all_units))
+        self.pick.toggled.connect(self._sync_enabled)
+        self._sync_enabled()
+
+        box = QDialogButtonBox()
+        box.addButton(self.tr("Bắt đầu sử dụng"), QDialogButtonBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Thoát"), QDialogButtonBox.ButtonRole.RejectRole)
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addWidget(from_above)
+        layout.addWidget(by_hand)
         layout.addWidget(box)
+        self.resize(640, self.sizeHint().height())
+
+    def _sync_enabled(self) -> None:
+        by_list = self.pick.isChecked()
+        self.existing.setEnabled(by_list)
+        for widget in (self.unit_code, self.unit_name, self.unit_level, self.parent_unit, self.new_parent_button):
+            widget.setEnabled(not by_list)
+
+    # --- Cách 1: from the package of the office above -------------------------------------------------------------
+
+    def choose_package(self) -> bool:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Chọn gói dữ liệu cấp trên gửi"), "",
+                                              self.tr("Gói dữ liệu NTM (*%1)").replace("%1", EXTENSION))
+        return bool(path) and self.set_up_from(Path(path))
+
+    def set_up_from(self, path: Path) -> bool:
+        title = self.tr("Nhận gói dữ liệu từ cấp trên")
+        try:
+            seen = run_with_progress(self, self.tr("Đang đọc và kiểm tra gói “%1”…").replace("%1", path.name),
+                                     lambda _say: offer(self._ws, path))
+        except UserError as error:
+            show_error(self, error, self.tr("Không dùng được gói này"))
+            return False
+        if QMessageBox.question(self, title, self._offer_text(seen)) != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            run_with_progress(self, self.tr("Đang nhận dữ liệu từ gói “%1”…").replace("%1", path.name),
+                              lambda _say: set_up_from_package(self._ws, path))
+        except UserError as error:
+            show_error(self, error, self.tr("Chưa nhận được gói"))
+            return False
+        QMessageBox.information(self, title, self.tr(
+            "Đã cài đặt máy này là đơn vị “%1” và nhận dữ liệu từ %2. Từ nay, gói cấp trên gửi tiếp được nhận ở "
+            "mục Trao đổi dữ liệu → Nhận; báo cáo tiến độ gửi lên ở mục Trao đổi dữ liệu → Gửi.")
+            .replace("%1", seen.office_label()).replace("%2", seen.origin_label()))
+        self._finished = True
+        self.accept()
+        return True
+
+    def _offer_text(self, seen: SetupOffer) -> str:
+        counts = "; ".join(f"{entity_label(e)}: {n}" for e, n in seen.counts.items() if n)
+        text = (self.tr("Gói “toàn bộ dữ liệu” do %1 lập lúc %2, dành cho đơn vị:")
+                .replace("%1", seen.origin_label()).replace("%2", format_vn_datetime(seen.created_utc)))
+        text += f"\n\n{seen.office_label()}\n\n" + self.tr("Gói mang: %1.").replace("%1", counts)
+        for note in seen.notes:
+            text += "\n\n" + note
+        return text + "\n\n" + self.tr("Cài đặt máy này là đơn vị trên và nhận dữ liệu này?")
+
+    # --- Cách 2: by hand ------------------------------------------------------------------------------------------
+
+    def create_parent(self) -> None:
+        dialog = ParentUnitDialog(self._levels, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._new_parent = dialog.new_unit()
+        index = self.parent_unit.findData(_NEW_PARENT)
+        label = self.tr("%1 (tạo mới, mã %2)").replace("%1", self._new_parent.name).replace("%2", self._new_parent.code)
+        if index < 0:
+            self.parent_unit.addItem(label, _NEW_PARENT)
+            index = self.parent_unit.count() - 1
+        else:
+            self.parent_unit.setItemText(index, label)
+        self.parent_unit.setCurrentIndex(index)
+
+    def _parent_choice(self) -> tuple[str | None, NewUnit | None]:
+        chosen = self.parent_unit.unit_id()
+        if chosen == _NEW_PARENT:
+            return None, self._new_parent
+        if chosen is None and self.parent_unit.currentText().strip():
+            raise UserError(self.tr("Không có đơn vị cấp trên “%1” trong danh sách. Hãy chọn trong danh sách, "
+                                    "hoặc bấm “Tạo đơn vị cấp trên…”.").replace("%1", self.parent_unit.currentText()))
+        return chosen, None
 
     def save(self) -> bool:
         try:
             with self._ws.db.transaction(self._ws.user()) as session:
                 if self.pick.isChecked():
-                    office = self.existing.unit_id()
-                    if not office:
+                    if not self.existing.unit_id():
                         raise UserError(self.tr("Hãy chọn một đơn vị trong danh sách."))
+                    set_up_by_hand(session, unit_id=self.existing.unit_id())
                 else:
-                    office = units.create_unit(
-                        session, code=self.code.text(), name=self.name.text(),
-                        level_code=self.level.currentData(), parent_id=self.parent_unit.unit_id(),
-                    )
-                settings.put(session, settings.OFFICE_UNIT, office)
+                    parent_id, new_parent = self._parent_choice()
+                    office = NewUnit(self.unit_code.text(), self.unit_name.text(), self.unit_level.currentData())
+                    set_up_by_hand(session, office=office, parent_id=parent_id, new_parent=new_parent)
         except UserError as error:
             show_error(self, error)
             return False
+        self._finished = True
         self.accept()
         return True
+
+    def reject(self) -> None:
+        """Esc, "Thoát" or the window's close button: say that the app cannot start without its office."""
+        if not self._finished:
+            answer = QMessageBox.question(self, APP_NAME, self.tr(
+                "Thoát phần mềm?\n\nNTM Desktop cần biết đơn vị sử dụng trước khi làm việc, nên sẽ đóng lại nếu "
+                "chưa chọn. Chưa có gì được lưu; lần mở sau phần mềm sẽ hỏi lại.\n\nChọn “Không” để quay lại "
+                "nhận gói dữ liệu từ cấp trên hoặc khai báo đơn vị."))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().reject()

@@ -124,7 +124,7 @@ class RegisterPage(QWidget):
 
     def current_filter(self) -> RegisterFilter:
         return replace(
-            self.model.filter, year=self.year.currentData(), issuer=self.issuer.text(),
+            self.model.filter, office_unit_id=self._office, year=self.year.currentData(), issuer=self.issuer.text(),
             doc_type=self.doc_type.currentData(), urgency=self.urgency.currentData(),
             state=DirectiveState(self.state.currentData()) if self.state.currentData() else None,
             search=self.search.text(), today=date.today(),
@@ -135,6 +135,7 @@ class RegisterPage(QWidget):
         self.count_label.setText(self.tr("{n} văn bản").format(n=self.model.total))
 
     def refresh(self) -> None:
+        self._office = self._ws.office_unit_id() or ""  # a package may have given this office its identity
         self._fill_years()
         self.apply_filter()
 

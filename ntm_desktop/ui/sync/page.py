@@ -222,7 +222,9 @@ class ReceiveTab(QWidget):
         self._about = (self.tr("Gói số %1 của %2 (người lập: %3), lập lúc %4, gửi %5.")
                        .replace("%1", str(s["sequence"])).replace("%2", s["origin"]).replace("%3", s["user"] or "-")
                        .replace("%4", created).replace("%5", s["destination"]))
-        self.header.setText(self._about + " " + self.tr("Chưa có gì thay đổi: xem bảng dưới đây rồi bấm “Áp dụng”."))
+        adopted = "".join("\n" + line for line in plan.package.adoption.lines()) if plan.package.adoption else ""
+        self.header.setText(self._about + " " + self.tr("Chưa có gì thay đổi: xem bảng dưới đây rồi bấm “Áp dụng”.")
+                            + adopted)
         self.model.set_rows([(entity_label(e), *[c[o] for o in OUTCOMES]) for e, c in s["counts"].items()])
         for item in s["rejected"]:
             self.rejections.addItem(f"{entity_label(item['entity'])} {item['id']}: {item['reason']}")
