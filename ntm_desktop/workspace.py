@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from ntm_desktop.db import Database, open_database
 from ntm_desktop.paths import DataFolder, MissingDataFolderError, resolve_data_folder
@@ -15,6 +18,7 @@ class Workspace:
     db: Database
     lock: object | None = None  # the InstanceLock a command-line write holds until close()
     readonly: bool = False
+    scratch: Path | None = None  # a stand-in for a folder that has no data yet, removed by close()
 
     def office_unit_id(self) -> str | None:
         with self.db.transaction() as session:
@@ -29,11 +33,32 @@ class Workspace:
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
 
 
-def _open_read_only(data_dir) -> Workspace:
-    folder = resolve_data_folder(data_dir, create=False)
+def _open_scratch() -> Workspace:
+    """A fresh, empty installation in a temporary folder: what a new data folder would be."""
+    root = Path(tempfile.mkdtemp(prefix="ntm-xem-truoc-"))
+    try:
+        folder = resolve_data_folder(root)
+        return Workspace(folder=folder, db=open_database(folder.database), readonly=True, scratch=root)
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def _open_read_only(data_dir, empty_if_missing: bool) -> Workspace:
+    try:
+        folder = resolve_data_folder(data_dir, create=False)
+    except MissingDataFolderError:
+        if empty_if_missing:
+            return _open_scratch()
+        raise
     if not folder.database.is_file():
+        if empty_if_missing:
+            return _open_scratch()
         raise MissingDataFolderError(
             f"Thư mục “{folder.root}” chưa có dữ liệu của NTM Desktop (không có tệp {folder.database.name}). "
             "Hãy kiểm tra lại đường dẫn --data-dir (thư mục dữ liệu mặc định nếu bỏ trống); không có gì được "
@@ -45,15 +70,18 @@ def _open_read_only(data_dir) -> Workspace:
     return Workspace(folder=folder, db=db, readonly=True)
 
 
-def open_workspace(data_dir=None, *, readonly: bool = False, lock: bool = False) -> Workspace:
+def open_workspace(data_dir=None, *, readonly: bool = False, lock: bool = False,
+                   empty_if_missing: bool = False) -> Workspace:
     """Open a data folder (created if missing) and its database (created and migrated as needed).
 
     readonly: for commands that only read: the folder and its database must exist and nothing is created;
-    a folder that cannot be written is opened read-only (no upgrade then: UpgradeNeededError says so). lock: for command-line writes: take the instance lock (refused while
+    a folder that cannot be written is opened read-only (no upgrade then: UpgradeNeededError says so).
+    empty_if_missing (with readonly): a folder without data reads as a new installation would (a temporary
+    empty database, removed on close) instead of being refused: "what would this package do here?". lock: for command-line writes: take the instance lock (refused while
     the window has the folder open) and keep it until close().
     """
     if readonly:
-        return _open_read_only(data_dir)
+        return _open_read_only(data_dir, empty_if_missing)
     folder = resolve_data_folder(data_dir)
     held = None
     if lock:

@@ -58,11 +58,12 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_template_import)
 
 
-def _workspace(args, readonly: bool = False):
+def _workspace(args, readonly: bool = False, empty_if_missing: bool = False):
     """Commands that write hold the window's instance lock (refused while it is open); readers need none."""
     from ntm_desktop.workspace import open_workspace
 
-    return open_workspace(getattr(args, "data_dir", None), readonly=readonly, lock=not readonly)
+    return open_workspace(getattr(args, "data_dir", None), readonly=readonly, lock=not readonly,
+                          empty_if_missing=empty_if_missing)
 
 
 def run_export(args) -> int:
@@ -107,7 +108,7 @@ def _print_counts(s: dict) -> None:
 def run_preview(args) -> int:
     from ntm_desktop.sync.apply import ApplyResult, preview_file
 
-    ws = _workspace(args, readonly=True)
+    ws = _workspace(args, readonly=True, empty_if_missing=True)  # a new folder: as a new installation
     try:
         plan = preview_file(ws, Path(args.file))
     finally:

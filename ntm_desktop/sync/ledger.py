@@ -24,7 +24,10 @@ def record(session: Session, *, package_id: str, sha256: str, kind: str, origin_
 
 
 def imported_on_text(entry: ImportLedger) -> str:
-    return f"Gói này đã được nhập ngày {entry.at:%d/%m/%Y} lúc {entry.at:%H:%M} (giờ UTC); lần này không thay đổi gì."
+    from ntm_desktop.services.dates import format_vn_datetime
+
+    day, time = format_vn_datetime(entry.at).split(" ")  # local time; the ledger keeps UTC
+    return f"Gói này đã được nhập ngày {day} lúc {time}; lần này không thay đổi gì."
 
 
 def received(session: Session) -> list[ImportLedger]:

@@ -51,9 +51,21 @@ def test_report_on_a_missing_folder_refuses_and_creates_nothing(tmp_path, capsys
 
     empty = tmp_path / "trong"
     empty.mkdir()
-    assert main(["sync", "preview", "--data-dir", str(empty), str(tmp_path / "goi.ntmsync")]) == 2
+    assert main(["criteria", "matrix", "2026", "--data-dir", str(empty)]) == 2
     assert "chưa có dữ liệu của NTM Desktop" in capsys.readouterr().err
     assert list(empty.iterdir()) == []
+
+
+def test_sync_preview_on_a_new_folder_reads_as_a_new_installation_and_creates_nothing(tmp_path, capsys):
+    district = build_district(tmp_path)
+    package = send(district, "XA-A", tmp_path / "goi", full=True)
+    district.close()
+    for target in (tmp_path / "xa-moi", tmp_path / "xa-trong"):
+        if target.name == "xa-trong":
+            target.mkdir()
+        assert main(["sync", "preview", "--data-dir", str(target), str(package)]) == 0
+        assert "Gói số 1 của HUYEN gửi XA-A" in capsys.readouterr().out
+        assert not target.exists() or list(target.iterdir()) == []
 
 
 def test_reading_commands_work_on_a_read_only_folder(sandbox, tmp_path):
