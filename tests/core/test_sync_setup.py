@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import Directive, ProgressUpdate, Task, Unit
 from ntm_desktop.services import settings, units
+from ntm_desktop.services.criteria import catalogue
 from ntm_desktop.services.directives import DirectiveInput, create_directive
 from ntm_desktop.services.tasks import DeadlineKind, TaskInput, add_progress, create_task
 from ntm_desktop.sync.apply import apply_file, preview_file
@@ -37,6 +38,7 @@ def build_province(root: Path):
         settings.put(s, settings.OFFICE_UNIT, office)
         for unit in s.scalars(select(Unit)):
             unit.owner_unit_id = office  # the unit tree is kept by this office, as in the demo
+        catalogue.install_shipped_sets(s)
         directive = create_directive(s, office, DirectiveInput(
             arrival_date=date(2026, 3, 2), arrival_number=1, issuer_unit_id=province, number_symbol="45/KH-UBND",
             doc_date=date(2026, 2, 27), doc_type="KH", subject="Kế hoạch xây dựng nông thôn mới năm 2026"))
@@ -51,9 +53,11 @@ def package_for(ws, code: str, out: Path) -> Path:
 
 
 def hand_made_commune(root: Path, code: str = COMMUNE):
-    """A commune whose officer typed its unit and its province at first start, then registered a document."""
+    """A commune whose officer typed its unit and its province at first start, then registered a document
+    (the criteria page installed the national criteria sets on its own)."""
     ws = open_workspace(root / "xa")
     with ws.db.transaction("Cán bộ xã") as s:
+        catalogue.install_shipped_sets(s)
         province = units.create_unit(s, code="LC", name="Tỉnh Lào Cai", level_code="tinh")
         commune = units.create_unit(s, code=code, name="Xã Hợp Thành", level_code="xa", parent_id=province)
         settings.put(s, settings.OFFICE_UNIT, commune)
@@ -108,8 +112,10 @@ def test_hand_made_commune_adopts_the_package_identity(tmp_path):
     hand_made_id = office_of(commune).id
 
     plan = preview_file(commune, package)  # no refusal; the preview says what happens to the hand-made units
-    assert [line.split("” ")[0] for line in plan.package.adoption.lines()] == [
+    lines = plan.package.adoption.lines()
+    assert [line.split("” ")[0] for line in lines[:2]] == [
         "Đơn vị của máy này “LC-XHOPTHANH – Xã Hợp Thành", "Đơn vị “LC – Tỉnh Lào Cai"]
+    assert lines[2].startswith("Bộ tiêu chí phần mềm tự cài ở máy này")
     assert plan.total("rejected") == 0
     assert office_of(commune).id == hand_made_id  # previewing changed nothing
 
@@ -174,6 +180,6 @@ def test_adoption_previews_on_a_read_only_folder(tmp_path):
     try:
         plan = preview_file(reader, package)
         assert plan.total("rejected") == 0 and plan.counts()["tasks"]["new"] == 1
-        assert len(plan.package.adoption.lines()) == 2
+        assert len(plan.package.adoption.lines()) == 3
     finally:
         reader.close()
