@@ -10,7 +10,13 @@ changes nothing; assessments computed by the same rules as the assessment
 screen (indicator against target, criterion rolled up from its indicators),
 entered by this office on the commune's behalf. Refused: a workbook for
 another unit, period or criteria set, a formula where a value belongs, a row
-that is not this commune's, a status that is not Đạt / Cơ bản đạt / Chưa đạt.
+that is not this commune's, the same task or criterion on two rows, merged
+cells where values are read, a hidden sheet whose numbers were edited into
+text, a status that is not Đạt / Cơ bản đạt / Chưa đạt.
+
+Every text the template holds (task summaries, directive subjects, criteria
+names) is written by the reports' safe writer: always a text cell, never a
+formula, whatever it begins with.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import Directive, Task, Unit, task_cooperators
+from ntm_desktop.reports.xlsx_layout import write as write_cell
 from ntm_desktop.services.dates import parse_vn_date
 from ntm_desktop.services.criteria import assessments
 from ntm_desktop.services.criteria.statuses import STATUS_LABELS, status_from_text
@@ -48,6 +55,20 @@ HEADERS = ["Mã (không sửa)", "Văn bản", "Nhiệm vụ", "Hạn", "Ngày b
            "Ngày hoàn thành", "Số, ký hiệu văn bản trả lời"]
 FILL_FROM = 5  # columns E.. are filled by the commune
 NAMESPACE = uuid.UUID("6f1d1c9e-5b0e-4a53-9a43-1b7c0c3f5e21")
+FIRST_ROW = 4  # rows 1-3: title, instructions, headers
+TASK_COLUMNS_READ = (1, 5, 6, 7, 8)  # A and the columns the commune fills
+CRITERIA_COLUMNS_READ = (1, VALUE_COL, STATUS_COL, NOTE_COL)
+PLAIN = Font()
+TITLE = Font(bold=True, size=13)
+BOLD = Font(bold=True)
+TOP = Alignment(wrap_text=True, vertical="top")
+NO_WRAP = Alignment()
+
+
+def _put_row(sheet, row: int, values: list, font: Font = PLAIN, align: Alignment = TOP) -> None:
+    """One row through the safe writer: text stays text (never a formula), numbers stay numbers."""
+    for col, value in enumerate(values, start=1):
+        write_cell(sheet, row, col, value, font, align)
 
 
 def _unit(session: Session, code: str) -> Unit:
@@ -72,33 +93,32 @@ def export_template(session: Session, unit_code: str, year: int, out: Path) -> P
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append([f"{unit.name}: báo cáo tiến độ nhiệm vụ năm {year}"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(["Chỉ điền các cột có nền vàng; ngày ghi dạng ngày/tháng/năm; không sửa cột Mã, không dùng công thức."])
-    sheet.append(HEADERS)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+    _put_row(sheet, 1, [f"{unit.name}: báo cáo tiến độ nhiệm vụ năm {year}"], TITLE, NO_WRAP)
+    _put_row(sheet, 2, ["Chỉ điền các cột có nền vàng; ngày ghi dạng ngày/tháng/năm; không sửa cột Mã, "
+                        "không dùng công thức, không gộp ô."], PLAIN, NO_WRAP)
+    _put_row(sheet, 3, HEADERS, BOLD, NO_WRAP)
     yellow = PatternFill("solid", fgColor="FFF4C2")
+    row = FIRST_ROW
     for task in commune_tasks(session, unit.id, year):
         directive = session.get(Directive, task.directive_id)
-        sheet.append([task.id, f"{directive.number_symbol} {directive.subject}"[:300], task.summary,
-                      task.due_date.strftime("%d/%m/%Y") if task.due_date else task.deadline_text, None, None,
-                      task.completed_on.strftime("%d/%m/%Y") if task.completed_on else None, task.reply_number or None])
-        for cell in sheet[sheet.max_row][FILL_FROM - 1:]:
+        _put_row(sheet, row, [
+            task.id, f"{directive.number_symbol} {directive.subject}"[:300], task.summary,
+            task.due_date.strftime("%d/%m/%Y") if task.due_date else task.deadline_text, None, None,
+            task.completed_on.strftime("%d/%m/%Y") if task.completed_on else None, task.reply_number or None])
+        for cell in sheet[row][FILL_FROM - 1:]:
             cell.fill = yellow
+        row += 1
     for letter, width in zip("ABCDEFGH", (12, 40, 50, 14, 14, 50, 16, 24)):
         sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=4):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     grid = _grid(session, unit.id, year)
     if grid is not None:
         _criteria_sheet(book, grid, unit, year, yellow)
     ident = book.create_sheet(ID_SHEET)
-    for key, value in [("template_id", TEMPLATE_ID), ("template_version", TEMPLATE_VERSION), ("unit_code", unit.code),
-                       ("unit_id", unit.id), ("year", year), ("office_code", office.code), ("office_id", office.id),
-                       ("criteria_set_id", grid.set_id if grid else "")]:
-        ident.append([key, value])
+    for n, pair in enumerate([("template_id", TEMPLATE_ID), ("template_version", TEMPLATE_VERSION),
+                              ("unit_code", unit.code), ("unit_id", unit.id), ("year", int(year)),
+                              ("office_code", office.code), ("office_id", office.id),
+                              ("criteria_set_id", grid.set_id if grid else "")], start=1):
+        _put_row(ident, n, list(pair), PLAIN, NO_WRAP)
     ident.sheet_state = "veryHidden"
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -121,26 +141,25 @@ def _grid(session: Session, unit_id: str, year: int) -> "assessments.Grid | None
 
 def _criteria_sheet(book: Workbook, grid, unit: Unit, year: int, yellow: PatternFill) -> None:
     sheet = book.create_sheet(CRITERIA_SHEET)
-    sheet.append([f"{unit.name}: đánh giá tiêu chí nông thôn mới năm {year} ({grid.set_name})"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(["Ghi kết quả của chỉ tiêu vào cột G; cột H chọn Đạt, Cơ bản đạt hoặc Chưa đạt (chỉ tiêu tính được "
-                  "từ kết quả thì phần mềm tự đánh giá; tiêu chí có chỉ tiêu thì tự tổng hợp). Không sửa cột Mã."])
-    sheet.append(CRITERIA_HEADERS)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+    _put_row(sheet, 1, [f"{unit.name}: đánh giá tiêu chí nông thôn mới năm {year} ({grid.set_name})"], TITLE, NO_WRAP)
+    _put_row(sheet, 2, ["Ghi kết quả của chỉ tiêu vào cột G; cột H chọn Đạt, Cơ bản đạt hoặc Chưa đạt (chỉ tiêu tính "
+                        "được từ kết quả thì phần mềm tự đánh giá; tiêu chí có chỉ tiêu thì tự tổng hợp). Không sửa "
+                        "cột Mã, không gộp ô."], PLAIN, NO_WRAP)
+    _put_row(sheet, 3, CRITERIA_HEADERS, BOLD, NO_WRAP)
     choices = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True,
                              showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
                              error="Chọn Đạt, Cơ bản đạt hoặc Chưa đạt.")
     sheet.add_data_validation(choices)
-    for row in grid.rows:
+    for number, row in enumerate(grid.rows, start=FIRST_ROW):
         indicator = row.kind == "indicator"
-        sheet.append([row.target_id, "Chỉ tiêu" if indicator else "Tiêu chí", row.code, row.name, row.target or None,
-                      row.unit_of_measure or None, row.measured_value or None,
-                      STATUS_LABELS.get(row.status) if row.status else None, row.note or None])
-        current = sheet[sheet.max_row]
+        _put_row(sheet, number, [
+            row.target_id, "Chỉ tiêu" if indicator else "Tiêu chí", row.code, row.name, row.target or None,
+            row.unit_of_measure or None, row.measured_value or None,
+            STATUS_LABELS.get(row.status) if row.status else None, row.note or None])
+        current = sheet[number]
         if not indicator:
             for cell in current[:6]:
-                cell.font = Font(bold=True)
+                cell.font = BOLD
         fill = [NOTE_COL] + ([VALUE_COL, STATUS_COL] if indicator else [] if row.derived else [STATUS_COL])
         for col in fill:
             current[col - 1].fill = yellow
@@ -148,9 +167,6 @@ def _criteria_sheet(book: Workbook, grid, unit: Unit, year: int, yellow: Pattern
             choices.add(current[STATUS_COL - 1])
     for letter, width in zip("ABCDEFGHI", (12, 10, 7, 60, 14, 12, 16, 20, 36)):
         sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=4):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A4"
 
 
@@ -168,11 +184,15 @@ def _criteria_cells(book, grid, unit: Unit) -> list:
         return []
     rows = {r.target_id: r for r in grid.rows}
     cells = []
-    for line in book[CRITERIA_SHEET].iter_rows(min_row=4, max_col=len(CRITERIA_HEADERS)):
-        target_id = _value(line[0], "Mã")
+    sheet = book[CRITERIA_SHEET]
+    _refuse_merged(sheet, CRITERIA_COLUMNS_READ)
+    seen: dict[str, int] = {}
+    for line in sheet.iter_rows(min_row=FIRST_ROW, max_col=len(CRITERIA_HEADERS)):
+        target_id = _text(_value(line[0], "Mã"))
         if not target_id:
             continue
-        row = rows.get(str(target_id))
+        _once(seen, target_id, line[0].row, CRITERIA_SHEET, "tiêu chí, chỉ tiêu")
+        row = rows.get(target_id)
         if row is None:
             raise PackageRefused(f"Dòng {line[0].row} (sheet “{CRITERIA_SHEET}”): không thuộc bộ tiêu chí của "
                                  f"{unit.name} năm nay (cột Mã bị sửa?). Hãy dùng biểu mẫu gốc.")
@@ -219,9 +239,48 @@ def _assessment_records(session: Session, unit: Unit, year: int, cells: list) ->
 
 
 def _value(cell, label: str):
-    if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+    """A cell's value; a formula is refused (text that merely begins with "=" is text, as the template writes it)."""
+    if cell.data_type == "f":
         raise PackageRefused(f"Ô {cell.coordinate} ({label}) chứa công thức; hãy ghi giá trị (gõ trực tiếp) rồi gửi lại tệp.")
     return cell.value
+
+
+def _refuse_merged(sheet, columns: tuple[int, ...]) -> None:
+    """Merged cells hide every value but the first: refused when they cover a cell that is read."""
+    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if merged.max_row < FIRST_ROW or not any(merged.min_col <= c <= merged.max_col for c in columns):
+            continue
+        raise PackageRefused(
+            f"Các ô {merged.coord} (sheet “{sheet.title}”) đang được gộp (Merge), nên chỉ đọc được giá trị của ô đầu "
+            "và các dòng còn lại sẽ bị bỏ sót. Hãy bỏ gộp ô (Unmerge Cells), ghi giá trị vào từng ô của từng dòng "
+            "rồi nhập lại."
+        )
+
+
+def _once(seen: dict[str, int], key: str, row: int, sheet: str, what: str) -> None:
+    if key in seen:
+        raise PackageRefused(
+            f"Dòng {row} (sheet “{sheet}”): {what} này đã có ở dòng {seen[key]} (cùng mã ở cột A). Mỗi {what} chỉ "
+            "ghi trên một dòng; hãy gộp nội dung vào một dòng, xóa dòng chép thừa rồi nhập lại."
+        )
+    seen[key] = row
+
+
+def _ident_number(ident: dict, key: str) -> int:
+    """A number of the hidden sheet (year, version); refused when it was edited into something else."""
+    value = ident.get(key)
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or not 0 <= value <= 9999:
+        raise PackageRefused(
+            f"Trang ẩn của biểu mẫu đã bị sửa (“{key}” là “{str(value)[:40]}”, không phải một số), nên không biết "
+            "biểu mẫu của năm nào. Hãy dùng đúng tệp biểu mẫu đã xuất cho xã, hoặc xuất biểu mẫu mới."
+        )
+    return value
 
 
 def _date(value, where: str) -> date | None:
@@ -247,13 +306,13 @@ def read_template(session: Session, path: Path, unit_code: str, year: int) -> Pa
     if ID_SHEET not in book.sheetnames or SHEET not in book.sheetnames:
         raise PackageRefused("Tệp Excel không phải biểu mẫu của NTM Desktop. Hãy dùng đúng biểu mẫu đã gửi cho xã.")
     ident = {row[0].value: row[1].value for row in book[ID_SHEET].iter_rows(max_col=2)}
-    if ident.get("template_id") != TEMPLATE_ID or int(ident.get("template_version") or 0) > TEMPLATE_VERSION:
+    if ident.get("template_id") != TEMPLATE_ID or _ident_number(ident, "template_version") > TEMPLATE_VERSION:
         raise PackageRefused("Biểu mẫu thuộc phiên bản mới hơn. Hãy cập nhật NTM Desktop trước.")
     unit = _unit(session, unit_code)
     if ident.get("unit_code") != unit.code or ident.get("unit_id") != unit.id:
         raise PackageRefused(f"Biểu mẫu này của đơn vị “{ident.get('unit_code')}”, không phải “{unit.code}”. "
                              "Hãy chọn đúng tệp của xã.")
-    if int(ident.get("year") or 0) != int(year):
+    if _ident_number(ident, "year") != int(year):
         raise PackageRefused(f"Biểu mẫu này của năm {ident.get('year')}, không phải năm {year}. Hãy chọn đúng tệp.")
     office = office_unit(session)
     grid = _grid(session, unit.id, int(year)) if CRITERIA_SHEET in book.sheetnames else None
@@ -265,11 +324,15 @@ def read_template(session: Session, path: Path, unit_code: str, year: int) -> Pa
     installation = f"excel-{unit.code}"
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     records = []
-    for row in book[SHEET].iter_rows(min_row=4):
-        task_id = _value(row[0], "Mã")
+    sheet = book[SHEET]
+    _refuse_merged(sheet, TASK_COLUMNS_READ)
+    seen: dict[str, int] = {}
+    for row in sheet.iter_rows(min_row=FIRST_ROW, max_col=len(HEADERS)):
+        task_id = _text(_value(row[0], "Mã"))
         if not task_id:
             continue
-        values = [_value(c, HEADERS[i]) for i, c in enumerate(row[:len(HEADERS)])]
+        _once(seen, task_id, row[0].row, SHEET, "nhiệm vụ")
+        values = {i - 1: _value(row[i - 1], HEADERS[i - 1]) for i in TASK_COLUMNS_READ}
         if task_id not in allowed:
             raise PackageRefused(f"Dòng {row[0].row}: nhiệm vụ không thuộc {unit.name} (cột Mã bị sửa?). Hãy dùng biểu mẫu gốc.")
         reported = _date(values[4], row[4].coordinate)

@@ -3,7 +3,10 @@
 Everything is read and checked first; each problem is reported in Vietnamese
 with its sheet, row and column, and nothing is stored unless the whole file is
 valid. Text typed in decomposed Unicode (NFD) is normalised to NFC and listed
-as a notice, so the officer knows which cells were touched.
+as a notice, so the officer knows which cells were touched. Cells merged down
+one column (a criterion code spanning its indicators) are read as that value
+on every row; cells merged across columns in a data row are refused with the
+range named, since they would hide a value.
 """
 
 from __future__ import annotations
@@ -91,6 +94,25 @@ class _Reader:
         last = max(found.values(), default=0)
         extra = [(col, text) for col, text in sorted(headers.items()) if col > last]
         return found, extra
+
+
+def _unmerge(reader: _Reader, sheet, first_row: int = 2) -> None:
+    """Read merged data cells as a person sees them: a value merged down a column belongs to each of its rows.
+
+    openpyxl keeps the value in the first cell only, so every other row would silently read as empty.
+    """
+    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if merged.max_row < first_row:
+            continue  # headers
+        if merged.min_col != merged.max_col or merged.min_row < first_row:
+            reader.error(f"Trang “{sheet.title}”, các ô {merged.coord}",
+                         "đang được gộp qua nhiều cột (hoặc gộp cả dòng tiêu đề), nên sẽ mất giá trị của các ô sau. "
+                         "Hãy bỏ gộp ô (Unmerge Cells) và ghi giá trị vào từng ô.")
+            continue
+        value = sheet.cell(merged.min_row, merged.min_col).value
+        sheet.unmerge_cells(merged.coord)
+        for row in range(merged.min_row + 1, merged.max_row + 1):
+            sheet.cell(row, merged.min_col).value = value
 
 
 def _number(text: str) -> float | None:
@@ -264,6 +286,9 @@ def read_workbook(path: Path) -> tuple[SetDefinition, list[str]]:
         raise ValidationError(f"Tệp “{path.name}” không phải là tệp Excel (.xlsx) đọc được.") from None
     reader = _Reader(book)
     set_sheet, criteria_sheet, indicator_sheet = (reader.sheet(n) for n in (SET_SHEET, CRITERIA_SHEET, INDICATOR_SHEET))
+    for sheet in (set_sheet, criteria_sheet, indicator_sheet):
+        if sheet is not None:
+            _unmerge(reader, sheet)
     definition = _read_set(reader, set_sheet) if set_sheet is not None else None
     criteria = _read_criteria(reader, criteria_sheet) if criteria_sheet is not None else []
     if indicator_sheet is not None and definition is not None:

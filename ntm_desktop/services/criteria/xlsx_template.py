@@ -18,7 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from ntm_desktop.reports.xlsx_layout import write as write_cell
 
 SET_SHEET, CRITERIA_SHEET, INDICATOR_SHEET, HELP_SHEET = "Bộ tiêu chí", "Tiêu chí", "Chỉ tiêu", "Hướng dẫn"
 
@@ -57,6 +59,13 @@ HELP_TEXT = (
 )
 
 
+def _append(sheet, values: list) -> None:
+    """One row through the reports' safe writer: a group name like "=1" stays text, never a formula."""
+    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value is not None else 1
+    for col, value in enumerate(values, start=1):
+        write_cell(sheet, row, col, value, Font(), Alignment())
+
+
 def write_template(path: Path, target_keys: list[str] | None = None) -> Path:
     """Write the blank template (with one example row) to `path`."""
     keys = target_keys or ["Nhóm 1", "Nhóm 2", "Nhóm 3"]
@@ -65,28 +74,28 @@ def write_template(path: Path, target_keys: list[str] | None = None) -> Path:
     book = Workbook()
     info = book.active
     info.title = SET_SHEET
-    info.append(["Thông tin", "Giá trị"])
+    _append(info, ["Thông tin", "Giá trị"])
     examples = {"level": "xã", "tier": "nông thôn mới", "period_start": 2026, "period_end": 2030,
                 "targets_vary_by": "nhóm xã", "target_keys": "; ".join(keys)}
     for key, label, _required in SET_FIELDS:
-        info.append([label, examples.get(key, "")])
+        _append(info, [label, examples.get(key, "")])
     info.column_dimensions["A"].width = 48
     info.column_dimensions["B"].width = 70
 
     criteria = book.create_sheet(CRITERIA_SHEET)
-    criteria.append([label for _k, label in CRITERIA_COLUMNS])
-    criteria.append([1, "1", "Quy hoạch", ""])
+    _append(criteria, [label for _k, label in CRITERIA_COLUMNS])
+    _append(criteria, [1, "1", "Quy hoạch", ""])
     criteria.column_dimensions["C"].width = 50
 
     indicators = book.create_sheet(INDICATOR_SHEET)
-    indicators.append([label for _k, label in INDICATOR_COLUMNS] + keys)
-    indicators.append(["1", "1.1", "Có quy hoạch chung xây dựng xã được phê duyệt", "", "chữ", "="]
+    _append(indicators, [label for _k, label in INDICATOR_COLUMNS] + keys)
+    _append(indicators, ["1", "1.1", "Có quy hoạch chung xây dựng xã được phê duyệt", "", "chữ", "="]
                       + ["Đạt"] * len(keys))
     indicators.column_dimensions["C"].width = 60
 
     help_sheet = book.create_sheet(HELP_SHEET)
     for line in HELP_TEXT:
-        help_sheet.append([line])
+        _append(help_sheet, [line])
     help_sheet.column_dimensions["A"].width = 120
     for sheet in (info, criteria, indicators):
         for cell in sheet[1]:
