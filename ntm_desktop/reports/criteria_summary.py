@@ -7,7 +7,7 @@ from typing import Generator
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError
-from ntm_desktop.reports.document import Column, Heading, Paragraph, ReportDocument, Table, TotalRow
+from ntm_desktop.reports.document import Column, Heading, Paragraph, ReportDocument, Table, TotalRow, vn_number
 from ntm_desktop.reports.request import Progress, ReportRequest
 from ntm_desktop.services.criteria.matrix import build_matrix
 from ntm_desktop.services.criteria.statuses import NOT_ASSESSED_LABEL, STATUS_LABELS
@@ -45,10 +45,10 @@ def build_criteria_summary(session: Session, req: ReportRequest, office_id: str,
     recognised = sum(1 for line in matrix.communes if line.recognition)
     doc.blocks.append(Paragraph(
         f"Năm {year} có {communes} đơn vị cấp xã được đánh giá theo {n} tiêu chí; bình quân đạt "
-        f"{matrix.average:.2f} tiêu chí/xã; {recognised} xã đã có quyết định công nhận đạt chuẩn."
+        f"{vn_number(matrix.average)} tiêu chí/xã; {recognised} xã đã có quyết định công nhận đạt chuẩn."
     ))
     bands = Table("Tổng hợp theo nhóm", [Column("Nhóm theo số tiêu chí đạt", 90), Column("Số xã", 30, "int"),
-                                         Column("Tỷ lệ (%)", 30, "int")])
+                                         Column("Tỷ lệ (%)", 30, "number", decimals=1)])
     for label, count in matrix.band_counts:
         bands.rows.append((label, count, round(100 * count / communes, 1)))
     bands.rows.append(TotalRow(("Tổng số", communes, 100.0)))

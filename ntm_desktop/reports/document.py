@@ -11,6 +11,7 @@ from datetime import date
 from typing import Union
 
 from ntm_desktop.services.office import OfficeProfile
+from ntm_desktop.text import nfc
 
 Cell = Union[str, int, float, date, None]
 
@@ -19,8 +20,9 @@ Cell = Union[str, int, float, date, None]
 class Column:
     title: str
     width_mm: float
-    kind: str = "text"  # text | int | date
+    kind: str = "text"  # text | int | number | date
     excel_width: float | None = None
+    decimals: int = 0  # digits after the decimal comma of a "number" column
 
     @property
     def align(self) -> str:
@@ -104,6 +106,22 @@ def vn_place_date(place: str, day: date) -> str:
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
     return f"{place}, {text}" if place else text.capitalize()
+
+
+HANDWRITTEN_NAME = "." * 40  # room for the signer to write the name by hand when none is set
+
+
+def signer_name_line(profile: OfficeProfile) -> str:
+    """The signer's name under the signature, or a dotted line to write it on."""
+    return nfc(profile.signer_name).strip() or HANDWRITTEN_NAME
+
+
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def vn_number(value: float, decimals: int = 2) -> str:
+    """A number as Vietnamese writes it: decimal comma, dot between thousands ('1.234,50')."""
+    return f"{value:,.{decimals}f}".translate(_SWAP_SEPARATORS)
 
 
 def period_text(start: date, end: date) -> str:

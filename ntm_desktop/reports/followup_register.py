@@ -17,14 +17,16 @@ from ntm_desktop.reports.task_facts import TaskFact, cooperators, latest_progres
 from ntm_desktop.services.office import OfficeProfile
 from ntm_desktop.services.status import TaskStatus
 
+# The task's wording (in "Ghi chú") is the longest text of a line: it gets the widest column, so a
+# task takes a few lines rather than a dozen.
 COLUMNS = [
-    Column("Số đến", 12, "int"),
-    Column("Tên loại, số, ký hiệu, ngày tháng và cơ quan ban hành", 48),
-    Column("Đơn vị hoặc người nhận", 36),
-    Column("Thời hạn giải quyết", 22, "date"),
-    Column("Tiến độ giải quyết", 52),
-    Column("Số, ký hiệu văn bản trả lời", 26),
-    Column("Ghi chú", 56),
+    Column("Số đến", 11, "int"),
+    Column("Tên loại, số, ký hiệu, ngày tháng và cơ quan ban hành", 36),
+    Column("Đơn vị hoặc người nhận", 32),
+    Column("Thời hạn giải quyết", 21, "date"),
+    Column("Tiến độ giải quyết", 46),
+    Column("Số, ký hiệu văn bản trả lời", 20),
+    Column("Ghi chú", 86),
 ]
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from ntm_desktop.reports.document import (
-    GroupHeading, Heading, Paragraph, ReportDocument, Table, TotalRow, vn_place_date,
+    HANDWRITTEN_NAME, GroupHeading, Heading, Paragraph, ReportDocument, Table, TotalRow, signer_name_line,
+    vn_place_date,
 )
 from ntm_desktop.reports.pdf_layout import format_cell
 from ntm_desktop.text import nfc
@@ -54,7 +55,7 @@ def _table(table: Table) -> str:
         cells, bold = (row.cells, True) if isinstance(row, TotalRow) else (row, False)
         tds = []
         for value, column in zip(cells, table.columns):
-            text = _e(format_cell(value))
+            text = _e(format_cell(value, column))
             align = "left" if column.kind == "text" and not isinstance(value, (int, float)) else "center"
             tds.append(f'<td align="{align}" valign="top">{"<b>" + text + "</b>" if bold else text}</td>')
         parts.append(f"<tr>{''.join(tds)}</tr>")
@@ -69,10 +70,12 @@ def _signature(doc: ReportDocument) -> str:
     p = doc.profile
     recipients = "<br/>".join(_e(line) for line in p.recipient_lines())
     sign = "<br/>".join(f"<b>{_e(x.upper())}</b>" for x in (p.signing_form, p.signer_title) if x)
+    name = signer_name_line(p)
+    name = _e(name) if name == HANDWRITTEN_NAME else f"<b>{_e(name)}</b>"
     return (
         '<br/><table width="100%"><tr>'
         f'<td width="50%" valign="top"><b><i>Nơi nhận:</i></b><br/><span style="font-size: 11pt">{recipients}</span></td>'
-        f'<td width="50%" align="center" valign="top">{sign}<br/><br/><br/><br/><b>{_e(p.signer_name)}</b></td>'
+        f'<td width="50%" align="center" valign="top">{sign}<br/><br/><br/><br/>{name}</td>'
         "</tr></table>"
     )
 

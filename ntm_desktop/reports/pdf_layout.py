@@ -25,10 +25,11 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from ntm_desktop.reports.document import (
-    Cover, GroupHeading, Heading, Paragraph, ReportDocument, Table, TotalRow, vn_place_date,
+    HANDWRITTEN_NAME, Column, Cover, GroupHeading, Heading, Paragraph, ReportDocument, Table, TotalRow,
+    signer_name_line, vn_number, vn_place_date,
 )
 from ntm_desktop.reports.pdf_fonts import BOLD, FAMILY, REGULAR, register_fonts
-from ntm_desktop.reports.pdf_table import DATA, HEADING, TOTAL, PAD_SIDE, PagedTable
+from ntm_desktop.reports.pdf_table import DATA, HEADING, PAD_SIDE, TAIL_GAP, TOTAL, PagedTable
 from ntm_desktop.reports.pdf_wrap import wrap_text
 from ntm_desktop.reports.request import ReportCancelled
 from ntm_desktop.text import nfc
@@ -66,11 +67,14 @@ def _p(text: str, style: ParagraphStyle, markup: str = "") -> RLParagraph:
     return RLParagraph(body, style)
 
 
-def format_cell(value) -> str:
+def format_cell(value, column: Column | None = None) -> str:
+    """A cell as printed: dates dd/mm/yyyy, fractions with the Vietnamese decimal comma."""
     if value is None:
         return ""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return vn_number(value, column.decimals if column is not None and column.kind == "number" else 2)
     return nfc(str(value))
 
 
@@ -100,7 +104,7 @@ def _header(doc: ReportDocument, width: float, st) -> RLTable:
     return table
 
 
-def _signature(doc: ReportDocument, width: float, st) -> KeepTogether:
+def _signature(doc: ReportDocument, width: float, st) -> RLTable:
     p = doc.profile
     recipients = [_p("Nơi nhận:", st["recipients_title"], "<b><i>{}</i></b>")]
     recipients += [_p(line, st["recipients"]) for line in p.recipient_lines()]
@@ -110,13 +114,14 @@ def _signature(doc: ReportDocument, width: float, st) -> KeepTogether:
     if p.signer_title:
         sign.append(_p(p.signer_title.upper(), st["centre"], "b"))
     sign.append(Spacer(1, 24 * mm))
-    sign.append(_p(p.signer_name, st["centre"], "b"))
+    name = signer_name_line(p)
+    sign.append(_p(name, st["centre"], "b" if name != HANDWRITTEN_NAME else ""))
     table = RLTable([[recipients, sign]], colWidths=[width * 0.5, width * 0.5])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), REGULAR, BODY_SIZE),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return KeepTogether([Spacer(1, 8), table])
+    return table
 
 
 def _cover(cover: Cover, doc: ReportDocument, st) -> list:
@@ -136,7 +141,7 @@ def _cover(cover: Cover, doc: ReportDocument, st) -> list:
 
 def _cell(value, column, font: str = REGULAR, size: float = TABLE_SIZE) -> str:
     """Cell text wrapped to the column: a plain string with line breaks (fast to lay out and draw)."""
-    return wrap_text(format_cell(value), column.width_mm * mm - 2 * PAD_SIDE, font, size)
+    return wrap_text(format_cell(value, column), column.width_mm * mm - 2 * PAD_SIDE, font, size)
 
 
 def _table(table: Table, st) -> list:
@@ -187,8 +192,19 @@ def story_for(doc: ReportDocument, width: float) -> list:
         else:
             story += _table(block, st)
     if doc.signature:
-        story.append(_signature(doc, width, st))
+        _add_signature(story, _signature(doc, width, st))
     return story
+
+
+def _add_signature(story: list, signature: RLTable) -> None:
+    """The signature goes on the page of the last lines before it, never alone on a page of its own."""
+    last = story[-1] if story else None
+    if isinstance(last, PagedTable):
+        last.tail = signature
+    elif isinstance(last, RLParagraph):
+        story[-1] = KeepTogether([last, Spacer(1, TAIL_GAP), signature])
+    else:
+        story.append(KeepTogether([Spacer(1, TAIL_GAP), signature]))
 
 
 def render_pdf(doc: ReportDocument, out: Path, on_page: Callable[[int], bool] | None = None) -> int:

@@ -7,6 +7,7 @@ times faster than laying out a Paragraph per cell.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -17,7 +18,10 @@ def word_width(word: str, font: str, size: float) -> float:
     return stringWidth(word, font, size)
 
 
-def _break_long_word(word: str, width: float, font: str, size: float) -> list[str]:
+_BREAK_AFTER = re.compile(r"(?<=[/\-])")  # "121/BC-VPĐP" breaks as "121/BC-" + "VPĐP", not "121/BC-V" + "PĐP"
+
+
+def _break_chars(word: str, width: float, font: str, size: float) -> list[str]:
     pieces, current = [], ""
     for ch in word:
         if current and word_width(current + ch, font, size) > width:
@@ -25,6 +29,23 @@ def _break_long_word(word: str, width: float, font: str, size: float) -> list[st
             current = ch
         else:
             current += ch
+    return [*pieces, current] if current else pieces
+
+
+def _break_long_word(word: str, width: float, font: str, size: float) -> list[str]:
+    """A word wider than the column: cut after a slash or hyphen where possible, else between letters."""
+    pieces, current = [], ""
+    for part in (p for p in _BREAK_AFTER.split(word) if p):
+        if word_width(current + part, font, size) <= width:
+            current += part
+            continue
+        if current:
+            pieces.append(current)
+        if word_width(part, font, size) > width:
+            *full, current = _break_chars(part, width, font, size)
+            pieces += full
+        else:
+            current = part
     return [*pieces, current] if current else pieces
 
 

@@ -47,7 +47,13 @@ def test_criteria_pdf_matrix_bands_and_commune_pages(demo_workspace, tmp_path):
     text = " ".join(pages)
     assert "BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ NÔNG THÔN MỚI NĂM 2024" in pages[0]
     assert f"Năm 2024 có {len(matrix.communes)} đơn vị cấp xã" in text
-    assert f"bình quân đạt {matrix.average:.2f} tiêu chí/xã" in text
+    average = f"{matrix.average:.2f}"
+    assert f"bình quân đạt {average.replace('.', ',')} tiêu chí/xã" in text  # the decimal comma, as on screen
+    assert average not in text
+    for _label, count in matrix.band_counts:  # the share of communes per band: "8,3", not "8.3"
+        share = f"{100 * count / len(matrix.communes):.1f}"
+        assert share.replace(".", ",") in text and share not in text
+    assert "100,0" in text
     assert "NTM (35/QĐ-UBND ngày 20/12/2024)" in text
     for line in matrix.communes:  # one page per commune, opening with its name
         own = [p for p in pages if f"{line.name.upper()} Đạt {line.result} tiêu chí" in p]
@@ -70,6 +76,15 @@ def test_criteria_xlsx_counts_are_numbers(demo_workspace, tmp_path):
         assert list(lines[name][2:2 + 19]).count("Đ") == met
     totals = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "Số xã đạt")
     assert list(totals[2:2 + 19]) == list(matrix.met_per_criterion)
+    first = wb.worksheets[0]
+    header = next(r for r in range(1, 40) if first.cell(r, 3).value == "Tỷ lệ (%)")
+    shares = {first.cell(r, 1).value: first.cell(r, 3) for r in range(header + 1, header + 2 + len(matrix.band_counts))}
+    for label, count in [*matrix.band_counts, ("Tổng số", len(matrix.communes))]:
+        assert shares[label].value == round(100 * count / len(matrix.communes), 1)
+        assert shares[label].number_format == "[$-42A]0.0"  # Vietnamese: shown with a decimal comma, "8,3"
+    average = f"{matrix.average:.2f}".replace(".", ",")
+    assert any(isinstance(c.value, str) and f"bình quân đạt {average} tiêu chí/xã" in c.value
+               for row in wb.worksheets[0].iter_rows() for c in row)
     detail = wb["Chi tiết từng xã"]
     assert sum(1 for r in detail.iter_rows(values_only=True) if r[0] == "XÃ ĐÔNG CUÔNG") == 1
 

@@ -106,3 +106,59 @@ def test_unit_tasks_xlsx_lists_the_units_tasks(demo_workspace, tmp_path):
     assert any(r[0] == f"Kính gửi: {name}" for r in values)
     numbered = [r for r in values if isinstance(r[0], int)]
     assert len(numbered) == expected > 0
+
+
+def _register_rows(demo_workspace, tmp_path, subjects: list[str]):
+    with demo_workspace.db.transaction() as s:
+        office_id = settings.office_unit_id(s)
+        for subject in subjects:
+            create_directive(s, office_id, DirectiveInput(
+                arrival_date=date.today(), arrival_number=next_arrival_number(s, office_id, date.today().year),
+                subject=subject, issuer_name="Ủy ban nhân dân tỉnh Lào Cai", number_symbol="12/UBND-KT",
+            ))
+    out = make(demo_workspace, "register", "xlsx", tmp_path / "so.xlsx", start=YEAR_AGO, end=date.today())
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    rows = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value in subjects:
+                rows[cell.value] = (cell.row, ws.column_dimensions[cell.column_letter].width)
+    return ws, rows
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(demo_workspace, tmp_path):
+    sentence = "Triển khai thực hiện các tiêu chí xây dựng nông thôn mới nâng cao trên địa bàn tỉnh; "
+    subjects = [sentence[:40].strip(), (sentence * 3).strip(), (sentence * 8).strip()]
+    ws, rows = _register_rows(demo_workspace, tmp_path, subjects)
+    heights = [ws.row_dimensions[rows[s][0]].height for s in subjects]
+    assert all(h is not None for h in heights), "every row carries its height"
+    assert heights[0] < heights[1] < heights[2]
+    assert heights[0] <= 3 * 12 * 1.3  # a short subject: the two lines of its issuer's name, no more
+    for subject, height in zip(subjects[1:], heights[1:]):
+        width = rows[subject][1]
+        at_least = len(subject) / (width * 1.6)  # a column unit holds well under 1.6 letters of Times 12 pt
+        assert height >= at_least * 12, (len(subject), width, height)
+
+
+def test_long_paragraphs_and_headers_get_their_lines_too(demo_workspace, tmp_path):
+    out = make(demo_workspace, "weekly", "xlsx", tmp_path / "tuan.xlsx")
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    intro = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "Cụ thể như sau" in c.value)
+    assert ws.row_dimensions[intro.row].height >= 2 * 12  # a merged paragraph of several lines
+    header = next(r for r in range(1, 30) if ws.cell(r, 2).value == "Đơn vị chủ trì")
+    assert ws.row_dimensions[header].height >= 3 * 12  # "Đang thực hiện trong hạn" wraps in its column
+
+
+def test_sheets_print_on_a4_at_the_width_of_the_page(demo_workspace, tmp_path):
+    weekly = openpyxl.load_workbook(make(demo_workspace, "weekly", "xlsx", tmp_path / "tuan.xlsx"))
+    register_wb = openpyxl.load_workbook(make(demo_workspace, "register", "xlsx", tmp_path / "so.xlsx",
+                                              start=YEAR_AGO, end=date.today()))
+    assert weekly.worksheets[0].page_setup.orientation == "portrait"  # as the printed report
+    assert register_wb.worksheets[0].page_setup.orientation == "landscape"  # the register's ten columns
+    for ws in [*weekly.worksheets, *register_wb.worksheets]:
+        assert int(ws.page_setup.paperSize) == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)  # as many pages down as needed
+        assert ws.print_title_rows  # the column titles repeat on every page
+        assert round(ws.page_margins.left * 25.4) == 30 and round(ws.page_margins.right * 25.4) == 15
+        assert round(ws.page_margins.top * 25.4) == 20 and round(ws.page_margins.bottom * 25.4) == 20
