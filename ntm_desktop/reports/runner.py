@@ -46,7 +46,7 @@ def _builder(kind: ReportKind):
 def build_document(session: Session, req: ReportRequest) -> Generator[Progress, None, ReportDocument]:
     office_id = settings.office_unit_id(session)
     if not office_id:
-        raise UserError("Chưa chọn cơ quan sử dụng phần mềm, nên chưa lập được báo cáo. Hãy chọn trong phần Cài đặt.")
+        raise UserError("Chưa chọn cơ quan sử dụng phần mềm, nên chưa lập được báo cáo. Hãy mở phần mềm: hộp “Bắt đầu sử dụng NTM Desktop” hiện ra để chọn cơ quan.")
     if req.unit_code and req.kind != ReportKind.UNIT:
         from ntm_desktop.reports.unit_tasks import find_unit
 

@@ -41,7 +41,7 @@ def office_unit(session: Session) -> Unit:
     office_id = settings.office_unit_id(session)
     unit = session.get(Unit, office_id) if office_id else None
     if unit is None:
-        raise UserError("Chưa chọn đơn vị của cơ quan này. Hãy chọn “Đơn vị của tôi” trong phần cài đặt trước khi gửi dữ liệu.")
+        raise UserError("Chưa chọn đơn vị của cơ quan này. Hãy mở phần mềm và chọn cơ quan ở hộp “Bắt đầu sử dụng NTM Desktop” trước khi gửi dữ liệu.")
     return unit
 
 
