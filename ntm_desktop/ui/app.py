@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from ntm_desktop import APP_NAME
 from ntm_desktop.errors import UserError
 from ntm_desktop.resources import resource
+from ntm_desktop.ui.fonts import register_report_fonts
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -18,6 +19,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("NTM")
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     install_qt_translations(app)
+    register_report_fonts()
     return app
 
 
