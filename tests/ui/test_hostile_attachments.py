@@ -82,3 +82,16 @@ def test_a_pdf_named_with_a_path_opens_as_a_copy_inside_a_private_folder(qtbot, 
     assert not (parent.parent / "x.pdf").exists() and not (parent / "x.pdf").exists()
     assert copy.read_bytes() == b"%PDF-1.4 bao cao cua xa"
     qtbot.keyClick(form, Qt.Key.Key_Escape)
+
+
+def test_attaching_a_script_is_refused_at_once_and_the_rest_is_kept(qtbot, demo_workspace, messages, tmp_path):
+    from ntm_desktop.ui.register.form import DirectiveForm as Form
+
+    script, scan = tmp_path / "Bao cao.pdf.bat", tmp_path / "cong-van.pdf"
+    script.write_bytes(b"@echo off")
+    scan.write_bytes(b"%PDF-1.4 ban quet")
+    form = Form(demo_workspace)
+    qtbot.addWidget(form)
+    form.add_files([script, scan])
+    assert messages and ".bat" in messages[-1] and "không được nhận" in messages[-1]
+    assert [form.files.item(i).text() for i in range(form.files.count())] == ["cong-van.pdf (chưa lưu)"]

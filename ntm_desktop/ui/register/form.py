@@ -17,6 +17,7 @@ from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import DOC_TYPES, SECRECY_LABELS, URGENCY_LABELS, Attachment, Secrecy, Urgency
 from ntm_desktop.services import attachments, directives, units
 from ntm_desktop.services.directives import DirectiveInput
+from ntm_desktop.services.file_types import is_allowed_attachment, refusal_reason
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
 from ntm_desktop.workspace import Workspace
 
@@ -275,7 +276,12 @@ class DirectiveForm(QDialog):
         return True
 
     def add_files(self, paths: list[Path]) -> None:
+        refused = [Path(p) for p in paths if not is_allowed_attachment(Path(p).name)]
+        if refused:  # an executable or a script is never stored, so it can never be opened from here
+            show_error(self, ValidationError(refusal_reason(refused[0].name)), self.tr("Không đính kèm được"))
         for path in paths:
+            if Path(path) in refused:
+                continue
             self._pending_files.append(Path(path))
             item = QListWidgetItem(self.tr("{name} (chưa lưu)").format(name=Path(path).name))
             self.files.addItem(item)
