@@ -1,7 +1,8 @@
 """`ntm-desktop selfcheck`: prove an installation works, in a temporary folder; prints OK or what failed.
 
 Steps: a fresh database with the migrations and the demo data; a backup checked by restore's own
-verification; a PDF report with the embedded fonts; the main window rendered offscreen.
+verification; a PDF report with the embedded fonts; the main window rendered offscreen; Qt's standard
+buttons in Vietnamese (the translation shipped in resources/translations).
 """
 
 from __future__ import annotations
@@ -92,7 +93,14 @@ def _window(work: Path, state: dict) -> str:
     return f"cửa sổ chính vẽ ngoài màn hình ({width}×{height})"
 
 
-STEPS = (_database, _backup, _pdf, _window)
+def _translations(work: Path, state: dict) -> str:
+    texts = importlib.import_module("ntm_desktop.ui.app").standard_button_texts()
+    if texts != ["Có", "Không", "Đồng ý", "Hủy"]:
+        raise RuntimeError(f"Qt's standard buttons are not in Vietnamese: {texts}")
+    return "nút chuẩn của Qt bằng tiếng Việt (" + ", ".join(texts) + ")"
+
+
+STEPS = (_database, _backup, _pdf, _window, _translations)
 
 
 def run(args) -> int:

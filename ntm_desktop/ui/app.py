@@ -39,6 +39,17 @@ def install_qt_translations(app: QApplication) -> None:
     app.setProperty("ntm_translations", True)
 
 
+def standard_button_texts() -> list[str]:
+    """What Qt's Yes, No, OK and Cancel buttons read here (selfcheck: the translation is in the build)."""
+    make_application()
+    buttons = QMessageBox.StandardButton
+    box = QMessageBox()
+    box.setStandardButtons(buttons.Yes | buttons.No | buttons.Ok | buttons.Cancel)
+    texts = [box.button(b).text().replace("&", "") for b in (buttons.Yes, buttons.No, buttons.Ok, buttons.Cancel)]
+    box.deleteLater()
+    return texts
+
+
 def open_main_window(workspace):
     from ntm_desktop.ui.main_window import MainWindow
 
