@@ -191,7 +191,7 @@ def _apply_file(workspace, path: Path, user: str, backup: bool) -> ApplyResult:
         try:
             package = read_package(session, path)
         except PackageRefused as error:
-            _record_refusal(workspace, path, str(error), user)
+            record_refusal(workspace, path, str(error), user)
             raise
         if package.already_imported:
             return ApplyResult(package.manifest.package_id, "already", ledger.imported_on_text(package.previous))
@@ -203,7 +203,7 @@ def _apply_file(workspace, path: Path, user: str, backup: bool) -> ApplyResult:
     return apply_package(workspace, package, user, backup=backup)
 
 
-def _record_refusal(workspace, path: Path, reason: str, user: str) -> None:
+def record_refusal(workspace, path: Path, reason: str, user: str) -> None:
     from ntm_desktop.sync.reader import peek_manifest
 
     m = peek_manifest(Path(path))  # checked values only (None when the manifest is not of its form)
@@ -225,9 +225,11 @@ def safety_backup(workspace) -> Path:
     try:
         info = write_backup(workspace.folder, workspace.folder.backups, BackupKind.BEFORE_SYNC, datetime.now())
         prune(workspace.folder.backups)
-    except UserError as error:
-        raise UserError(f"Không lập được bản sao lưu trước khi nhập gói: {error} {NOTHING_APPLIED}") from error
+    except UserError as error:  # the backup says what happened and that nothing was written
+        raise type(error)(f"Chưa nhập gói vì không lập được bản sao lưu trước khi nhập. {error}") from error
     except (OSError, sqlite3.Error) as error:
+        if isinstance(error, sqlite3.Error) and ("locked" in str(error).lower() or "busy" in str(error).lower()):
+            raise DatabaseLockedError(BUSY) from error
         if isinstance(error, sqlite3.Error):
             error = OSError(28 if "full" in str(error).lower() else None, str(error))
         raise _disk_error(error, "Không lập được bản sao lưu trước khi nhập gói") from error
@@ -247,6 +249,9 @@ def _keep_copy(workspace, package: Package) -> Path:
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
+        if error.errno == 28:  # ENOSPC
+            raise DiskFullError("Không chép được gói vào thư mục dữ liệu vì ổ đĩa đầy. Chưa nhập gì; dữ liệu vẫn "
+                                "như trước. Hãy giải phóng dung lượng ổ đĩa rồi nhập lại gói.") from error
         raise UserError(f"Không chép được gói vào thư mục dữ liệu ({error.strerror or error}). Chưa nhập gì; "
                         "nếu ổ đĩa đầy, hãy giải phóng dung lượng rồi thử lại.") from error
     return target
@@ -300,6 +305,9 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
         _remove(written)  # attachments of a package that was not applied
         if isinstance(error, DatabaseLockedError):
             raise DatabaseLockedError(BUSY) from error
+        if type(error) is DiskFullError and "vẫn như trước" not in str(error):  # the database's own message
+            raise DiskFullError("Ổ đĩa đã đầy nên gói chưa được nhập; dữ liệu vẫn như trước. Hãy giải phóng dung "
+                                "lượng ổ đĩa rồi nhập lại gói.") from error
         if isinstance(error, exc.IntegrityError):
             raise UserError(f"Gói mâu thuẫn với dữ liệu ở máy này nên không nhập được ({error.orig}). "
                             f"{NOTHING_APPLIED} Hãy đề nghị đơn vị gửi kiểm tra lại dữ liệu và gửi lại gói.") from error

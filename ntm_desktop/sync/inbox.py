@@ -7,6 +7,7 @@ sequence; a refused file is noted with its reason and the others go on.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ from ntm_desktop.models import ImportLedger, SyncConflict, Unit
 from ntm_desktop.sync import ledger
 from ntm_desktop.sync.manifest import EXTENSION
 from ntm_desktop.sync.reader import peek_manifest
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,29 @@ def process_folder(workspace, folder: Path, user: str = "", progress=None) -> li
         m = peek_manifest(path)
         try:
             result = apply_file(workspace, path, user=user, backup=False)
-            outcomes.append(InboxOutcome(path.name, m.origin_code, m.sequence, result.status, result.message))
+            outcomes.append(InboxOutcome(path.name, m.origin_code if m else "", m.sequence if m else 0,
+                                         result.status, result.message))
         except UserError as error:
             outcomes.append(InboxOutcome(path.name, m.origin_code if m else "", m.sequence if m else 0,
                                          "refused", str(error)))
+        except Exception as error:  # noqa: BLE001 - one file that breaks a rule nobody foresaw stops only itself
+            log.exception("inbox: %s could not be applied", path.name)
+            message = (f"Gói không nhập được do một lỗi chưa lường trước ({type(error).__name__}); không có gì "
+                       "từ gói này được ghi. Hãy gửi tệp gói và tệp nhật ký cho bộ phận hỗ trợ; các gói khác vẫn "
+                       "được nhập.")
+            _note_refusal(workspace, path, message, user)
+            outcomes.append(InboxOutcome(path.name, m.origin_code if m else "", m.sequence if m else 0,
+                                         "refused", message))
     return outcomes
+
+
+def _note_refusal(workspace, path: Path, message: str, user: str) -> None:
+    from ntm_desktop.sync.apply import record_refusal
+
+    try:
+        record_refusal(workspace, path, message, user)
+    except Exception:  # noqa: BLE001 - the outcome list still says it
+        log.exception("inbox: the refusal of %s could not be recorded", path.name)
 
 
 def board(session: Session) -> list[BoardRow]:

@@ -126,7 +126,7 @@ def lines(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, path: str)
             if len(raw) > limits.max_line_bytes:
                 raise PackageRefused(
                     f"{path}, dòng {number}: bản ghi dài hơn {limits.max_line_bytes // 1024 ** 2} MB, lớn hơn mọi bản "
-                    f"ghi NTM Desktop lập ra. Gói bị từ chối toàn bộ; {ASK_AGAIN}")
+                    f"ghi NTM Desktop lập ra. Gói bị từ chối toàn bộ. {ASK_AGAIN}")
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -151,7 +151,7 @@ def load_json(text: str | bytes, where: str, limits: Limits = DEFAULT_LIMITS):
         depth = _depth(value, limits.max_json_depth)
     if depth > limits.max_json_depth:
         raise PackageRefused(f"{where}: dữ liệu lồng nhau quá sâu (hơn {limits.max_json_depth} tầng), không phải "
-                             f"dữ liệu NTM Desktop lập ra. Gói bị từ chối toàn bộ; {ASK_AGAIN}")
+                             f"dữ liệu NTM Desktop lập ra. Gói bị từ chối toàn bộ. {ASK_AGAIN}")
     return value
 
 

@@ -222,7 +222,7 @@ def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -
     try:
         return Manifest.from_dict(raw)
     except ManifestError as error:
-        raise PackageRefused(f"Phần mô tả của gói (manifest.json) không hợp lệ: {error}. Gói bị từ chối toàn bộ; "
+        raise PackageRefused(f"Phần mô tả của gói (manifest.json) không hợp lệ: {error}. Gói bị từ chối toàn bộ. "
                              f"{ASK_AGAIN}") from None
 
 
