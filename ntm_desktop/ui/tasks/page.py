@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QStyledItemDelegate, QTableView,
-    QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
 from ntm_desktop.services import units
@@ -18,19 +17,11 @@ from ntm_desktop.services.tasklist import DueWindow, TaskFilter
 from ntm_desktop.ui.common import UnitCombo
 from ntm_desktop.ui.tasks.editor import TaskEditor
 from ntm_desktop.ui.tasks.model import TaskModel
+from ntm_desktop.ui.wrapped_rows import WrappedRows
 from ntm_desktop.workspace import Workspace
 
 # Văn bản, (Nội dung stretches), Chủ trì, Phối hợp, Thời hạn, Trạng thái, Quá hạn, Hoàn thành, Văn bản trả lời
 COLUMN_WIDTHS = {0: 110, 2: 140, 3: 140, 4: 85, 5: 180, 6: 65, 7: 85, 8: 100}
-ROW_PADDING = 8  # pixels above and below a row's wrapped text together
-
-
-class _RowPadding(QStyledItemDelegate):
-    """Rows as tall as their wrapped text, with a little air so lines do not touch the grid."""
-
-    def sizeHint(self, option, index):
-        hint = super().sizeHint(option, index)
-        return QSize(hint.width(), hint.height() + ROW_PADDING)
 
 
 class TaskListPage(QWidget):
@@ -69,23 +60,21 @@ class TaskListPage(QWidget):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addStretch()
-        self.model = TaskModel(workspace.db, TaskFilter(office_unit_id=self._office))
+        self._directive_id = None
+        self.model = TaskModel(workspace.db, self.current_filter())
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         # The wording of a task is its longest text: it gets the stretching column and wraps, each row
-        # as tall as its text (rows come a page at a time, so only loaded rows are measured).
-        self.view.setWordWrap(True)
+        # as tall as its text.
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.view.setItemDelegate(_RowPadding(self.view))
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         for col, width in COLUMN_WIDTHS.items():
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        rows = self.view.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.verticalHeader().setVisible(False)
+        self._rows = WrappedRows(self.view)
         self.view.doubleClicked.connect(self._open)
         directive_bar = QHBoxLayout()
         directive_bar.addWidget(self.search, 1)
@@ -96,7 +85,6 @@ class TaskListPage(QWidget):
         layout.addLayout(bar)
         layout.addLayout(directive_bar)
         layout.addWidget(self.view)
-        self._directive_id = None
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _t: self._timer.start())
@@ -105,7 +93,8 @@ class TaskListPage(QWidget):
         self.unit.lineEdit().editingFinished.connect(self.apply_filter)
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.deadline_window.currentIndexChanged.connect(lambda _i: self.apply_filter())
-        self.set_directive(None)
+        self._show_directive(None, "")
+        self._show_count()
 
     def current_filter(self) -> TaskFilter:
         status = self.status.currentData()
@@ -118,6 +107,9 @@ class TaskListPage(QWidget):
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
+        self._show_count()
+
+    def _show_count(self) -> None:
         self.count_label.setText(self.tr("{n} nhiệm vụ").format(n=self.model.total))
 
     def show_filtered(self, unit_id: str | None = None, window: DueWindow | None = None,
@@ -137,10 +129,13 @@ class TaskListPage(QWidget):
         self.set_directive(None)
 
     def set_directive(self, directive_id: str | None, label: str = "") -> None:
+        self._show_directive(directive_id, label)
+        self.apply_filter()
+
+    def _show_directive(self, directive_id: str | None, label: str) -> None:
         self._directive_id = directive_id
         self.directive_label.setText(self.tr("Nhiệm vụ của văn bản: {d}").format(d=label) if directive_id else "")
         self.clear_directive.setVisible(directive_id is not None)
-        self.apply_filter()
 
     def refresh(self) -> None:
         self._office = self._ws.office_unit_id()  # a package may have given this office its identity
