@@ -12,12 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 from sqlalchemy import select
 
 from ntm_desktop.backup import BackupKind, NotABackupError, create_backup, list_backups, restore_backup
 from ntm_desktop.backup import restore as restore_module
 from ntm_desktop.backup import store as store_module
-from ntm_desktop.backup.manifest import MANIFEST_NAME
+from ntm_desktop.backup.manifest import MANIFEST_NAME, Manifest
 from ntm_desktop.backup.office_check import OtherOfficeError
 from ntm_desktop.backup.store import NewerBackupError
 from ntm_desktop.errors import DiskFullError
@@ -316,3 +317,27 @@ def test_restore_command_says_update_the_app_for_a_newer_backup(backed_up, tmp_p
     newer = _rewrite_manifest(genuine, tmp_path / "moi.ntmbak", lambda m: _set(m, format_version=7))
     assert main(["restore", "--data-dir", str(folder.root), str(newer)]) == 2
     assert "hãy cập nhật phần mềm" in capsys.readouterr().err
+
+
+# --- any manifest: a Manifest or a refusal, never a traceback
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=70),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+                     max_leaves=20)
+_fields = st.fixed_dictionaries({"format": st.just("ntm-desktop-backup")}, optional={
+    "format_version": _json | st.integers(-3, 3), "created_at": _json | st.just("2026-03-02T09:00:00"),
+    "kind": _json | st.sampled_from(["thu-cong", "hang-ngay"]), "app_version": _json, "schema_revision": _json,
+    "counts": _json | st.dictionaries(st.text(max_size=10), st.integers(-5, 10**13), max_size=3),
+    "attachments": _json | st.lists(st.sampled_from(["a" * 64, "../" + "a" * 61, "A" * 64, "x"]), max_size=3),
+})
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(_fields)
+def test_any_manifest_is_read_or_refused_as_not_a_backup(fields):
+    try:
+        manifest = Manifest.from_json(json.dumps(fields))
+    except ValueError:
+        return
+    assert all(len(sha) == 64 and set(sha) <= set("0123456789abcdef") for sha in manifest.attachments)
+    assert all(isinstance(n, int) and n >= 0 for n in manifest.counts.values())
