@@ -9,7 +9,9 @@ the builder:
 
 - register: count + first 100 rows (arrival order, then sorted by issuer);
 - a diacritic-free search ("nong thon moi", "dat chuan"): count + first 100 rows;
-- the task list filtered to overdue tasks: count + first 100 rows;
+- the task list filtered to overdue tasks: count + first 100 rows (the default set, "Tất cả");
+- the same for a commune (the tasks it leads or cooperates on, none of them registered by it),
+  and for the province, whose communes lead every task, with the overview of each;
 - the register page widget (ntm_desktop/ui/register/page.py) until its first rows show, if it exists;
 - peak memory (maxrss).
 
@@ -31,9 +33,10 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from ntm_desktop.models import Directive, Task, new_id, task_cooperators, utcnow
+from ntm_desktop.models import Directive, Task, Unit, new_id, task_cooperators, utcnow
 from ntm_desktop.services import overview, register, settings, tasklist, units
 from ntm_desktop.services.status import TaskStatus
+from ntm_desktop.services.task_scope import TaskScope
 from ntm_desktop.text import fold, sort_key
 from ntm_desktop.workspace import open_workspace
 
@@ -214,10 +217,35 @@ def measure(data_dir: Path) -> None:
 
     view = timed("overview (counts by unit, newest directives)", first_screen, 0.5)
     log(f"    {view.overdue} overdue, {view.due_this_week} due this week, {len(view.by_unit)} units")
+    _measure_other_offices(workspace)
     _measure_page(workspace)
     workspace.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     log(f"{'peak memory (maxrss)':<52} {peak:8.1f} MB{'  ok' if peak < 300 else '  MISSED (target 300 MB)'}")
+
+
+def _measure_other_offices(workspace) -> None:
+    """The same lists seen from a commune (one of the lead units) and from the province above them all."""
+    with workspace.db.transaction() as session:
+        commune = session.scalar(select(Unit.id).where(Unit.code == "X007"))
+        province = session.scalar(select(Unit.id).where(Unit.code == "LC"))
+    for label, office, scope in (("commune", commune, TaskScope.ALL), ("commune, của đơn vị mình", commune,
+                                 TaskScope.OWN_UNITS), ("province + its communes", province, TaskScope.ALL)):
+        def overdue():
+            f = tasklist.TaskFilter(office_unit_id=office, scope=scope, window=tasklist.DueWindow.OVERDUE,
+                                    today=TODAY)
+            with workspace.db.transaction() as session:
+                return tasklist.count(session, f), tasklist.page(session, f, 0, 100)
+
+        n, _rows = timed(f"task list overdue, {label}: count + first 100", overdue, 0.5)
+        log(f"    {n} overdue tasks")
+
+        def first_screen():
+            with workspace.db.transaction() as session:
+                return overview.overview(session, office, TODAY, scope=scope)
+
+        view = timed(f"overview, {label}", first_screen, 0.5)
+        log(f"    {view.overdue} overdue, {view.open_tasks} open, {len(view.by_unit)} units")
 
 
 def _measure_page(workspace) -> None:
