@@ -54,9 +54,11 @@ class UnitMerge:
     incoming_name: str
 
     def line(self, office: bool) -> str:
-        who = "Đơn vị của máy này" if office else "Đơn vị"
-        return (f"{who} “{self.code} – {self.local_name}” được tạo tay ở máy này, nên sẽ được gộp vào đơn vị "
-                f"cùng mã trong gói (“{self.incoming_name}”): đơn vị nhận mã định danh do cấp trên cấp, "
+        if not office:
+            return (f"Đơn vị “{self.code} – {self.local_name}” được tạo tay ở máy này, nên sẽ được gộp vào đơn vị "
+                    f"cùng mã trong gói (“{self.incoming_name}”).")
+        return (f"Đơn vị của máy này “{self.code} – {self.local_name}” được tạo tay ở máy này, nên sẽ được gộp vào "
+                f"đơn vị cùng mã trong gói (“{self.incoming_name}”): đơn vị nhận mã định danh do cấp trên cấp, "
                 "mọi văn bản, nhiệm vụ, kết quả đã nhập ở máy này giữ nguyên và chuyển sang đơn vị đó.")
 
 

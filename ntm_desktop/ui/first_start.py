@@ -25,15 +25,13 @@ from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import UnitCombo, show_error
 from ntm_desktop.workspace import Workspace
 
-_NEW_PARENT = "+new-parent"  # the parent typed in this dialog, created when the office is
-
-
 class ParentUnitDialog(QDialog):
     """The unit above this office, when the list does not have it yet (a fresh installation)."""
 
     def __init__(self, levels: list[tuple[str, str]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Tạo đơn vị cấp trên"))
+        self.setMinimumWidth(480)
         self.unit_code = QLineEdit()
         self.unit_code.setPlaceholderText(self.tr("Ví dụ: LC"))
         self.unit_name = QLineEdit()
@@ -70,6 +68,7 @@ class OfficeDialog(QDialog):
         super().__init__(parent)
         self._ws = workspace
         self._new_parent: NewUnit | None = None
+        self._new_parent_label = ""
         self._finished = False  # set up: closing no longer asks whether to quit
         self.setWindowTitle(self.tr("Bắt đầu sử dụng NTM Desktop"))
         with workspace.db.transaction() as session:
@@ -124,8 +123,9 @@ class OfficeDialog(QDialog):
         form.addRow(self.tr("Cấp:"), self.unit_level)
         form.addRow(self.tr("Đơn vị cấp trên:"), parent_row)
         (self.pick if all_units else self.create_new).setChecked(True)
-        self.pick.setEnabled(bool(all_units))
-        self.existing.setEnabled(bool(all_units))
+        if not all_units:  # a new installation: nothing to pick from
+            form.setRowVisible(self.pick, False)
+            form.setRowVisible(self.existing, False)
         self.pick.toggled.connect(self._sync_enabled)
         self._sync_enabled()
 
@@ -194,19 +194,14 @@ class OfficeDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self._new_parent = dialog.new_unit()
-        index = self.parent_unit.findData(_NEW_PARENT)
-        label = self.tr("%1 (tạo mới, mã %2)").replace("%1", self._new_parent.name).replace("%2", self._new_parent.code)
-        if index < 0:
-            self.parent_unit.addItem(label, _NEW_PARENT)
-            index = self.parent_unit.count() - 1
-        else:
-            self.parent_unit.setItemText(index, label)
-        self.parent_unit.setCurrentIndex(index)
+        self._new_parent_label = (self.tr("%1 (tạo mới, mã %2)").replace("%1", self._new_parent.name)
+                                  .replace("%2", self._new_parent.code))
+        self.parent_unit.set_proposed(self._new_parent_label, self.tr("Được tạo cùng lúc với đơn vị của máy này."))
 
     def _parent_choice(self) -> tuple[str | None, NewUnit | None]:
-        chosen = self.parent_unit.unit_id()
-        if chosen == _NEW_PARENT:
+        if self._new_parent and self.parent_unit.currentText() == self._new_parent_label:
             return None, self._new_parent
+        chosen = self.parent_unit.unit_id()
         if chosen is None and self.parent_unit.currentText().strip():
             raise UserError(self.tr("Không có đơn vị cấp trên “%1” trong danh sách. Hãy chọn trong danh sách, "
                                     "hoặc bấm “Tạo đơn vị cấp trên…”.").replace("%1", self.parent_unit.currentText()))
