@@ -91,6 +91,8 @@ def _print_plan(plan) -> None:
     from ntm_desktop.services.dates import format_vn_datetime
 
     print(f"Gói số {s['sequence']} của {s['origin']} gửi {s['destination']}, lập lúc {format_vn_datetime(s['created_utc'])}")
+    for line in plan.package.adoption.lines() if plan.package.adoption else ():
+        print(f"  {line}")
     _print_counts(s)
 
 

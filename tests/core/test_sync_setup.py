@@ -183,3 +183,15 @@ def test_adoption_previews_on_a_read_only_folder(tmp_path):
         assert len(plan.package.adoption.lines()) == 3
     finally:
         reader.close()
+
+
+def test_command_line_preview_names_the_adoption(tmp_path, capsys):
+    from ntm_desktop.cli import main
+
+    province = build_province(tmp_path)
+    package = package_for(province, COMMUNE, tmp_path / "usb")
+    hand_made_commune(tmp_path).close()
+    assert main(["sync", "preview", "--data-dir", str(tmp_path / "xa"), str(package)]) == 0
+    out = capsys.readouterr().out
+    assert "Đơn vị của máy này “LC-XHOPTHANH – Xã Hợp Thành” được tạo tay ở máy này" in out
+    assert "Bị từ chối" not in out and "Từ chối" not in out
