@@ -64,7 +64,7 @@ def test_register_a_directive_assign_a_task_and_complete_it(qtbot, demo_workspac
     arrival, doc_day, transfer = today - timedelta(days=9), today - timedelta(days=12), today - timedelta(days=8)
     deadline, progress_day, completed = today + timedelta(days=20), today - timedelta(days=2), today - timedelta(days=1)
     with demo_workspace.db.transaction() as s:
-        lead = s.scalar(select(Unit).where(Unit.name == "Sở Nông nghiệp và Môi trường"))
+        lead = s.scalar(select(Unit).where(Unit.name == "Văn phòng Ủy ban nhân dân tỉnh Lào Cai"))
         issuer = s.scalar(select(Unit).where(Unit.name == "Ủy ban nhân dân tỉnh Lào Cai"))
         lead_id, issuer_id = lead.id, issuer.id
 
@@ -116,12 +116,12 @@ def test_register_a_directive_assign_a_task_and_complete_it(qtbot, demo_workspac
     assert focused() is editor.summary
     type_text(TASK)
     _tab_to(editor.lead)
-    type_text("Sở Nông nghiệp và Môi trường")
+    type_text("Văn phòng Ủy ban nhân dân tỉnh Lào Cai")
     _tab_to(editor.cooperating_filter)
-    type_text("van phong uy ban nhan dan tinh lao")  # without diacritics
+    type_text("van phong dieu phoi nong thon moi tinh lao cai")  # without diacritics
     visible = [editor.cooperating.item(i) for i in range(editor.cooperating.count())
                if not editor.cooperating.item(i).isHidden()]
-    assert [item.text() for item in visible] == ["Văn phòng Ủy ban nhân dân tỉnh Lào Cai"]
+    assert [item.text() for item in visible] == ["Văn phòng Điều phối nông thôn mới tỉnh Lào Cai"]
     qtbot.mouseClick(editor.cooperating.viewport(), Qt.MouseButton.LeftButton,
                      pos=editor.cooperating.visualItemRect(visible[0]).center())
     press(Qt.Key.Key_Space)  # ticks the unit
@@ -188,7 +188,7 @@ def test_register_a_directive_assign_a_task_and_complete_it(qtbot, demo_workspac
         assert len(tasks) == 1
         task = tasks[0]
         assert (task.summary, task.lead_unit_id) == (TASK, lead_id)
-        assert [u.name for u in task.cooperating_units] == ["Văn phòng Ủy ban nhân dân tỉnh Lào Cai"]
+        assert [u.name for u in task.cooperating_units] == ["Văn phòng Điều phối nông thôn mới tỉnh Lào Cai"]
         assert (task.deadline_kind, task.due_date) == ("date", deadline)
         assert task.deadline_text == f"Trước ngày {_vn(deadline, '%d/%m/%Y')}"
         assert (task.completed_on, task.reply_number) == (completed, "118/BC-SNNMT")
