@@ -195,3 +195,25 @@ def test_command_line_preview_names_the_adoption(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Đơn vị của máy này “LC-XHOPTHANH – Xã Hợp Thành” được tạo tay ở máy này" in out
     assert "Bị từ chối" not in out and "Từ chối" not in out
+
+
+def test_cells_the_hand_made_commune_filled_follow_its_new_identity(tmp_path):
+    """A criterion status entered before the package came stays the commune's, under the ids the package uses."""
+    from ntm_desktop.models import Assessment, natural_id
+    from ntm_desktop.services.criteria.assessments import CellInput, load_grid, save_grid
+
+    province = build_province(tmp_path)
+    package = package_for(province, COMMUNE, tmp_path / "usb")
+    commune = hand_made_commune(tmp_path)
+    year = date.today().year
+    with commune.db.transaction("Cán bộ xã") as s:
+        office = settings.office_unit_id(s)
+        row = next(r for r in load_grid(s, office, year).rows if r.kind == "criterion" and not r.derived)
+        save_grid(s, office, year, [CellInput("criterion", row.target_id, status="dat")], office, date.today())
+    assert apply_file(commune, package).status == "applied"
+    with commune.db.transaction() as s:
+        office = settings.office_unit_id(s)
+        cell = s.scalar(select(Assessment).where(Assessment.criterion_id == row.criterion_id))
+        assert cell.id == natural_id("assessment", office, year, row.criterion_id)
+        assert (cell.unit_id, cell.status) == (office, "dat")
+        assert next(r for r in load_grid(s, office, year).rows if r.target_id == row.target_id).status == "dat"
