@@ -163,10 +163,12 @@ def _check_setup(session: Session, package: "Package", mode: str) -> None:
 def _incoming_unit_name(zf: zipfile.ZipFile, names: dict, unit_id: str) -> str:
     """A unit's name as the package brings it (for a refusal message only; "" when not readable)."""
     info = names.get("data/units.ndjson")
-    if info is None or info.file_size > 64 * 1024 ** 2:
+    if info is None:
         return ""
     try:
-        for line in zf.read(info).decode("utf-8").splitlines():
+        with zf.open(info) as fh:
+            lines = [raw.decode("utf-8") for raw in fh if unit_id.encode() in raw]
+        for line in lines:
             if unit_id in line:
                 record = json.loads(line)
                 if record.get("id") == unit_id:
