@@ -141,6 +141,8 @@ def _no_constant(name: str):
 def load_json(text: str | bytes, where: str, limits: Limits = DEFAULT_LIMITS):
     """Parse one JSON value; NaN/Infinity, over-long integers and nesting past `max_json_depth` are refused."""
     try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")  # strictly: json.loads would let invalid sequences through
         value = json.loads(text, parse_constant=_no_constant)
     except RecursionError:
         value = None
@@ -149,10 +151,26 @@ def load_json(text: str | bytes, where: str, limits: Limits = DEFAULT_LIMITS):
         raise PackageRefused(f"{where}: không phải JSON hợp lệ. Gói bị hỏng; {ASK_AGAIN}") from None
     else:
         depth = _depth(value, limits.max_json_depth)
+        if _may_hold_surrogates(text) and not _encodable(value):
+            raise PackageRefused(f"{where}: có ký tự không hợp lệ (nửa cặp UTF-16), không phải văn bản NTM Desktop "
+                                 f"lập ra. Gói bị hỏng. {ASK_AGAIN}")
     if depth > limits.max_json_depth:
         raise PackageRefused(f"{where}: dữ liệu lồng nhau quá sâu (hơn {limits.max_json_depth} tầng), không phải "
                              f"dữ liệu NTM Desktop lập ra. Gói bị từ chối toàn bộ. {ASK_AGAIN}")
     return value
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    """A JSON escape of a UTF-16 surrogate ("\\ud800"): alone it is no character and cannot be stored."""
+    return "\\ud" in text or "\\uD" in text
+
+
+def _encodable(value) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _depth(value, limit: int) -> int:

@@ -22,7 +22,7 @@ from ntm_desktop.models import ExportLog, ImportLedger, Receipt, Unit, utcnow
 from ntm_desktop.models.base import new_id
 from ntm_desktop.sync import ledger
 from ntm_desktop.sync.export import destination_by_code, next_sequence, office_unit
-from ntm_desktop.sync.identifiers import is_uuid
+from ntm_desktop.sync.identifiers import file_part, is_uuid
 from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
 
 
@@ -49,16 +49,26 @@ def export_receipt(session: Session, to_code: str, out: Path | None, out_dir: Pa
         created_utc=now.isoformat(timespec="seconds"), sequence=sequence, schema_version=schema_head(),
         files=[FileEntry("data/receipt.ndjson", "receipt", len(lines), len(data), hashlib.sha256(data).hexdigest())],
     )
-    name = f"{origin.code}_bao-nhan_{destination.code}_{now:%Y%m%d}_so{sequence:04d}{EXTENSION}"
+    name = f"{file_part(origin.code)}_bao-nhan_{file_part(destination.code)}_{now:%Y%m%d}_so{sequence:04d}{EXTENSION}"
     target = Path(out) if out else Path(out_dir or ".") / name
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".dang-ghi")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", manifest.to_json())
-        zf.writestr("README.txt", (f"GIẤY BÁO ĐÃ NHẬN DỮ LIỆU\r\n{origin.name} báo cho {destination.name}: đã nhập "
-                                   f"{len(lines)} gói, gói mới nhất số {lines[-1]['sequence']}.\r\n").encode("utf-8"))
-        zf.writestr("data/receipt.ndjson", data)
-    os.replace(tmp, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", manifest.to_json())
+            zf.writestr("README.txt", (f"GIẤY BÁO ĐÃ NHẬN DỮ LIỆU\r\n{origin.name} báo cho {destination.name}: đã "
+                                       f"nhập {len(lines)} gói, gói mới nhất số {lines[-1]['sequence']}.\r\n"
+                                       ).encode("utf-8"))
+            zf.writestr("data/receipt.ndjson", data)
+        os.replace(tmp, target)
+    except OSError as error:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only or removed stick: the first error is the one to tell
+            pass
+        raise UserError(f"Không ghi được giấy báo đã nhận vào “{target}”: {error.strerror or error}. Chưa gửi gì. "
+                        "Hãy chọn thư mục khác, bỏ chế độ chỉ đọc (khóa ghi) của USB, hoặc kiểm tra USB còn chỗ "
+                        "trống.") from error
     session.add(ExportLog(package_id=manifest.package_id, kind="receipt", destination_unit_id=destination.id,
                           sequence=sequence, user=user, file_name=target.name, audit_watermark=0,
                           summary=json.dumps({"receipt": len(lines)})))

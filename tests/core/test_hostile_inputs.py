@@ -518,3 +518,12 @@ def test_export_to_a_read_only_stick_says_so_once(district, read_only_stick):
     assert info.value.__context__ is None or isinstance(info.value.__cause__, OSError)
     with district.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(ImportLedger)) >= 0  # the database is still usable
+
+
+def test_a_receipt_to_a_read_only_stick_says_so_once(commune, read_only_stick):
+    from ntm_desktop.sync.receipts import export_receipt
+
+    with pytest.raises(UserError) as info:
+        with commune.db.transaction() as s:
+            export_receipt(s, "HUYEN", None, out_dir=read_only_stick / "bao-nhan")
+    assert "Không ghi được giấy báo đã nhận" in str(info.value) and "chỉ đọc" in str(info.value)
