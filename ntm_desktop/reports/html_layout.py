@@ -17,6 +17,8 @@ from ntm_desktop.reports.pdf_layout import format_cell
 from ntm_desktop.text import nfc
 
 PREVIEW_ROWS = 2000  # a preview shows the first rows of a very long register
+REPORT_FAMILY = "Liberation Serif"  # the font shipped with the app, metric-compatible with Times New Roman
+BODY_PT, TABLE_PT = 13, 11  # as in the PDF
 
 
 def _e(text: str) -> str:
@@ -42,7 +44,8 @@ def _table(table: Table) -> str:
                    for c in table.columns)
     numbers = "".join(f"<th>({i})</th>" for i in range(1, cols + 1)) if table.numbered_header else ""
     parts = [
-        '<table width="100%" border="1" cellspacing="0" cellpadding="3" style="border-collapse: collapse;">',
+        f'<table width="100%" border="1" cellspacing="0" cellpadding="3" '
+        f'style="border-collapse: collapse; font-size: {min(TABLE_PT, table.font_size):g}pt;">',
         f"<thead><tr>{head}</tr>" + (f"<tr>{numbers}</tr>" if numbers else "") + "</thead>",
     ]
     if not table.rows:
@@ -57,7 +60,8 @@ def _table(table: Table) -> str:
         for value, column in zip(cells, table.columns):
             text = _e(format_cell(value, column))
             align = "left" if column.kind == "text" and not isinstance(value, (int, float)) else "center"
-            tds.append(f'<td align="{align}" valign="top">{"<b>" + text + "</b>" if bold else text}</td>')
+            keep = "" if column.kind == "text" else ' style="white-space: nowrap"'  # "31/12/2026" on one line
+            tds.append(f'<td align="{align}" valign="top"{keep}>{"<b>" + text + "</b>" if bold else text}</td>')
         parts.append(f"<tr>{''.join(tds)}</tr>")
     if len(table.rows) > PREVIEW_ROWS:
         parts.append(f'<tr><td colspan="{cols}"><i>… còn {len(table.rows) - PREVIEW_ROWS} dòng nữa '
@@ -80,7 +84,8 @@ def _signature(doc: ReportDocument) -> str:
     )
 
 
-def render_html(doc: ReportDocument) -> str:
+def render_html(doc: ReportDocument, family: str = REPORT_FAMILY) -> str:
+    """The document as HTML in `family` (the name the font was registered under), falling back to Times."""
     body: list[str] = []
     if doc.cover:
         body.append(f'<p align="center">{_e(doc.profile.parent_name.upper())}<br/>'
@@ -102,5 +107,6 @@ def render_html(doc: ReportDocument) -> str:
             body.append(_table(block))
     if doc.signature:
         body.append(_signature(doc))
-    return ('<html><body style="font-family: \'Times New Roman\', \'Liberation Serif\', serif; font-size: 13pt;">'
+    families = ", ".join(f"'{f}'" for f in dict.fromkeys((family, REPORT_FAMILY, "Times New Roman")))
+    return (f'<html><body style="font-family: {families}, serif; font-size: {BODY_PT}pt;">'
             + "".join(body) + "</body></html>")

@@ -11,8 +11,8 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QThread, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import QCoreApplication, QThread, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressDialog,
@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from ntm_desktop.errors import UserError
-from ntm_desktop.reports.html_layout import render_html
 from ntm_desktop.reports.request import ReportCancelled, ReportFormat, ReportKind, ReportRequest
 from ntm_desktop.reports.runner import build_document, write_document
 from ntm_desktop.services import units as unit_service
 from ntm_desktop.services.dates import month_bounds, week_bounds
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error
 from ntm_desktop.ui.office_settings import OfficeSettingsDialog
+from ntm_desktop.ui.report_print import paint_report, report_printer, show_report
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ class ReportsPage(QWidget):
 
         def shown(doc) -> None:
             self.document = doc
-            self.preview.setHtml(render_html(doc))
+            show_report(self.preview, doc)
             self.status.setText(self.tr("Bản xem trước: {0}").format(doc.title))
             if then:
                 then(doc)
@@ -291,17 +291,10 @@ class ReportsPage(QWidget):
         self._run(self._document_work(req), shown, self.tr("Đang đọc dữ liệu…"))
 
     def _printer(self, doc) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        orientation = QPageLayout.Orientation.Landscape if doc.landscape else QPageLayout.Orientation.Portrait
-        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation,
-                                          QMarginsF(30, 20, 15, 20), QPageLayout.Unit.Millimeter))
-        printer.setDocName(doc.title)
-        return printer
+        return report_printer(doc)
 
     def _paint(self, printer: QPrinter, doc) -> None:
-        text = QTextDocument()
-        text.setHtml(render_html(doc))
-        text.print_(printer)
+        paint_report(doc, printer)
 
     def print_report(self) -> None:
         def ready(doc) -> None:

@@ -142,23 +142,78 @@ def test_a_running_job_can_be_cancelled(qtbot):
     assert steps
 
 
-def test_print_preview_paints_the_report(qtbot, demo_workspace, tmp_path):
+def _painted(page, qtbot, kind: ReportKind, out):
     from PySide6.QtPrintSupport import QPrinter
 
-    page = ReportsPage(demo_workspace)
-    qtbot.addWidget(page)
-    _choose(page.kind, ReportKind.FOLLOWUP.value)
+    _choose(page.kind, kind.value)
     _choose(page.period, "custom")
     page.start.set_date(date.today() - timedelta(days=365))
     page.end.set_date(date.today())
     page.show_preview()
     _wait_idle(qtbot, page)
     doc = page.document
-    assert doc is not None and doc.landscape
     printer = page._printer(doc)
-    assert printer.pageLayout().orientation().name == "Landscape"
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(tmp_path / "in.pdf"))
+    printer.setOutputFileName(str(out))
     page._paint(printer, doc)
-    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(tmp_path / "in.pdf").pages)
+    return doc, pypdf.PdfReader(out)
+
+
+def _fonts(reader) -> set[str]:
+    names = set()
+    for pdf_page in reader.pages:
+        for font in pdf_page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def test_print_preview_paints_the_report(qtbot, demo_workspace, tmp_path):
+    page = ReportsPage(demo_workspace)
+    qtbot.addWidget(page)
+    doc, reader = _painted(page, qtbot, ReportKind.FOLLOWUP, tmp_path / "in.pdf")
+    assert doc.landscape
+    assert page._printer(doc).pageLayout().orientation().name == "Landscape"
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN" in text
+
+
+def test_printing_uses_the_bundled_font_whatever_the_system_has(qtbot, demo_workspace, tmp_path):
+    from PySide6.QtGui import QFont, QFontInfo
+
+    from ntm_desktop.ui.fonts import register_report_fonts
+
+    family = register_report_fonts()
+    assert family == "Liberation Serif"
+    assert QFontInfo(QFont(family, 13)).family() == family  # Qt has the face itself, not a substitute
+    page = ReportsPage(demo_workspace)
+    qtbot.addWidget(page)
+    _doc, reader = _painted(page, qtbot, ReportKind.WEEKLY, tmp_path / "tuan.pdf")
+    fonts = _fonts(reader)
+    assert fonts and all("LiberationSerif" in name for name in fonts), fonts  # no fallback font mixed in
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    assert "Tổng số" in pages[0] and "Đơn vị chủ trì" in pages[0]  # headings not broken inside a word
+    mm = 72 / 25.4
+    assert "31/12/202 6" not in " ".join(pages) and "31/12/2026" in " ".join(pages)  # dates on one line
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    centre = 30 * mm + (width - 45 * mm) / 2
+
+    def page_number(pdf_page) -> list[str]:  # digits centred in the top margin
+        return [t.strip() for t, x, y in _runs(pdf_page)
+                if t.strip().isdigit() and y > height - 20 * mm and abs(x + 3 * len(t.strip()) - centre) < 8]
+
+    numbers = [page_number(p) for p in reader.pages]
+    assert numbers[0] == [] and numbers[1:] == [[str(n)] for n in range(2, len(pages) + 1)]
+    left = min(x for _text, x, _y in _runs(reader.pages[0]))
+    assert abs(left - 30 * mm) < 3  # the decree's 30 mm on the left, nothing added by Qt
+
+
+def _runs(pdf_page):
+    runs = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():  # the run's origin through the text matrix, then the page's
+            x, y = tm[4], tm[5]
+            runs.append((text, cm[0] * x + cm[2] * y + cm[4], cm[1] * x + cm[3] * y + cm[5]))
+
+    pdf_page.extract_text(visitor_text=visit)
+    return runs
