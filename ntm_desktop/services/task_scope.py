@@ -2,7 +2,8 @@
 
 - "Của đơn vị mình": this office, or a unit below it in the tree, leads or cooperates
   on the task, whoever registered the directive (a commune sees the tasks the province
-  gave it; a province or district office also sees the tasks of its communes).
+  gave it; a province or district office also sees the tasks of its communes). A unit
+  merged into one of them counts as the unit that carries on its work.
 - "Do mình giao": tasks of directives this office registered (the tasks it assigned).
 - "Tất cả": both; the task page and the overview show this by default.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import ColumnElement, Select, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ntm_desktop.models import Directive, Task, Unit, task_cooperators
@@ -47,16 +48,22 @@ class TaskScope(str, enum.Enum):
 
 
 def office_units(session: Session, office_id: str) -> set[str]:
-    """This office and every unit below it (children, their children...); stops on a cycle."""
-    children: dict[str, list[str]] = {}
-    for unit_id, parent_id in session.execute(select(Unit.id, Unit.parent_id).where(Unit.parent_id.is_not(None))):
-        children.setdefault(parent_id, []).append(unit_id)
+    """This office and every unit below it (children, their children...), with the units merged
+    into any of them (the 2025 reform: a new commune carries on the tasks of the communes it
+    replaced). A merged unit goes with its successor, not with its old parent. Stops on a cycle."""
+    linked: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(Unit.id, Unit.parent_id, Unit.successor_id)
+        .where(or_(Unit.parent_id.is_not(None), Unit.successor_id.is_not(None)))
+    )
+    for unit_id, parent_id, successor_id in rows:
+        linked.setdefault(successor_id or parent_id, []).append(unit_id)
     found, frontier = {office_id}, [office_id]
     while frontier:
-        for child in children.get(frontier.pop(), ()):
-            if child not in found:
-                found.add(child)
-                frontier.append(child)
+        for unit_id in linked.get(frontier.pop(), ()):
+            if unit_id not in found:
+                found.add(unit_id)
+                frontier.append(unit_id)
     return found
 
 
@@ -64,7 +71,8 @@ def _units_below_in_sql(office_id: str) -> Select:
     """The same set as office_units, as a recursive SELECT (for a tree of more units than parameters)."""
     tree = select(Unit.id.label("id")).where(Unit.id == office_id).cte("office_units", recursive=True)
     below = aliased(Unit)
-    tree = tree.union(select(below.id).where(below.parent_id == tree.c.id))
+    tree = tree.union(select(below.id).where(or_(
+        below.successor_id == tree.c.id, and_(below.successor_id.is_(None), below.parent_id == tree.c.id))))
     return select(tree.c.id)
 
 

@@ -133,6 +133,28 @@ def test_the_tree_below_an_office_is_walked_whole_and_stops_on_a_cycle(db, tree)
         assert t["province"] in office_units(s, t["village"])
 
 
+def test_a_merged_commune_s_tasks_go_to_the_commune_that_replaced_it(db, tree, province_tasks, monkeypatch):
+    from ntm_desktop.services import task_scope
+
+    t = tree
+    with db.transaction("test") as s:
+        # merged into commune A on 01/7/2025; it had belonged to the other province
+        old = make_unit(s, "Ủy ban nhân dân xã Phú Thịnh", parent_id=t["other_province"],
+                        valid_to=date(2025, 6, 30), successor_id=t["commune_a"])
+        before = make_directive(s, t["province"], date(2025, 3, 3), subject="Kế hoạch năm 2025")
+        _task(s, before, old, "Việc của xã cũ", date(2025, 6, 1))
+        assert old in office_units(s, t["commune_a"]) and old in office_units(s, t["province"])
+        assert old not in office_units(s, t["other_province"])
+    assert "Việc của xã cũ" in _summaries(db, t["commune_a"], scope=TaskScope.OWN_UNITS)
+    assert "Việc của xã cũ" not in _summaries(db, t["commune_b"])
+    assert "Việc của xã cũ" not in _summaries(db, t["other_province"])
+    for limit in (MAX_LISTED_UNITS, 0):  # the same set when the tree is walked in SQL
+        monkeypatch.setattr(task_scope, "MAX_LISTED_UNITS", limit)
+        assert _summaries(db, t["commune_a"], scope=TaskScope.OWN_UNITS) == {
+            "Xã A chủ trì", "Xã A phối hợp", "Việc của xã cũ"}
+        assert _summaries(db, t["other_province"], scope=TaskScope.OWN_UNITS) == {"Xã tỉnh khác"}
+
+
 def test_a_tree_larger_than_a_parameter_list_gives_the_same_tasks(db, tree, province_tasks, monkeypatch):
     from ntm_desktop.services import task_scope
 
