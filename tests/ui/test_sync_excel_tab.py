@@ -157,7 +157,7 @@ def test_export_error_is_shown_and_nothing_written(tab, district, tmp_path, mess
         settings.put(s, settings.OFFICE_UNIT, "")  # no office chosen yet: the template cannot name its receiver
     choose(tab, district, "XA-A")
     assert tab.export_to(tmp_path / "x.xlsx") is None
-    assert len(messages) == 1 and "Đơn vị của tôi" in messages[0]
+    assert len(messages) == 1 and "Bắt đầu sử dụng NTM Desktop" in messages[0]
     assert not (tmp_path / "x.xlsx").exists()
 
 
