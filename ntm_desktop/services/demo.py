@@ -3,6 +3,9 @@
 Dates are moved next to today so the screens show a live office: directives
 that arrived over the last weeks, tasks overdue, due this week, done on time
 and late. The choice is deterministic, so the demo looks the same every time.
+Assignees are read as a paste is (services.assignment): "UBND các xã, phường"
+gives each commune of the province its own task; a group no unit stands for
+("các cơ quan liên quan", the districts that no longer exist) stays in the notes.
 """
 
 from __future__ import annotations
@@ -18,52 +21,22 @@ from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Directive, Unit
 from ntm_desktop.resources import resource
 from ntm_desktop.services import settings, units
+from ntm_desktop.services.assignment import UnitChoice, UnitTree, assign
 from ntm_desktop.services.deadlines import DeadlineKind, Period, Recurrence
+from ntm_desktop.services.demo_units import BASE_UNITS, OFFICE_CODE, build_units
 from ntm_desktop.services.directives import DirectiveInput, create_directive
+from ntm_desktop.services.paste import guess_level, task_notes
 from ntm_desktop.services.tasks import TaskInput, add_progress, complete_task, create_task
 from ntm_desktop.text import fold
 
-DOC_TYPE_CODES = {"Công văn": "CV", "Thông báo": "TB", "Kế hoạch": "KH", "Quyết định": "QĐ"}
+__all__ = ["BASE_UNITS", "OFFICE_CODE", "build_demo", "load_fixtures"]
 
-# (code, name, short name, level, parent code, valid_from, valid_to, successor code)
-BASE_UNITS = [
-    ("LC", "Ủy ban nhân dân tỉnh Lào Cai", "UBND tỉnh Lào Cai", "tinh", None, None, None, None),
-    ("YB", "Ủy ban nhân dân tỉnh Yên Bái", "UBND tỉnh Yên Bái", "tinh", None, None, "2025-06-30", "LC"),
-    ("TQ", "Ủy ban nhân dân tỉnh Tuyên Quang", "UBND tỉnh Tuyên Quang", "tinh", None, None, None, None),
-    ("BG", "Ủy ban nhân dân tỉnh Bắc Giang", "UBND tỉnh Bắc Giang", "tinh", None, None, "2025-06-30", None),
-    ("LC-VP", "Văn phòng Ủy ban nhân dân tỉnh Lào Cai", "Văn phòng UBND tỉnh", "so", "LC", None, None, None),
-    ("LC-VPDP", "Văn phòng Điều phối nông thôn mới tỉnh Lào Cai", "VPĐP NTM tỉnh", "so", "LC", None, None, None),
-    ("LC-SNNMT", "Sở Nông nghiệp và Môi trường", "Sở NN&MT", "so", "LC", "2025-03-01", None, None),
-    ("LC-SNN", "Sở Nông nghiệp và Phát triển nông thôn", "Sở NN&PTNT", "so", "LC", None, "2025-02-28", "LC-SNNMT"),
-    ("LC-YENBINH", "Ủy ban nhân dân xã Yên Bình", "UBND xã Yên Bình", "xa", "LC", "2025-07-01", None, None),
-    ("YB-YENBINH-H", "Ủy ban nhân dân huyện Yên Bình", "UBND huyện Yên Bình", "huyen", "YB", None, "2025-06-30", "LC-YENBINH"),
-    ("LC-PYENBAI", "Ủy ban nhân dân phường Yên Bái", "UBND phường Yên Bái", "phuong", "LC", "2025-07-01", None, None),
-    ("LC-PVANPHU", "Ủy ban nhân dân phường Văn Phú", "UBND phường Văn Phú", "phuong", "LC", "2025-07-01", None, None),
-    ("LC-PAULAU", "Ủy ban nhân dân phường Âu Lâu", "UBND phường Âu Lâu", "phuong", "LC", "2025-07-01", None, None),
-    ("TQ-HAMYEN", "Ủy ban nhân dân huyện Hàm Yên", "UBND huyện Hàm Yên", "huyen", "TQ", None, "2025-06-30", None),
-    ("TQ-SONDUONG", "Ủy ban nhân dân huyện Sơn Dương", "UBND huyện Sơn Dương", "huyen", "TQ", None, "2025-06-30", None),
-]
-OFFICE_CODE = "LC-VPDP"
+DOC_TYPE_CODES = {"Công văn": "CV", "Thông báo": "TB", "Kế hoạch": "KH", "Quyết định": "QĐ"}
 PROVINCE_OF_ISSUER = {"tuyen quang": "TQ", "bac giang": "BG", "lao cai": "LC"}
 
 # Outcomes cycled over tasks, so that every status appears.
 PAST_OFFSETS = [-9, -3, -16, -1, -24, -6]
 FUTURE_OFFSETS = [2, 5, 12, 1, 26, 40]
-
-
-def _level_for(name: str) -> str:
-    folded = fold(name)
-    if folded.startswith("so "):
-        return "so"
-    if "," in folded or " cac " in f" {folded} " or folded.startswith("cac "):
-        return "khac"  # a group of units written as one assignee
-    if "huyen" in folded:
-        return "huyen"
-    if "phuong" in folded:
-        return "phuong"
-    if " xa " in f" {folded} ":
-        return "xa"
-    return "khac"
 
 
 def _code_for(session: Session, prefix: str, name: str) -> str:
@@ -75,47 +48,34 @@ def _code_for(session: Session, prefix: str, name: str) -> str:
     return code
 
 
-def _unit_named(session: Session, name: str, province: str, office_id: str) -> str:
-    parent = units.find_by_code(session, province)
-    folded = fold(name)
-    for unit in session.scalars(select(Unit).where(Unit.parent_id == parent.id)):
-        if fold(unit.name) == folded or fold(unit.short_name or "") == folded:
-            return unit.id
-    if fold(parent.name) == folded:
-        return parent.id
-    return units.create_unit(
-        session, owner_unit_id=office_id, code=_code_for(session, province, name), name=name,
-        level_code=_level_for(name), parent_id=parent.id,
-    )
+class _Tree:
+    """The demo tree as the directives' assignees are read against it; a name it lacks becomes a unit."""
 
+    def __init__(self, session: Session, office_id: str):
+        self.session, self.office = session, office_id
+        self.units = UnitTree.read(session)
 
-def _is_generic(name: str) -> bool:
-    """"các cơ quan liên quan", "địa phương": wording, not a unit to file tasks under."""
-    folded = fold(name)
-    return folded.startswith("cac ") or "lien quan" in folded or folded in {"dia phuong", "chinh quyen dia phuong"}
-
-
-def _parse_partial(value: str | None) -> date | None:
-    if not value:
-        return None
-    parts = [int(p) for p in value.split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-
-
-def _build_units(session: Session) -> str:
-    ids: dict[str, str] = {}
-    for code, name, short, level, parent, vfrom, vto, _ in BASE_UNITS:
-        ids[code] = units.create_unit(
-            session, code=code, name=name, short_name=short, level_code=level,
-            parent_id=ids.get(parent), valid_from=_parse_partial(vfrom), valid_to=_parse_partial(vto),
+    def make(self, choice: UnitChoice, province_id: str, on: date) -> str:
+        found = choice.unit_id or self.units.find(choice.name, province_id, on)
+        if found:
+            return found
+        province = self.units.units[province_id]
+        unit_id = units.create_unit(
+            self.session, owner_unit_id=self.office, code=_code_for(self.session, province.code, choice.name),
+            name=choice.name, level_code=guess_level(choice.name), parent_id=province_id,
         )
-    for code, *_, successor in BASE_UNITS:
-        if successor:
-            session.get(Unit, ids[code]).successor_id = ids[successor]
-    office = ids[OFFICE_CODE]
-    for unit_id in ids.values():
-        session.get(Unit, unit_id).owner_unit_id = office
-    return office
+        self.units = UnitTree.read(self.session)
+        return unit_id
+
+    def province(self, issuer: str, on: date) -> str:
+        """The issuer's province as it stands on `on` (Bắc Giang's letters are now Bắc Ninh's business)."""
+        code = next((c for k, c in PROVINCE_OF_ISSUER.items() if k in fold(issuer)), "LC")
+        return self.units.current(self.units.units[units.find_by_code(self.session, code).id], on).id
+
+    def issuer(self, name: str, province_id: str, on: date) -> str:
+        """The issuer as it signed, even a province merged since."""
+        same = [u.id for u in self.units.units.values() if fold(u.name) == fold(name)]
+        return same[0] if same else self.make(UnitChoice(name), province_id, on)
 
 
 def load_fixtures(folder: Path | None = None) -> list[tuple[dict, str]]:
@@ -166,17 +126,18 @@ def build_demo(session: Session, today: date | None = None) -> str:
     today = today or date.today()
     if session.scalar(select(Directive.id).limit(1)) or session.scalar(select(Unit.id).limit(1)):
         raise ValidationError("Thư mục dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào thư mục trống.")
-    office = _build_units(session)
+    office = build_units(session)
     settings.put(session, settings.OFFICE_UNIT, office)
     fixtures = load_fixtures()
+    tree = _Tree(session, office)
     task_index = 0
     for n, (doc, full_text) in enumerate(fixtures):
         arrival = today - timedelta(days=4 * (len(fixtures) - n) + 1)
         doc_date = arrival - timedelta(days=2 + n % 3)
-        province = next((c for k, c in PROVINCE_OF_ISSUER.items() if k in fold(doc["issuer"])), "LC")
-        issuer = _unit_named(session, doc["issuer"], province, office)
+        province = tree.province(doc["issuer"], doc_date)
         directive_id = create_directive(session, office, DirectiveInput(
-            arrival_date=arrival, arrival_number=n + 1, subject=doc["subject"], issuer_unit_id=issuer,
+            arrival_date=arrival, arrival_number=n + 1, subject=doc["subject"],
+            issuer_unit_id=tree.issuer(doc["issuer"], province, doc_date),
             number_symbol=doc.get("number_symbol") or "", doc_date=doc_date,
             doc_type=DOC_TYPE_CODES.get(doc["doc_type"], "CV"),
             signer=f"{doc.get('signer_title') or ''} {doc.get('signer') or ''}".strip().title(),
@@ -184,22 +145,20 @@ def build_demo(session: Session, today: date | None = None) -> str:
             full_text=full_text,
         ))
         for task in doc.get("tasks", []):
-            lead_name = task["assignee"].split(";")[0].strip()
-            lead = _unit_named(session, lead_name, province, office)
-            named = [c for c in task.get("cooperating", []) if not _is_generic(c)]
-            generic = [c for c in task.get("cooperating", []) if _is_generic(c)]
-            cooperating = tuple(dict.fromkeys(
-                u for u in (_unit_named(session, c, province, office) for c in named) if u != lead
-            ))
+            assignment = assign(tree.units, UnitChoice(task["assignee"]),
+                                tuple(UnitChoice(c) for c in task.get("cooperating", [])), province, doc_date)
+            leads = [tree.make(c, province, doc_date) for c in assignment.leads] or [office]
+            cooperating = [tree.make(c, province, doc_date) for c in assignment.cooperating]
             deadline = _deadline(task, doc_date, today, task_index)
             if task.get("deadline") and not task.get("recurrence"):
                 task_index += 1
-            task_id = create_task(session, TaskInput(
-                directive_id=directive_id, summary=task["summary"], lead_unit_id=lead,
-                cooperating_unit_ids=cooperating, notes="Phối hợp: " + "; ".join(generic) if generic else "",
-                **deadline,
-            ))
-            _progress(session, task_id, task_index, arrival, today)
+            for k, lead in enumerate(dict.fromkeys(leads)):  # each unit of a group: its own task and pace
+                task_id = create_task(session, TaskInput(
+                    directive_id=directive_id, summary=task["summary"], lead_unit_id=lead,
+                    cooperating_unit_ids=tuple(u for u in dict.fromkeys(cooperating) if u != lead),
+                    notes=task_notes(assignment), **deadline,
+                ))
+                _progress(session, task_id, task_index + k, arrival, today)
     from ntm_desktop.services.demo_criteria import build_criteria_demo
 
     build_criteria_demo(session, office, today)

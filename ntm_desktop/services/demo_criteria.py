@@ -64,20 +64,28 @@ def _cells(grid, met: int, seed: int) -> list[CellInput]:
     return cells
 
 
-def build_criteria_demo(session: Session, office_unit_id: str, today: date | None = None) -> list[str]:
-    """Create the demo communes under the province "LC" with profiles, results and recognitions."""
-    today = today or date.today()
-    catalogue.install_shipped_sets(session)
-    first, second = demo_years(today)
-    province = units.find_by_code(session, "LC")
+def create_communes(session: Session, office_unit_id: str, province_id: str | None) -> dict[str, str]:
+    """The demo communes, straight under the province; Xuân Giao and Thái Niên merged into Gia Phú on 01/7/2025."""
     ids: dict[str, str] = {}
     for code, name, _met, _planned, valid_from, _successor in COMMUNES:
         ids[code] = units.create_unit(session, owner_unit_id=office_unit_id, code=code, name=name,
-                                      short_name=name, level_code="xa", parent_id=province.id if province else None,
+                                      short_name=name, level_code="xa", parent_id=province_id,
                                       valid_from=valid_from)
     for code, _name, _met, _planned, _valid_from, successor in COMMUNES:
         if successor:
             units.merge_units(session, [ids[code]], ids[successor], MERGER_DAY)
+    return ids
+
+
+def build_criteria_demo(session: Session, office_unit_id: str, today: date | None = None) -> list[str]:
+    """Profiles, results and recognitions of the demo communes (created under the province "LC" if missing)."""
+    today = today or date.today()
+    catalogue.install_shipped_sets(session)
+    first, second = demo_years(today)
+    province = units.find_by_code(session, "LC")
+    ids = {code: unit.id for code, *_ in COMMUNES if (unit := units.find_by_code(session, code))}
+    if len(ids) < len(COMMUNES):
+        ids = create_communes(session, office_unit_id, province.id if province else None)
     for seed, (code, _name, met_by_year, planned, _f, _s) in enumerate(COMMUNES):
         for year, met in zip((first, second), met_by_year):
             if met is None:

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import DOC_TYPES, Unit
 from ntm_desktop.parsing import Proposal
-from ntm_desktop.parsing.units import match_unit
+from ntm_desktop.parsing.assignees import is_single_unit
 from ntm_desktop.services import directives, settings, tasks, units
+from ntm_desktop.services.assignment import Assignment, UnitChoice, UnitTree, assign
 from ntm_desktop.services.deadlines import DeadlineError, DeadlineKind, Recurrence, parse_period
 from ntm_desktop.services.directives import DirectiveInput
 from ntm_desktop.services.tasks import TaskInput
@@ -28,14 +29,6 @@ from ntm_desktop.text import fold, nfc
 # reports before the 15th (the reporting month ends on the 14th), yearly before 15/12.
 DEFAULT_RECURRENCE_DAY = 15
 DEFAULT_YEARLY_MONTH = 12
-
-
-@dataclass(frozen=True)
-class UnitChoice:
-    """A unit as reviewed: a known unit (`unit_id`) or a new one to create under `name`."""
-
-    name: str
-    unit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,9 +56,10 @@ class DirectiveDraft:
 
 
 def known_units(session: Session) -> list[tuple[str, str]]:
-    """(unit_id, name) pairs for the parser: full and short names of every live unit."""
+    """(unit_id, name) pairs for the parser: full and short names of every live unit, active ones first."""
+    today = date.today()
     pairs = []
-    for row in units.all_units(session):
+    for row in sorted(units.all_units(session), key=lambda r: not r.is_active(today)):
         pairs.append((row.id, row.name))
         if row.short_name:
             pairs.append((row.id, row.short_name))
@@ -92,20 +86,17 @@ def _signer(name: str | None, title: str | None) -> str:
     return " ".join(p for p in (title, (name or "").strip()) if p)
 
 
-def is_generic(name: str) -> bool:
-    """A cooperating "các cơ quan có liên quan", "địa phương": wording kept in the notes, not a unit."""
-    folded = fold(name)
-    return folded.startswith("cac ") or "lien quan" in folded or folded in {"dia phuong", "chinh quyen dia phuong"}
-
-
 def draft_from_proposal(proposal: Proposal, text: str) -> DirectiveDraft:
-    """The officer's starting point: the proposal in the shape the register takes."""
+    """The officer's starting point: the proposal in the shape the register takes.
+
+    An assignee that is a list or a group ("Sở Tài chính, Sở Kế hoạch và Đầu tư",
+    "UBND các xã, phường") stays as written: `plan` reads it against the unit tree.
+    """
     drafts = []
     for t in proposal.tasks:
-        leads = [p.strip() for p in t.assignee.split(";") if p.strip()] or [t.assignee]
-        lead = UnitChoice(leads[0], t.assignee_unit_id if len(leads) == 1 else None)
-        cooperating = [UnitChoice(name) for name in leads[1:]]
-        cooperating += [UnitChoice(n, uid) for n, uid in zip(t.cooperating, t.cooperating_unit_ids)]
+        lead = UnitChoice(t.assignee, t.assignee_unit_id if is_single_unit(t.assignee) else None)
+        cooperating = [UnitChoice(n, uid if is_single_unit(n) else None)
+                       for n, uid in zip(t.cooperating, t.cooperating_unit_ids)]
         drafts.append(TaskDraft(
             summary=t.summary, lead=lead, cooperating=tuple(cooperating),
             deadline=date.fromisoformat(t.deadline) if t.deadline else None,
@@ -119,16 +110,76 @@ def draft_from_proposal(proposal: Proposal, text: str) -> DirectiveDraft:
     )
 
 
-def match_draft_units(draft: DirectiveDraft, known: list[tuple[str, str]]) -> DirectiveDraft:
-    """Fill unit ids the parser could not (e.g. a co-lead split off an assignee, the issuer)."""
-    def choose(choice: UnitChoice) -> UnitChoice:
-        return choice if choice.unit_id else replace(choice, unit_id=match_unit(choice.name, known))
+def reference_date(draft: DirectiveDraft, arrival_date: date) -> date:
+    """The day units are read on: the document's date when it is known in full, else the arrival date."""
+    try:
+        doc_date, _ = parse_doc_date(draft.doc_date)
+    except ValidationError:
+        doc_date = None
+    return doc_date or arrival_date
 
-    return replace(
-        draft, issuer=choose(draft.issuer),
-        tasks=tuple(replace(t, lead=choose(t.lead), cooperating=tuple(choose(c) for c in t.cooperating))
-                    for t in draft.tasks),
-    )
+
+def scope_of(tree: UnitTree, draft: DirectiveDraft, office_unit_id: str | None) -> str | None:
+    """The province whose units a group means: the issuer's, else the office's."""
+    return tree.province_of(draft.issuer.unit_id) or tree.province_of(office_unit_id)
+
+
+def match_draft_units(draft: DirectiveDraft, tree: UnitTree, office_unit_id: str | None,
+                      arrival_date: date | None = None) -> DirectiveDraft:
+    """Fill the unit ids of names that mean one unit: the issuer first, then each lead and cooperating unit.
+
+    Among namesakes the unit in the issuer's province wins; a unit that had ended by
+    the document's date gives way to its successor.
+    """
+    on = reference_date(draft, arrival_date or date.today())
+    office_scope = tree.province_of(office_unit_id)
+    issuer = draft.issuer
+    if not issuer.unit_id and issuer.name:
+        issuer = replace(issuer, unit_id=tree.find(issuer.name, office_scope, on))
+    draft = replace(draft, issuer=issuer)
+    scope = scope_of(tree, draft, office_unit_id)
+
+    def choose(choice: UnitChoice) -> UnitChoice:
+        if not is_single_unit(choice.name):
+            return replace(choice, unit_id=None)
+        found = tree.find(choice.name, scope, on)
+        if found is None and choice.unit_id in tree.units:  # the parser's looser match
+            found = tree.current(tree.units[choice.unit_id], on).id
+        return replace(choice, unit_id=found)
+
+    return replace(draft, tasks=tuple(
+        replace(t, lead=choose(t.lead), cooperating=tuple(choose(c) for c in t.cooperating)) for t in draft.tasks))
+
+
+def plan(tree: UnitTree, draft: DirectiveDraft, arrival_date: date, office_unit_id: str | None) -> list[Assignment]:
+    """Per reviewed task, the units it goes to (one task per lead); nothing is written."""
+    on = reference_date(draft, arrival_date)
+    scope = scope_of(tree, draft, office_unit_id)
+    return [assign(tree, t.lead, t.cooperating, scope, on) for t in draft.tasks]
+
+
+def deadline_warnings(draft: DirectiveDraft, arrival_date: date) -> list[str]:
+    """Deadlines to look at again before registering; they warn, they do not block.
+
+    A deadline is compared with the document's date when it is known in full, else
+    with the arrival date, and the message says which: an old directive may arrive late.
+    """
+    try:
+        doc_date, _ = parse_doc_date(draft.doc_date)
+    except ValidationError:
+        doc_date = None
+    out = []
+    for n, task in enumerate(draft.tasks, start=1):
+        due = task.deadline
+        if due is None or task.recurrence:
+            continue
+        if doc_date and due < doc_date:
+            out.append(f"Nhiệm vụ {n}: hạn xử lý {due:%d/%m/%Y} trước ngày văn bản {doc_date:%d/%m/%Y}.")
+        elif due < arrival_date:
+            known = "" if doc_date else " (văn bản không ghi đủ ngày tháng)"
+            out.append(f"Nhiệm vụ {n}: hạn xử lý {due:%d/%m/%Y} đã qua trước ngày đến {arrival_date:%d/%m/%Y}"
+                       f"{known}; nhiệm vụ sẽ tính là quá hạn.")
+    return out
 
 
 def parse_doc_date(value: str | None) -> tuple[date | None, str]:
@@ -146,12 +197,18 @@ def parse_doc_date(value: str | None) -> tuple[date | None, str]:
         raise ValidationError(f"Ngày văn bản “{value}” không hợp lệ.", "doc_date") from None
 
 
+_PROVINCIAL_BODY = re.compile(
+    r"^(?:cong an|thanh tra|thue|bo chi huy|kho bac|van phong|ban quan ly khu kinh te|ban dan toc|dai phat thanh|"
+    r"bao|chi cuc|cuc|ngan hang chinh sach)\b.*\btinh\b"
+)
+
+
 def guess_level(name: str) -> str:
-    """Level of a new unit from its name: Sở → so, UBND huyện → huyen, xã → xa, phường → phuong, else khac."""
+    """Level of a new unit from its name: Sở or a provincial body → so, UBND huyện → huyen, xã, phường, else khac."""
     folded = fold(name)
     if "," in folded or folded.startswith("cac ") or " cac " in folded:
         return "khac"  # a group written as one assignee ("UBND các xã, phường")
-    if folded.startswith("so "):
+    if folded.startswith("so ") or _PROVINCIAL_BODY.match(folded):
         return "so"
     if re.search(r"\b(uy ban nhan dan|ubnd) huyen\b", folded):
         return "huyen"
@@ -172,13 +229,13 @@ def _code_for(session: Session, name: str) -> str:
 
 
 class _UnitMaker:
-    """Creates each new unit once (same folded name → same unit), under the office's parent."""
+    """Creates each new unit once (same folded name → same unit), under the province (else the office's parent)."""
 
-    def __init__(self, session: Session, office_unit_id: str):
+    def __init__(self, session: Session, office_unit_id: str, parent_id: str | None):
         self.session = session
         self.office = office_unit_id
         office = session.get(Unit, office_unit_id)
-        self.parent_id = (office.parent_id if office else None) or office_unit_id
+        self.parent_id = parent_id or (office.parent_id if office else None) or office_unit_id
         self.created: dict[str, str] = {}
 
     def resolve(self, choice: UnitChoice) -> str:
@@ -187,20 +244,16 @@ class _UnitMaker:
             if unit is None or unit.deleted:
                 raise ValidationError(f"Đơn vị “{choice.name}” không còn trong danh sách đơn vị.", "lead_unit")
             return unit.id
-        name = nfc(choice.name) or ""
-        name = name.strip(" ,;.")
+        name = (nfc(choice.name) or "").strip(" ,;.")
         if not name:
             raise ValidationError("Hãy chọn hoặc nhập đơn vị chủ trì.", "lead_unit")
         key = fold(name)
-        if key in self.created:
-            return self.created[key]
-        existing = units.find_by_name(self.session, name)
-        unit_id = existing.id if existing else units.create_unit(
-            self.session, owner_unit_id=self.office, code=_code_for(self.session, name), name=name,
-            level_code=guess_level(name), parent_id=self.parent_id,
-        )
-        self.created[key] = unit_id
-        return unit_id
+        if key not in self.created:
+            self.created[key] = units.create_unit(
+                self.session, owner_unit_id=self.office, code=_code_for(self.session, name), name=name,
+                level_code=guess_level(name), parent_id=self.parent_id,
+            )
+        return self.created[key]
 
 
 def _recurrence_day(text: str, recurrence: str) -> tuple[int | None, int | None]:
@@ -246,7 +299,6 @@ def save_draft(session: Session, draft: DirectiveDraft, arrival_date: date, offi
     if not office:
         raise ValidationError("Chưa chọn cơ quan đang dùng phần mềm. Hãy hoàn tất bước khởi động lần đầu.")
     doc_date, written = parse_doc_date(draft.doc_date)
-    maker = _UnitMaker(session, office)
     issuer_id = draft.issuer.unit_id
     if issuer_id and session.get(Unit, issuer_id) is None:
         issuer_id = None
@@ -257,22 +309,31 @@ def save_draft(session: Session, draft: DirectiveDraft, arrival_date: date, offi
         number_symbol=nfc(draft.number_symbol) or "", doc_date=doc_date, doc_type=doc_type_code(draft.doc_type),
         signer=draft.signer, recipients=draft.recipients, notes=written, full_text=draft.full_text,
     ))
-    for n, task in enumerate(draft.tasks, start=1):
+    tree = UnitTree.read(session)
+    assignments = plan(tree, draft, arrival_date, office)
+    maker = _UnitMaker(session, office, scope_of(tree, draft, office))
+    for n, (task, assignment) in enumerate(zip(draft.tasks, assignments), start=1):
         try:
-            lead = maker.resolve(task.lead)
-            cooperating, generic = [], []
-            for choice in task.cooperating:
-                if not choice.unit_id and is_generic(choice.name):
-                    generic.append(choice.name)
-                    continue
-                unit_id = maker.resolve(choice)
-                if unit_id != lead and unit_id not in cooperating:
-                    cooperating.append(unit_id)
-            tasks.create_task(session, TaskInput(
-                directive_id=directive_id, summary=task.summary, lead_unit_id=lead,
-                cooperating_unit_ids=tuple(cooperating),
-                notes="Phối hợp: " + "; ".join(generic) if generic else "", **deadline_fields(task),
-            ))
+            if not (nfc(task.lead.name) or "").strip(" ,;.") and not task.lead.unit_id:
+                raise ValidationError("Hãy chọn hoặc nhập đơn vị chủ trì.", "lead_unit")
+            leads = [maker.resolve(c) for c in assignment.leads] or [office]  # nobody listable: the office follows up
+            cooperating = [maker.resolve(c) for c in assignment.cooperating]
+            for lead in dict.fromkeys(leads):
+                tasks.create_task(session, TaskInput(
+                    directive_id=directive_id, summary=task.summary, lead_unit_id=lead,
+                    cooperating_unit_ids=tuple(u for u in dict.fromkeys(cooperating) if u != lead),
+                    notes=task_notes(assignment), **deadline_fields(task),
+                ), allow_early_deadline=True)
         except ValidationError as error:
             raise ValidationError(f"Nhiệm vụ {n}: {error}", error.field) from None
     return directive_id
+
+
+def task_notes(assignment: Assignment) -> str:
+    """The wording a unit list could not hold: the lead phrase as written, the cooperating groups."""
+    lines = []
+    if assignment.lead_wording:
+        lines.append(f"Giao theo văn bản: {assignment.lead_wording}")
+    if assignment.cooperating_wording:
+        lines.append("Phối hợp: " + "; ".join(assignment.cooperating_wording))
+    return "\n".join(lines)

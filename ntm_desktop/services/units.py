@@ -26,6 +26,7 @@ class UnitRow:
     valid_to: date | None
     successor_id: str | None
     successor_name: str
+    parent_name: str = ""
 
     @property
     def display_name(self) -> str:
@@ -47,6 +48,7 @@ def _row(unit: Unit) -> UnitRow:
         level_code=unit.level_code, level_name=unit.level.name if unit.level else unit.level_code,
         parent_id=unit.parent_id, valid_from=unit.valid_from, valid_to=unit.valid_to,
         successor_id=unit.successor_id, successor_name=unit.successor.name if unit.successor else "",
+        parent_name=unit.parent.name if unit.parent else "",
     )
 
 
@@ -95,12 +97,9 @@ def _validate(session: Session, unit_id: str | None, data: dict) -> dict:
     if valid_from and valid_to and valid_to < valid_from:
         raise ValidationError("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.", "valid_to")
     parent_id = data.get("parent_id") or None
-    ancestor = parent_id
-    while ancestor:
-        if ancestor == unit_id:
-            raise ValidationError("Đơn vị cấp trên không thể là chính đơn vị này hoặc đơn vị cấp dưới của nó.", "parent_id")
-        parent = session.get(Unit, ancestor)
-        ancestor = parent.parent_id if parent else None
+    if parent_id and (parent_id == unit_id or (unit_id and parent_id in descendants(session, unit_id))):
+        raise ValidationError("Đơn vị cấp trên không thể là chính đơn vị này hoặc đơn vị cấp dưới của nó. "
+                              "Hãy chọn một đơn vị ở trên nó trong cây đơn vị.", "parent_id")
     successor_id = data.get("successor_id") or None
     if successor_id and successor_id == unit_id:
         raise ValidationError("Đơn vị kế thừa phải là một đơn vị khác.", "successor_id")
@@ -108,6 +107,48 @@ def _validate(session: Session, unit_id: str | None, data: dict) -> dict:
         code=code, name=name, short_name=nfc(data.get("short_name")) or None, level_code=level,
         parent_id=parent_id, valid_from=valid_from, valid_to=valid_to, successor_id=successor_id,
     )
+
+
+def descendants(session: Session, unit_id: str) -> set[str]:
+    """Ids of every unit below this one (children, their children ...); stops on a cycle."""
+    children: dict[str, list[str]] = {}
+    for child_id, parent_id in session.execute(select(Unit.id, Unit.parent_id).where(Unit.parent_id.is_not(None))):
+        children.setdefault(parent_id, []).append(child_id)
+    found: set[str] = set()
+    frontier = [unit_id]
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            if child not in found and child != unit_id:
+                found.add(child)
+                frontier.append(child)
+    return found
+
+
+def place_name(name: str) -> str:
+    """"Ủy ban nhân dân tỉnh Lào Cai" -> "Tỉnh Lào Cai": a parent shown beside a unit's name."""
+    for head in ("Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND "):
+        if name.startswith(head) and len(name) > len(head):
+            rest = name[len(head):]
+            return rest[:1].upper() + rest[1:]
+    return name
+
+
+def labels(rows: list[UnitRow]) -> dict[str, str]:
+    """Names to show in a list: namesakes ("Sở Tài chính" of two provinces) get their parent's place too."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[fold(row.name)] = seen.get(fold(row.name), 0) + 1
+    out = {}
+    for row in rows:
+        label = row.name
+        if seen[fold(row.name)] > 1 and row.parent_name:
+            label = f"{row.name} — {place_name(row.parent_name)}"
+        out[row.id] = label
+    repeated: dict[str, int] = {}
+    for label in out.values():
+        repeated[label] = repeated.get(label, 0) + 1
+    by_id = {row.id: row for row in rows}
+    return {uid: f"{label} ({by_id[uid].code})" if repeated[label] > 1 else label for uid, label in out.items()}
 
 
 def create_unit(session: Session, owner_unit_id: str | None = None, **data) -> str:

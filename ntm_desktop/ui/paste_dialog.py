@@ -15,12 +15,13 @@ from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import DOC_TYPES
 from ntm_desktop.parsing import Proposal, parse_directive
 from ntm_desktop.parsing.deadline_text import find_deadline
-from ntm_desktop.parsing.units import match_unit
 from ntm_desktop.services import directives, paste, units
+from ntm_desktop.services.assignment import UnitTree, assign
 from ntm_desktop.services.directives import DirectiveInput
 from ntm_desktop.services.dates import format_vn_date, parse_vn_date
 from ntm_desktop.services.paste import DirectiveDraft, TaskDraft, UnitChoice
-from ntm_desktop.ui.common import DateEdit, show_error
+from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error
+from ntm_desktop.ui.paste_lead import LeadCell
 from ntm_desktop.workspace import Workspace
 
 HIGHLIGHT = QColor("#fff3b0")
@@ -75,9 +76,13 @@ class PasteDialog(QDialog):
         self._field_sources: dict[QWidget, str] = {}
         self.setWindowTitle(self.tr("Dán văn bản chỉ đạo"))
         self.resize(1280, 760)
+        self._office = workspace.office_unit_id()
         with workspace.db.transaction() as session:
-            self._units = [u for u in units.all_units(session) if u.is_active(date.today())]
+            self._units = units.all_units(session)  # ended units stay out of the lists unless asked for
             self._known = paste.known_units(session)
+            self._tree = UnitTree.read(session)
+        office = self._tree.units.get(self._office) if self._office else None
+        self._office_name = office.name if office else self.tr("cơ quan mình")
         self._build()
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
@@ -113,12 +118,8 @@ class PasteDialog(QDialog):
             self.doc_type.addItem(f"{name} ({code})" if code != "CV" else name, code)
         self.number_symbol = QLineEdit()
         self.number_symbol.setPlaceholderText(self.tr("Ví dụ: 4316/UBND-KTN"))
-        self.issuer = QComboBox()
-        self.issuer.setEditable(True)
-        self.issuer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.issuer.addItem("", "")
-        for unit in self._units:
-            self.issuer.addItem(unit.name, unit.id)
+        self.issuer = UnitCombo(self._units, allow_empty=True)
+        self.issuer.currentTextChanged.connect(lambda _text: self._update_plans())
         self.doc_date = QLineEdit()
         self.doc_date.setPlaceholderText(self.tr("ngày/tháng/năm, tháng/năm hoặc năm"))
         self.subject = QPlainTextEdit()
@@ -153,7 +154,7 @@ class PasteDialog(QDialog):
         self.task_table.setWordWrap(True)
         rows = self.task_table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 3 + 8)  # three lines of a summary
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 4 + 8)  # four lines of a summary
         self.task_table.currentCellChanged.connect(lambda row, *_: self._highlight_task(row))
         self.task_table.itemChanged.connect(self._task_item_changed)
         right_box.addLayout(form)
@@ -189,7 +190,8 @@ class PasteDialog(QDialog):
         if self._proposal is None or text != self._proposal.cleaned_text:
             self._raw_text = text  # what the officer pasted is kept as the directive's full text
         self._proposal = parse_directive(self._raw_text, known_units=self._known)
-        draft = paste.match_draft_units(paste.draft_from_proposal(self._proposal, self._raw_text), self._known)
+        draft = paste.match_draft_units(paste.draft_from_proposal(self._proposal, self._raw_text), self._tree,
+                                        self._office, self.arrival_date.value() or date.today())
         self.text_edit.setPlainText(self._proposal.cleaned_text)
         self._fill_fields(draft)
         self._fill_tasks(draft.tasks)
@@ -202,11 +204,12 @@ class PasteDialog(QDialog):
     def _fill_fields(self, draft: DirectiveDraft) -> None:
         self.doc_type.setCurrentIndex(max(self.doc_type.findData(draft.doc_type), 0))
         self.number_symbol.setText(draft.number_symbol)
-        index = self.issuer.findData(draft.issuer.unit_id or "") if draft.issuer.unit_id else -1
-        if index >= 0:
-            self.issuer.setCurrentIndex(index)
+        if draft.issuer.unit_id:
+            self.issuer.set_proposed(None)
+            self.issuer.set_unit_id(draft.issuer.unit_id)
         else:
-            self.issuer.setEditText(draft.issuer.name)
+            self.issuer.set_proposed(draft.issuer.name or None,
+                                     self.tr("Chưa có trong danh sách đơn vị: ghi đúng tên như văn bản"))
         self.doc_date.setText(doc_date_text(draft.doc_date))
         self.subject.setPlainText(draft.subject)
         self.signer.setText(draft.signer)
@@ -214,21 +217,20 @@ class PasteDialog(QDialog):
         for edit in (self.recipients, self.issuer.lineEdit(), self.number_symbol):
             edit.setCursorPosition(0)
 
-    def _lead_combo(self, choice: UnitChoice) -> QComboBox:
-        combo = QComboBox()
-        combo.setEditable(True)
-        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for unit in self._units:
-            combo.addItem(unit.name, unit.id)
-        if choice.unit_id and combo.findData(choice.unit_id) >= 0:
-            combo.setCurrentIndex(combo.findData(choice.unit_id))
+    def _lead_cell(self, row: int, choice: UnitChoice) -> LeadCell:
+        cell = LeadCell(self._units)
+        if choice.unit_id:
+            cell.combo.set_unit_id(choice.unit_id)
+            cell.combo.lineEdit().setCursorPosition(0)  # show the start of a long name
         else:
-            combo.insertItem(0, choice.name, "")
-            combo.setItemData(0, self.tr("Chưa có trong danh sách đơn vị: sẽ được thêm mới"), Qt.ItemDataRole.ToolTipRole)
-            combo.setCurrentIndex(0)
-            combo.setStyleSheet("QComboBox { color: #8a4b00; }")
-        combo.lineEdit().setCursorPosition(0)  # show the start of a long name
-        return combo
+            cell.combo.set_proposed(choice.name, self.tr("Chưa có trong danh sách đơn vị; dòng dưới cho biết "
+                                                         "nhiệm vụ sẽ giao cho ai"))
+        cell.edited.connect(lambda: self._update_plan(cell))
+        return cell
+
+    def lead_combo(self, row: int) -> UnitCombo:
+        """The lead unit box of a task row."""
+        return self.task_table.cellWidget(row, COL_LEAD).combo
 
     def _fill_tasks(self, drafts: tuple[TaskDraft, ...]) -> None:
         table = self.task_table
@@ -244,15 +246,72 @@ class PasteDialog(QDialog):
             summary = QTableWidgetItem(task.summary)
             summary.setToolTip(task.summary)
             table.setItem(row, COL_SUMMARY, summary)
-            table.setCellWidget(row, COL_LEAD, self._lead_combo(task.lead))
+            table.setCellWidget(row, COL_LEAD, self._lead_cell(row, task.lead))
             table.setItem(row, COL_COOP, QTableWidgetItem("; ".join(c.name for c in task.cooperating)))
             table.setItem(row, COL_DEADLINE_TEXT, QTableWidgetItem(task.deadline_text))
             table.setItem(row, COL_DUE, QTableWidgetItem(format_vn_date(task.deadline)))
         table.blockSignals(False)
-        self.task_label.setText(self.tr("Nhiệm vụ đề xuất: {n} (bỏ dấu ở cột “Giao” để không giao)").format(n=len(drafts)))
+        self._update_plans()
+
+    # --- what each assignee becomes
+    def _row_of(self, cell: QWidget) -> int:
+        for row in range(self.task_table.rowCount()):
+            if self.task_table.cellWidget(row, COL_LEAD) is cell:
+                return row
+        return -1
+
+    def _lead_choice(self, row: int) -> UnitChoice:
+        combo = self.lead_combo(row)
+        return UnitChoice(combo.currentText().strip(), combo.unit_id())
+
+    def _cooperating_choices(self, row: int) -> tuple[UnitChoice, ...]:
+        item = self.task_table.item(row, COL_COOP)
+        return tuple(UnitChoice(n.strip()) for n in (item.text() if item else "").split(";") if n.strip())
+
+    def _plan(self, row: int):
+        try:
+            doc_date = doc_date_value(self.doc_date.text())
+        except ValidationError:
+            doc_date = None
+        issuer = UnitChoice(self.issuer.currentText().strip(), self.issuer.unit_id())
+        on = paste.reference_date(DirectiveDraft("CV", "", issuer, doc_date, "", "", "", ""),
+                                  self.arrival_date.value() or date.today())
+        scope = self._tree.province_of(issuer.unit_id) or self._tree.province_of(self._office)
+        return assign(self._tree, self._lead_choice(row), self._cooperating_choices(row), scope, on)
+
+    def _update_plan(self, cell: LeadCell) -> None:
+        row = self._row_of(cell)
+        if row >= 0:
+            cell.show_plan(self._plan(row), self._office_name, len(self._cooperating_choices(row)))
+            self._update_total()
+
+    def _update_plans(self) -> None:
+        for row in range(self.task_table.rowCount()):
+            cell = self.task_table.cellWidget(row, COL_LEAD)
+            if cell is not None:
+                cell.show_plan(self._plan(row), self._office_name, len(self._cooperating_choices(row)))
+        self._update_total()
+
+    def planned_task_count(self) -> int:
+        """Tasks registering would create: one per lead unit of each kept row."""
+        return sum(max(1, len(self._plan(row).leads)) for row in range(self.task_table.rowCount())
+                   if self.task_table.item(row, COL_KEEP).checkState() == Qt.CheckState.Checked)
+
+    def _update_total(self) -> None:
+        rows = self.task_table.rowCount()
+        text = self.tr("Nhiệm vụ đề xuất: {n} (bỏ dấu ở cột “Giao” để không giao)").format(n=rows)
+        total = self.planned_task_count()
+        if total != rows:
+            text += self.tr(" — khi vào sổ thành {m} nhiệm vụ (nhóm đơn vị: mỗi đơn vị một nhiệm vụ)").format(m=total)
+        self.task_label.setText(text)
 
     def _task_item_changed(self, item: QTableWidgetItem) -> None:
         """A deadline wording typed anew is read again: its date and recurrence follow it."""
+        if item.column() in (COL_COOP, COL_KEEP):
+            cell = self.task_table.cellWidget(item.row(), COL_LEAD)
+            if cell is not None:
+                self._update_plan(cell)
+            return
         if item.column() != COL_DEADLINE_TEXT:
             return
         found = find_deadline(item.text(), cell=True)
@@ -311,10 +370,6 @@ class PasteDialog(QDialog):
         return selections[0].cursor.blockNumber() if selections else None
 
     # --- accepting
-    def _unit_choice(self, name: str) -> UnitChoice:
-        name = name.strip()
-        return UnitChoice(name, match_unit(name, self._known))
-
     def draft(self) -> DirectiveDraft:
         """The reviewed fields and kept tasks as the paste service takes them."""
         tasks = []
@@ -323,12 +378,7 @@ class PasteDialog(QDialog):
             if keep.checkState() != Qt.CheckState.Checked:
                 continue
             recurrence, line = keep.data(Qt.ItemDataRole.UserRole)
-            combo: QComboBox = self.task_table.cellWidget(row, COL_LEAD)
-            index = combo.findText(combo.currentText())
-            unit_id = combo.itemData(index) if index >= 0 else None
-            lead = UnitChoice(combo.currentText().strip(), unit_id or None)
-            coop_text = self.task_table.item(row, COL_COOP).text()
-            cooperating = tuple(self._unit_choice(n) for n in coop_text.split(";") if n.strip())
+            lead, cooperating = self._lead_choice(row), self._cooperating_choices(row)
             due_text = self.task_table.item(row, COL_DUE).text().strip()
             due = parse_vn_date(due_text, "deadline", self.tr("Hạn của nhiệm vụ {n}").format(n=row + 1)) if due_text else None
             tasks.append(TaskDraft(
@@ -336,11 +386,9 @@ class PasteDialog(QDialog):
                 deadline=due, deadline_text=self.task_table.item(row, COL_DEADLINE_TEXT).text(),
                 recurrence=recurrence, source_line=line,
             ))
-        index = self.issuer.findText(self.issuer.currentText())
-        issuer_id = self.issuer.itemData(index) if index >= 0 else None
         return DirectiveDraft(
             doc_type=self.doc_type.currentData(), number_symbol=self.number_symbol.text(),
-            issuer=UnitChoice(self.issuer.currentText().strip(), issuer_id or None),
+            issuer=UnitChoice(self.issuer.currentText().strip(), self.issuer.unit_id()),
             doc_date=doc_date_value(self.doc_date.text()), subject=self.subject.toPlainText(),
             signer=self.signer.text(), recipients=self.recipients.text(), full_text=self._raw_text,
             tasks=tuple(tasks),
@@ -350,7 +398,7 @@ class PasteDialog(QDialog):
         """Register the directive and assign its kept tasks in one transaction; on error nothing is saved."""
         try:
             draft = self.draft()
-            if not self._confirm_not_duplicate(draft):
+            if not self._confirm_deadlines(draft) or not self._confirm_not_duplicate(draft):
                 return
             with self._ws.db.transaction(self._ws.user()) as session:
                 directive_id = paste.save_draft(session, draft, self.arrival_date.value() or date.today(),
@@ -361,6 +409,15 @@ class PasteDialog(QDialog):
         self.directive_id = directive_id
         self.accepted_directive.emit(directive_id)
         self.accept()
+
+    def _confirm_deadlines(self, draft: DirectiveDraft) -> bool:
+        """Deadlines before the document's date, or already past on arrival: said, then the officer decides."""
+        warnings = paste.deadline_warnings(draft, self.arrival_date.value() or date.today())
+        if not warnings:
+            return True
+        answer = QMessageBox.question(self, self.tr("Kiểm tra thời hạn"), "\n".join(warnings) + "\n\n" + self.tr(
+            "Vẫn vào sổ với các thời hạn này? (Chọn “Không” để sửa ở cột “Hạn (ngày)”.)"))
+        return answer == QMessageBox.StandardButton.Yes
 
     def _confirm_not_duplicate(self, draft: DirectiveDraft) -> bool:
         office = self._ws.office_unit_id()
@@ -373,10 +430,14 @@ class PasteDialog(QDialog):
         if not hints:
             return True
         first = hints[0]
-        answer = QMessageBox.question(self, self.tr("Có thể trùng văn bản"), self.tr(
+        text = self.tr(
             "Văn bản số {number} của {issuer} đã vào sổ với số đến {n}/{y} ngày {day}. Vẫn vào sổ thêm lần nữa?"
-        ).format(number=first.number_symbol, issuer=first.issuer_name, n=first.arrival_number, y=first.arrival_year,
-                 day=format_vn_date(first.arrival_date)))
+        ) if first.same_number else self.tr(
+            "Văn bản “{subject}” của {issuer} (bản chưa ghi số hoặc cùng trích yếu) đã vào sổ với số đến {n}/{y} "
+            "ngày {day}. Vẫn vào sổ thêm lần nữa?")
+        answer = QMessageBox.question(self, self.tr("Có thể trùng văn bản"), text.format(
+            number=first.number_symbol, issuer=first.issuer_name, n=first.arrival_number, y=first.arrival_year,
+            day=format_vn_date(first.arrival_date), subject=first.subject[:80]))
         return answer == QMessageBox.StandardButton.Yes
 
     def done(self, result: int) -> None:

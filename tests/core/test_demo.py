@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Directive, Task, Unit
-from ntm_desktop.services import overview, settings, tasklist
+from ntm_desktop.services import overview, settings, tasklist, units
 from ntm_desktop.services.demo import build_demo
 from ntm_desktop.services.status import TaskStatus
 from ntm_desktop.services.tasklist import DueWindow, TaskFilter
@@ -80,3 +80,23 @@ def test_overview_agrees_with_task_list_on_demo(demo):
         assert view.overdue == tasklist.count(
             s, TaskFilter(office_unit_id=office, status=TaskStatus.IN_PROGRESS_OVERDUE, today=today))
         assert len(view.newest) == min(8, s.scalar(select(func.count()).select_from(Directive)))
+
+
+def test_demo_tree_is_the_one_after_the_2025_reform(demo):
+    """No district in operation in 2026: each ended on 30/6/2025 with a successor; communes sit under the province."""
+    db, _office, today = demo
+    on = max(today, date(2026, 1, 1))
+    with db.transaction() as s:
+        rows = units.all_units(s)
+        leads = {s.get(Unit, t.lead_unit_id) for t in s.scalars(select(Task))}
+        ledby_commune = {u.code for u in leads if u.level_code in ("xa", "phuong")}
+    by_id = {r.id: r for r in rows}
+    districts = [r for r in rows if r.level_code == "huyen"]
+    assert districts and not any(r.is_active(on) for r in districts)
+    assert all(r.valid_to == date(2025, 6, 30) and by_id[r.successor_id].is_active(on) for r in districts)
+    communes = [r for r in rows if r.level_code in ("xa", "phuong") and r.is_active(on)]
+    assert len(communes) >= 10 and all(by_id[r.parent_id].level_code == "tinh" for r in communes)
+    for row in rows:  # units made of phrases ("Sở Tài chính, Sở Kế hoạch và Đầu tư", "Các sở, ban, ngành ...")
+        assert not row.name.lower().startswith("các ") and " các " not in row.name and ", " not in row.name, row.name
+    assert all(u.is_active(today) for u in leads)  # the tasks of 2026 go to units that exist in 2026
+    assert {"LC-XHOPTHANH", "LC-PVANPHU", "LC-YENBINH"} <= ledby_commune  # "UBND các xã, phường": each its own

@@ -12,6 +12,7 @@ from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Directive, Task, Unit
 from ntm_desktop.parsing import parse_directive
 from ntm_desktop.services import paste, settings
+from ntm_desktop.services.assignment import UnitTree
 from ntm_desktop.services.deadlines import DeadlineKind, Recurrence
 from ntm_desktop.services.paste import DirectiveDraft, TaskDraft, UnitChoice
 
@@ -28,14 +29,20 @@ def _counts(ws):
 def _draft(ws, name: str) -> DirectiveDraft:
     text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
     with ws.db.transaction() as s:
-        known = paste.known_units(s)
+        known, tree, office = paste.known_units(s), UnitTree.read(s), settings.office_unit_id(s)
     proposal = parse_directive(text, known_units=known)
-    return paste.match_draft_units(paste.draft_from_proposal(proposal, text), known)
+    return paste.match_draft_units(paste.draft_from_proposal(proposal, text), tree, office, date(2026, 11, 22))
+
+
+def _plan(ws, draft: DirectiveDraft):
+    with ws.db.transaction() as s:
+        return paste.plan(UnitTree.read(s), draft, date(2026, 11, 22), settings.office_unit_id(s))
 
 
 def test_fixture_becomes_directive_and_tasks(demo_workspace):
     ws = demo_workspace
     draft = _draft(ws, "laocai-14")
+    plans = _plan(ws, draft)
     before = _counts(ws)
     with ws.db.transaction("t") as s:
         office = settings.office_unit_id(s)
@@ -46,18 +53,22 @@ def test_fixture_becomes_directive_and_tasks(demo_workspace):
         assert d.arrival_number == expected_number and d.arrival_date == date(2026, 11, 22)
         assert d.doc_date == date(2026, 6, 11) and d.doc_type == "CV"
         assert d.full_text == draft.full_text.strip() and d.subject == draft.subject
-        saved = list(s.scalars(select(Task).where(Task.directive_id == directive_id).order_by(Task.seq)))
-        assert len(saved) == len(draft.tasks) > 0
-        for task, proposed in zip(saved, draft.tasks):
-            lead = s.get(Unit, task.lead_unit_id)
-            assert lead.id == proposed.lead.unit_id or lead.name == proposed.lead.name
-            if proposed.recurrence:
-                assert task.deadline_kind == DeadlineKind.RECURRING.value and task.due_date is not None
-            elif proposed.deadline:
-                assert task.due_date == proposed.deadline
-            else:
-                assert task.deadline_kind == DeadlineKind.NONE.value and task.due_date is None
-    assert _counts(ws)[:2] == (before[0] + 1, before[1] + len(draft.tasks))
+        saved = iter(s.scalars(select(Task).where(Task.directive_id == directive_id).order_by(Task.seq)))
+        for proposed, plan in zip(draft.tasks, plans):
+            leads = [c.unit_id for c in plan.leads] or [office]  # nobody listable: the office follows it up
+            for lead in leads:
+                task = next(saved)
+                assert task.lead_unit_id == lead and task.summary == proposed.summary
+                if proposed.recurrence:
+                    assert task.deadline_kind == DeadlineKind.RECURRING.value and task.due_date is not None
+                elif proposed.deadline:
+                    assert task.due_date == proposed.deadline
+                else:
+                    assert task.deadline_kind == DeadlineKind.NONE.value and task.due_date is None
+        assert next(saved, None) is None
+    created = sum(max(1, len(p.leads)) for p in plans)
+    assert created > len(draft.tasks)  # "Ủy ban nhân dân các xã, phường": one task per commune and ward
+    assert _counts(ws) == (before[0] + 1, before[1] + created, before[2])  # every unit was in the tree
 
 
 def test_partial_date_is_kept_in_notes_and_doc_type_mapped(demo_workspace):
@@ -94,8 +105,8 @@ def test_new_units_are_created_once_with_a_guessed_level(demo_workspace):
 
 @pytest.mark.parametrize("name, level", [
     ("Sở Tài chính", "so"), ("UBND huyện Bảo Yên", "huyen"), ("Ủy ban nhân dân xã Cốc San", "xa"),
-    ("UBND phường Cam Đường", "phuong"), ("UBND các xã, phường", "khac"), ("Công an tỉnh", "khac"),
-    ("UBND thị xã Sa Pa", "khac"),
+    ("UBND phường Cam Đường", "phuong"), ("UBND các xã, phường", "khac"), ("Công an tỉnh", "so"),
+    ("Thanh tra tỉnh Lào Cai", "so"), ("Công ty Điện lực Lào Cai", "khac"), ("UBND thị xã Sa Pa", "khac"),
 ])
 def test_level_guess(name, level):
     assert paste.guess_level(name) == level
@@ -123,14 +134,40 @@ def test_any_failure_saves_nothing(demo_workspace):
     base = _draft(ws, "laocai-13")
     tasks = (
         TaskDraft("Nhiệm vụ hợp lệ", UnitChoice("Ban Quản lý dự án hoàn toàn mới")),
-        TaskDraft("Hạn trước ngày văn bản", UnitChoice("Sở Tài chính"), deadline=date(2020, 1, 1),
-                  deadline_text="trước ngày 01/01/2020"),
+        TaskDraft("Đơn vị đã bị xóa", UnitChoice("Sở Tài chính", "no-such-unit")),
     )
     before = _counts(ws)
     with pytest.raises(ValidationError, match="Nhiệm vụ 2"):
         with ws.db.transaction("t") as s:
             paste.save_draft(s, DirectiveDraft(**{**base.__dict__, "tasks": tasks}), date(2026, 11, 22))
     assert _counts(ws) == before
+
+
+def test_old_deadlines_warn_and_do_not_block(demo_workspace):
+    """An old letter registered late keeps its deadlines; the warning names the date compared with."""
+    ws = demo_workspace
+    base = _draft(ws, "laocai-13")  # dated 21/07/2026
+    tasks = (
+        TaskDraft("Trước ngày văn bản", UnitChoice("Sở Tài chính"), deadline=date(2026, 7, 1)),
+        TaskDraft("Đã qua khi đến", UnitChoice("Sở Tài chính"), deadline=date(2026, 10, 30)),
+        TaskDraft("Còn hạn", UnitChoice("Sở Tài chính"), deadline=date(2026, 12, 31)),
+    )
+    draft = DirectiveDraft(**{**base.__dict__, "tasks": tasks})
+    assert paste.deadline_warnings(draft, date(2026, 12, 2)) == [
+        "Nhiệm vụ 1: hạn xử lý 01/07/2026 trước ngày văn bản 21/07/2026.",
+        "Nhiệm vụ 2: hạn xử lý 30/10/2026 đã qua trước ngày đến 02/12/2026; nhiệm vụ sẽ tính là quá hạn.",
+    ]
+    undated = DirectiveDraft(**{**draft.__dict__, "doc_date": "2023-10"})  # "ngày … tháng 10 năm 2023"
+    assert paste.deadline_warnings(undated, date(2026, 12, 2))[0] == (
+        "Nhiệm vụ 1: hạn xử lý 01/07/2026 đã qua trước ngày đến 02/12/2026 (văn bản không ghi đủ ngày tháng); "
+        "nhiệm vụ sẽ tính là quá hạn.")
+    for version in (draft, undated):
+        with ws.db.transaction("t") as s:
+            directive_id = paste.save_draft(s, version, date(2026, 12, 2))
+        with ws.db.transaction() as s:
+            dues = [t.due_date for t in s.scalars(select(Task).where(Task.directive_id == directive_id)
+                                                  .order_by(Task.seq))]
+        assert dues == [date(2026, 7, 1), date(2026, 10, 30), date(2026, 12, 31)]
 
 
 def test_empty_lead_and_subject_are_refused(demo_workspace):

@@ -84,6 +84,8 @@ def test_demo_office_with_criteria_travels_whole(demo_workspace, tmp_path):
     result = apply_file(commune, path)
     assert result.summary["rejected"] == []
     counts = result.summary["counts"]
-    assert counts["criterion_assessments"]["new"] > 0 and counts["tasks"]["new"] == 98
+    with demo_workspace.db.transaction() as s:
+        demo_tasks = len(list(s.scalars(select(Task.id))))
+    assert counts["criterion_assessments"]["new"] > 0 and counts["tasks"]["new"] == demo_tasks > 0
     assert state(commune) == state(demo_workspace)
     commune.close()

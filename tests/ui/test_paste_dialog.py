@@ -10,10 +10,13 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from ntm_desktop.models import Directive, Task, Unit
-from ntm_desktop.ui.paste_dialog import COL_COOP, COL_DEADLINE_TEXT, COL_DUE, COL_KEEP, COL_LEAD, COL_SUMMARY, PasteDialog
+from ntm_desktop.ui.paste_dialog import COL_COOP, COL_DEADLINE_TEXT, COL_DUE, COL_KEEP, COL_SUMMARY, PasteDialog
+
+from typing_helpers import press, replace_text
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "directives"
 SHOTS = Path(__file__).parents[2] / "build" / "screenshots"
@@ -80,43 +83,87 @@ def test_source_highlight_follows_focus(qtbot, demo_workspace):
     assert dialog._proposal.tasks[2].summary.split()[0].lower() in lines[line].lower()
 
 
+def _active_in_lao_cai(ws, levels) -> set[str]:
+    with ws.db.transaction() as s:
+        province = s.scalar(select(Unit.id).where(Unit.code == "LC"))
+        return {u.id for u in s.scalars(select(Unit).where(Unit.parent_id == province, Unit.level_code.in_(levels),
+                                                           Unit.deleted.is_(False)))
+                if u.is_active(date.today())}
+
+
 def test_accept_registers_directive_and_tasks_in_one_step(qtbot, demo_workspace, messages):
     ws = demo_workspace
     directives_before, tasks_before = _count(ws, Directive), _count(ws, Task)
     dialog = _dialog(qtbot, ws)
+    dialog.show()
+    qtbot.waitExposed(dialog)
     dialog.set_text(_text("laocai-13"))
     rows = dialog.task_table.rowCount()
-    # The officer drops the last task and corrects one lead unit to a unit of the tree.
+    assert rows == 5
+    # Row 1 addresses "Công an tỉnh, các sở, ban, ngành, đoàn thể tỉnh và Ủy ban nhân dân các xã, phường":
+    # each of those units gets its own task, and the cell says so.
+    group = _active_in_lao_cai(ws, ["so"]) | _active_in_lao_cai(ws, ["xa", "phuong"])
+    plan = dialog.task_table.cellWidget(1, 2).plan_label.text()
+    assert plan.startswith(f"→ {len(group)} nhiệm vụ, mỗi đơn vị một")
+    # The officer drops the last task and types another lead unit for the first, without diacritics.
     dialog.task_table.item(rows - 1, COL_KEEP).setCheckState(Qt.CheckState.Unchecked)
-    lead = dialog.task_table.cellWidget(0, COL_LEAD)
-    lead.setCurrentIndex(lead.findText("Sở Nông nghiệp và Môi trường"))
-    expected_leads = [dialog.task_table.cellWidget(r, COL_LEAD).currentText() for r in range(rows - 1)]
+    replace_text("nong nghiep lao cai", dialog.lead_combo(0))
+    press(Qt.Key.Key_Return)
+    assert dialog.lead_combo(0).currentText() == "Sở Nông nghiệp và Môi trường — Tỉnh Lào Cai"
     expected_due = [dialog.task_table.item(r, COL_DUE).text() for r in range(rows - 1)]
     with qtbot.waitSignal(dialog.accepted_directive) as signal:
         dialog.accept_button.click()
     assert any("Có thể trùng" in m or "đã vào sổ" in m for m in messages)  # the demo holds this letter already
     directive_id = signal.args[0]
     assert _count(ws, Directive) == directives_before + 1
-    assert _count(ws, Task) == tasks_before + rows - 1
+    assert _count(ws, Task) == tasks_before + 1 + len(group) + 2
     with ws.db.transaction() as s:
         d = s.get(Directive, directive_id)
         assert d.doc_date == date(2026, 7, 21) and d.arrival_date == date.today()
         assert d.full_text.strip() == _text("laocai-13").strip()
         saved = list(s.scalars(select(Task).where(Task.directive_id == directive_id).order_by(Task.seq)))
-        assert [s.get(Unit, t.lead_unit_id).name for t in saved] == expected_leads
-        assert [t.due_date.strftime("%d/%m/%Y") if t.due_date else "" for t in saved] == expected_due
-        assert saved[0].lead_unit_id != saved[1].lead_unit_id or expected_leads[0] == expected_leads[1]
+        leads = [s.get(Unit, t.lead_unit_id) for t in saved]
+        assert (leads[0].code, leads[-1].name, leads[-2].name) == ("LC-SNNMT", "Sở Xây dựng", "Sở Xây dựng")
+        assert {u.id for u in leads[1:-2]} == group
+        dues = [t.due_date.strftime("%d/%m/%Y") if t.due_date else "" for t in saved]
+        assert dues == [expected_due[0]] + [expected_due[1]] * len(group) + expected_due[2:]
         assert date(2028, 7, 1) in [t.due_date for t in saved]
+
+
+def test_a_list_of_units_is_never_one_unit(qtbot, demo_workspace, messages):
+    """"Sở Tài chính, Sở Kế hoạch và Đầu tư" (a real Tuyên Quang letter): a lead and a cooperating unit."""
+    ws = demo_workspace
+    units_before = _count(ws, Unit)
+    dialog = _dialog(qtbot, ws)
+    dialog.set_text(_text("seed-001_964fed9a49677812"))
+    rows = [r for r in range(dialog.task_table.rowCount())
+            if dialog.lead_combo(r).currentText() == "Sở Tài chính, Sở Kế hoạch và Đầu tư"]
+    assert len(rows) == 1
+    cell = dialog.task_table.cellWidget(rows[0], 2)
+    assert cell.plan_label.text().startswith("→ Chủ trì: Sở Tài chính")
+    for r in range(dialog.task_table.rowCount()):
+        if r != rows[0]:
+            dialog.task_table.item(r, COL_KEEP).setCheckState(Qt.CheckState.Unchecked)
+    with qtbot.waitSignal(dialog.accepted_directive) as signal:
+        dialog.accept_button.click()
+    with ws.db.transaction() as s:
+        task = s.scalar(select(Task).where(Task.directive_id == signal.args[0]))
+        lead = s.get(Unit, task.lead_unit_id)
+        assert (lead.name, s.get(Unit, lead.parent_id).code) == ("Sở Tài chính", "TQ")
+        assert "Giao theo văn bản: Sở Tài chính, Sở Kế hoạch và Đầu tư" in task.notes
+    assert _count(ws, Unit) == units_before
 
 
 def test_new_units_and_edited_deadline(qtbot, demo_workspace, messages):
     ws = demo_workspace
     dialog = _dialog(qtbot, ws)
+    dialog.show()
+    qtbot.waitExposed(dialog)
     dialog.set_text(_text("laocai-13"))
     for row in range(1, dialog.task_table.rowCount()):
         dialog.task_table.item(row, COL_KEEP).setCheckState(Qt.CheckState.Unchecked)
-    lead = dialog.task_table.cellWidget(0, COL_LEAD)
-    lead.setEditText("Ủy ban nhân dân xã Tân Hợp")  # not in the tree: created as a commune
+    replace_text("Ủy ban nhân dân xã Tân Hợp", dialog.lead_combo(0))  # not in the tree: created as a commune
+    assert "đơn vị mới" in dialog.task_table.cellWidget(0, 2).plan_label.text().lower()
     dialog.task_table.item(0, COL_COOP).setText("Sở Tài chính; các cơ quan có liên quan")
     dialog.task_table.item(0, COL_DEADLINE_TEXT).setText("hoàn thành trong Quý IV năm 2027")
     assert dialog.task_table.item(0, COL_DUE).text() == "31/12/2027"
@@ -126,7 +173,7 @@ def test_new_units_and_edited_deadline(qtbot, demo_workspace, messages):
         task = s.scalar(select(Task).where(Task.directive_id == signal.args[0]))
         unit = s.get(Unit, task.lead_unit_id)
         assert unit.name == "Ủy ban nhân dân xã Tân Hợp" and unit.level_code == "xa"
-        assert [u.name for u in task.cooperating_units] == ["Sở Tài chính"]
+        assert [(u.name, u.code) for u in task.cooperating_units] == [("Sở Tài chính", "LC-STC")]
         assert "các cơ quan có liên quan" in task.notes
         assert task.deadline_kind == "period" and task.due_date == date(2027, 12, 31)
 
@@ -136,17 +183,47 @@ def test_bad_review_shows_message_and_saves_nothing(qtbot, demo_workspace, messa
     before = (_count(ws, Directive), _count(ws, Task), _count(ws, Unit))
     dialog = _dialog(qtbot, ws)
     dialog.set_text(_text("laocai-13"))
-    dialog.task_table.cellWidget(1, COL_LEAD).setEditText("Sở Văn hóa mới lập")  # a new unit, created first...
+    dialog.lead_combo(2).setEditText("Sở Văn hóa mới lập")  # a new unit, created first...
     dialog.task_table.item(2, COL_DUE).setText("31/02/2027")  # ...then a date that does not exist
     dialog.accept_button.click()
     assert any("31/02/2027" in m for m in messages)
-    messages.clear()
-    dialog.task_table.item(2, COL_DUE).setText("01/01/2020")  # before the document's date
-    dialog.accept_button.click()
-    assert any("Nhiệm vụ 3" in m and "trước ngày văn bản" in m for m in messages)
     assert (_count(ws, Directive), _count(ws, Task), _count(ws, Unit)) == before
     assert dialog.isVisible() or dialog.result() == 0  # still open for correction
-    assert dialog.task_table.item(2, COL_DUE).text() == "01/01/2020"  # nothing the officer typed is lost
+    assert dialog.task_table.item(2, COL_DUE).text() == "31/02/2027"  # nothing the officer typed is lost
+
+
+def test_deadline_before_the_document_date_warns_and_the_officer_decides(qtbot, demo_workspace, messages):
+    ws = demo_workspace
+    before = (_count(ws, Directive), _count(ws, Task))
+    dialog = _dialog(qtbot, ws)
+    dialog.set_text(_text("laocai-13"))
+    dialog.task_table.item(2, COL_DUE).setText("01/01/2020")  # before the document's date, 21/07/2026
+    messages.answers.append(QMessageBox.StandardButton.No)
+    dialog.accept_button.click()
+    assert "Nhiệm vụ 3: hạn xử lý 01/01/2020 trước ngày văn bản 21/07/2026." in messages[-1]
+    assert (_count(ws, Directive), _count(ws, Task)) == before and dialog.result() == 0
+    messages.clear()
+    with qtbot.waitSignal(dialog.accepted_directive) as signal:
+        dialog.accept_button.click()  # answered "Có" this time (then "Có" to the duplicate question)
+    with ws.db.transaction() as s:
+        dues = [t.due_date for t in s.scalars(select(Task).where(Task.directive_id == signal.args[0]))]
+    assert date(2020, 1, 1) in dues
+
+
+def test_an_old_directive_arriving_late_is_registered_with_a_warning(qtbot, demo_workspace, messages):
+    """"Hạn xử lý 30/10/2023 trước ngày văn bản 02/12/2026" blocked it: the date was the arrival date."""
+    ws = demo_workspace
+    dialog = _dialog(qtbot, ws)
+    dialog.set_text(_text("seed-000_83c67e811cb9ee0b"))  # Tuyên Quang, "tháng 10 năm 2023", no day
+    assert dialog.doc_date.text() == "10/2023"
+    with qtbot.waitSignal(dialog.accepted_directive) as signal:
+        dialog.accept_button.click()
+    warning = messages[0]
+    assert "hạn xử lý 30/10/2023 đã qua trước ngày đến" in warning and "văn bản không ghi đủ ngày tháng" in warning
+    assert "trước ngày văn bản" not in warning
+    with ws.db.transaction() as s:
+        saved = list(s.scalars(select(Task).where(Task.directive_id == signal.args[0])))
+    assert date(2023, 10, 30) in [t.due_date for t in saved]
 
 
 def test_text_without_tasks_registers_directive_alone(qtbot, demo_workspace, messages):
