@@ -18,6 +18,7 @@ from ntm_desktop.services.status import derive_status
 from ntm_desktop.services.tasks import TaskInput
 from ntm_desktop.text import fold
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
+from ntm_desktop.ui.unit_combo import ENDED_ROLE, unit_labels
 from ntm_desktop.workspace import Workspace
 
 
@@ -61,12 +62,15 @@ class TaskEditor(QDialog):
         self.cooperating_filter.textChanged.connect(self._filter_cooperating)
         self.cooperating = QListWidget()
         self.cooperating.setFixedHeight(110)
+        names = unit_labels(self._units)  # namesakes show their parent
         for unit in self._units:
-            item = QListWidgetItem(unit.name)
+            item = QListWidgetItem(names[unit.id])
             item.setData(Qt.ItemDataRole.UserRole, unit.id)
+            item.setData(ENDED_ROLE, not unit.is_active(date.today()))  # listed only once already chosen
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.cooperating.addItem(item)
+            item.setHidden(item.data(ENDED_ROLE))
         form.addRow(self.tr("Nội dung nhiệm vụ:"), self.summary)
         form.addRow(self.tr("Đơn vị chủ trì:"), self.lead)
         coop = QVBoxLayout()
@@ -188,7 +192,8 @@ class TaskEditor(QDialog):
         needle = fold(text)
         for i in range(self.cooperating.count()):
             item = self.cooperating.item(i)
-            item.setHidden(bool(needle) and needle not in fold(item.text()))
+            ended = item.data(ENDED_ROLE) and item.checkState() != Qt.CheckState.Checked
+            item.setHidden(ended or (bool(needle) and not all(w in fold(item.text()) for w in needle.split())))
 
     def set_cooperating(self, unit_ids) -> None:
         wanted = set(unit_ids)
@@ -196,6 +201,7 @@ class TaskEditor(QDialog):
             item = self.cooperating.item(i)
             checked = item.data(Qt.ItemDataRole.UserRole) in wanted
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self._filter_cooperating(self.cooperating_filter.text())
 
     def cooperating_ids(self) -> tuple[str, ...]:
         return tuple(

@@ -7,8 +7,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTreeWidget,
-    QTreeWidgetItem, QVBoxLayout, QWidget, QMessageBox,
+    QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ntm_desktop.errors import UserError
@@ -33,6 +33,7 @@ class UnitEditor(QWidget):
             for level in units.levels(session):
                 self.level.addItem(level.name, level.code)
             all_units = units.all_units(session)
+        self._all = all_units
         self.parent_unit = UnitCombo(all_units, allow_empty=True)
         self.valid_from = DateEdit(None, optional=True)
         self.valid_to = DateEdit(None, optional=True)
@@ -51,13 +52,19 @@ class UnitEditor(QWidget):
 
     def reload_units(self) -> None:
         with self._ws.db.transaction() as session:
-            all_units = units.all_units(session)
-        self.parent_unit.set_units(all_units, allow_empty=True)
-        self.successor.set_units(all_units, allow_empty=True)
+            self._all = units.all_units(session)
+        self._offer(self.unit_id)
+
+    def _offer(self, unit_id: str | None, below: set[str] = frozenset()) -> None:
+        """Lists without the unit itself; the parent list without its units below either (no loop in the tree)."""
+        others = [u for u in self._all if u.id != unit_id]
+        self.parent_unit.set_units([u for u in others if u.id not in below], allow_empty=True)
+        self.successor.set_units(others, allow_empty=True)
 
     def show_unit(self, unit_id: str | None, parent_id: str | None = None) -> None:
         self.unit_id = unit_id
         if unit_id is None:
+            self._offer(None)
             for w in (self.code, self.name, self.short_name):
                 w.clear()
             self.parent_unit.set_unit_id(parent_id)
@@ -71,6 +78,8 @@ class UnitEditor(QWidget):
             row = units.get_unit(session, unit_id)
             before = units.predecessors(session, unit_id)
             after = units.successor_chain(session, unit_id)[1:]
+            below = units.descendants(session, unit_id)
+        self._offer(unit_id, below)
         self.code.setText(row.code)
         self.name.setText(row.name)
         self.short_name.setText(row.short_name)
@@ -113,8 +122,12 @@ class UnitsPage(QWidget):
         self._ws = workspace
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Đơn vị"), self.tr("Mã"), self.tr("Cấp"), self.tr("Hiệu lực")])
-        self.tree.setColumnWidth(0, 330)
-        self.tree.setMinimumWidth(480)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):  # code, level and validity are shown whole; the name takes the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setMinimumWidth(640)
         self.tree.currentItemChanged.connect(self._selected)
         self.editor = UnitEditor(workspace)
         new_top = QPushButton(self.tr("Thêm đơn vị"))
@@ -137,8 +150,9 @@ class UnitsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([860, 420])  # the tree's name, code, level and validity side by side
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.refresh()
@@ -156,8 +170,12 @@ class UnitsPage(QWidget):
         today = date.today()
         for row in rows:
             validity = ""
-            if row.valid_from or row.valid_to:
-                validity = f"{vn_date(row.valid_from) or '…'} – {vn_date(row.valid_to) or '…'}"
+            if row.valid_from and row.valid_to:
+                validity = f"{vn_date(row.valid_from)} – {vn_date(row.valid_to)}"
+            elif row.valid_from:
+                validity = self.tr("từ {day}").format(day=vn_date(row.valid_from))
+            elif row.valid_to:
+                validity = self.tr("đến {day}").format(day=vn_date(row.valid_to))
             name = row.name
             if row.successor_name:
                 name = self.tr("{name} → {successor}").format(name=row.name, successor=row.successor_name)
