@@ -141,3 +141,20 @@ def test_delete_task_is_a_tombstone(db, setup):
         assert s.get(Task, task_id).deleted is True
         with pytest.raises(ValidationError, match="Không tìm thấy nhiệm vụ"):
             load(s, task_id)
+
+
+def test_deadline_before_arrival_of_an_undated_letter_names_the_arrival_date(db, setup):
+    """Without a document date the check is against the arrival date, and the message says so."""
+    arrival = TODAY - timedelta(days=3)
+    with db.transaction("test") as s:
+        undated = make_directive(s, setup["office"], arrival)
+    with pytest.raises(ValidationError) as error:
+        with db.transaction("cv") as s:
+            make_task(s, undated, setup["lead"], deadline_kind=DeadlineKind.DATE, deadline_date=arrival - timedelta(1))
+    assert f"trước ngày đến {arrival:%d/%m/%Y}" in str(error.value) and "ngày văn bản" not in str(error.value)
+    with db.transaction("cv") as s:  # a reviewed paste keeps it (the officer was warned)
+        task_id = create_task(s, TaskInput(directive_id=undated, summary="Báo cáo", lead_unit_id=setup["lead"],
+                                           deadline_kind=DeadlineKind.DATE, deadline_date=arrival - timedelta(1)),
+                              allow_early_deadline=True)
+    with db.transaction() as s:
+        assert load(s, task_id).due_date == arrival - timedelta(1)

@@ -95,3 +95,33 @@ def test_unit_in_use_cannot_be_deleted_unused_is_tombstoned(db):
         assert spare in {u.id for u in units.all_units(s, include_deleted=True)}
         assert units.find_by_name(s, "xa thua") is None
         assert units.find_by_name(s, "XÃ YÊN BÌNH").id == used
+
+
+def test_unit_cannot_be_its_own_parent_nor_below_itself(db):
+    with db.transaction("cv") as s:
+        top = units.create_unit(s, code="T", name="Ủy ban nhân dân tỉnh Lào Cai", level_code="tinh")
+        mid = units.create_unit(s, code="S", name="Sở Nông nghiệp và Môi trường", level_code="so", parent_id=top)
+        low = units.create_unit(s, code="C", name="Chi cục Phát triển nông thôn", level_code="khac", parent_id=mid)
+        assert units.descendants(s, top) == {mid, low} and units.descendants(s, low) == set()
+    for parent in (mid, low):
+        with pytest.raises(ValidationError, match="chính đơn vị này hoặc đơn vị cấp dưới"):
+            with db.transaction("cv") as s:
+                units.update_unit(s, mid, code="S", name="Sở Nông nghiệp và Môi trường", level_code="so",
+                                  parent_id=parent)
+    with db.transaction() as s:
+        assert units.get_unit(s, mid).parent_id == top
+
+
+def test_list_labels_tell_namesakes_apart(db):
+    with db.transaction("cv") as s:
+        lao_cai = units.create_unit(s, code="LC", name="Ủy ban nhân dân tỉnh Lào Cai", level_code="tinh")
+        tuyen_quang = units.create_unit(s, code="TQ", name="UBND tỉnh Tuyên Quang", level_code="tinh")
+        first = units.create_unit(s, code="LC-STC", name="Sở Tài chính", level_code="so", parent_id=lao_cai)
+        second = units.create_unit(s, code="TQ-STC", name="Sở Tài chính", level_code="so", parent_id=tuyen_quang)
+        twin = units.create_unit(s, code="TQ-STC2", name="Sở Tài chính", level_code="so", parent_id=tuyen_quang)
+        alone = units.create_unit(s, code="LC-SXD", name="Sở Xây dựng", level_code="so", parent_id=lao_cai)
+        names = units.labels(units.all_units(s))
+    assert names[first] == "Sở Tài chính — Tỉnh Lào Cai"
+    assert (names[second], names[twin]) == ("Sở Tài chính — Tỉnh Tuyên Quang (TQ-STC)",
+                                            "Sở Tài chính — Tỉnh Tuyên Quang (TQ-STC2)")
+    assert names[alone] == "Sở Xây dựng" and names[lao_cai] == "Ủy ban nhân dân tỉnh Lào Cai"
