@@ -96,9 +96,9 @@ def _read_only_uri(path: Path) -> str:
 def make_read_only_engine(path: Path) -> Engine:
     """An engine that can only read: nothing is created or changed beside the database file."""
     uri = _read_only_uri(path)
-    engine = create_engine(
-        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                                                     check_same_thread=False)
+    engine = create_engine(  # the URL names the file; the connections come from the read-only URI
+        f"sqlite:///{path}", creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                                             check_same_thread=False)
     )
     event.listen(engine, "connect", _set_read_pragmas)
     return engine
