@@ -150,6 +150,7 @@ def parse(data) -> Manifest:
         files.append(FileEntry(path=_text(entry, "path", _MEMBER_PATH_CHARS, empty=False),
                                entity=_text(entry, "entity", 60), count=_count(entry, "count"),
                                bytes=_count(entry, "bytes"), sha256=entry["sha256"]))
+    _check(len({f.path for f in files}) == len(files), "files", "danh sách tệp không trùng tên")
     return Manifest(
         package_id=data["package_id"], kind=data["kind"], origin_unit_id=data["origin_unit_id"],
         origin_code=data["origin_code"], origin_installation=installation,

@@ -527,3 +527,8 @@ def test_a_receipt_to_a_read_only_stick_says_so_once(commune, read_only_stick):
         with commune.db.transaction() as s:
             export_receipt(s, "HUYEN", None, out_dir=read_only_stick / "bao-nhan")
     assert "Không ghi được giấy báo đã nhận" in str(info.value) and "chỉ đọc" in str(info.value)
+
+
+def test_a_file_listed_twice_in_the_manifest_is_refused(world, commune, tmp_path):
+    bad = tamper(world.down, tmp_path / "goi.ntmsync", manifest_edit=lambda m: m.update(files=m["files"] * 2))
+    refused(commune, bad, "files", "không trùng")
