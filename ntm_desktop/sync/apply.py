@@ -212,9 +212,14 @@ def record_refusal(workspace, path: Path, reason: str, user: str) -> None:
             ledger.record(session, package_id=m.package_id if m else "", sha256="", kind=m.kind if m else "",
                           origin_unit_id=m.origin_unit_id if m else "", origin_code=m.origin_code if m else "",
                           sequence=m.sequence if m else 0, created_utc=m.created_utc if m else "", user=user,
-                          file_name=Path(path).name[:300], result="refused", summary=reason)
+                          file_name=storable(Path(path).name)[:300], result="refused", summary=storable(reason))
     except UserError:  # a locked or full database: the refusal itself is what the user must read
         pass
+
+
+def storable(text: str) -> str:
+    """`text` as SQLite can store it: a file name the system could not decode has no lone surrogates left."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def safety_backup(workspace) -> Path:
@@ -288,7 +293,8 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                 entry = ledger.record(session, package_id=manifest.package_id, sha256=again.sha256,
                                       kind=manifest.kind, origin_unit_id=manifest.origin_unit_id,
                                       origin_code=manifest.origin_code, sequence=manifest.sequence,
-                                      created_utc=manifest.created_utc, user=user, file_name=again.path.name[:300],
+                                      created_utc=manifest.created_utc, user=user,
+                                      file_name=storable(again.path.name)[:300],
                                       result="applied", summary="")
                 session.flush()  # the write transaction is open from here: defer foreign keys to its commit
                 session.execute(text("PRAGMA defer_foreign_keys=ON"))

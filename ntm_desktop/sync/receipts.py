@@ -93,7 +93,7 @@ def check_line(line) -> str | None:
 
 
 def apply_receipt(session: Session, package, user: str):
-    from ntm_desktop.sync.apply import ApplyResult
+    from ntm_desktop.sync.apply import ApplyResult, storable
 
     m = package.manifest
     acknowledged = 0
@@ -110,7 +110,7 @@ def apply_receipt(session: Session, package, user: str):
                             rejected=json.dumps(line.get("rejected", []), ensure_ascii=False)))
     ledger.record(session, package_id=m.package_id, sha256=package.sha256, kind="receipt",
                   origin_unit_id=m.origin_unit_id, origin_code=m.origin_code, sequence=m.sequence,
-                  created_utc=m.created_utc, user=user, file_name=package.path.name, result="applied",
+                  created_utc=m.created_utc, user=user, file_name=storable(package.path.name)[:300], result="applied",
                   summary={"acknowledged": acknowledged})
     return ApplyResult(m.package_id, "receipt", f"{m.origin_code} xác nhận đã nhận {acknowledged} gói mới.")
 

@@ -532,3 +532,17 @@ def test_a_receipt_to_a_read_only_stick_says_so_once(commune, read_only_stick):
 def test_a_file_listed_twice_in_the_manifest_is_refused(world, commune, tmp_path):
     bad = tamper(world.down, tmp_path / "goi.ntmsync", manifest_edit=lambda m: m.update(files=m["files"] * 2))
     refused(commune, bad, "files", "không trùng")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file names that are not valid UTF-8 exist on Linux only")
+def test_file_names_the_system_cannot_decode_are_noted_not_crashed_on(world, district, tmp_path):
+    inbox = tmp_path / "hop-thu"
+    inbox.mkdir()
+    good = os.fsdecode(b"goi-\xff.ntmsync")
+    bad = os.fsdecode(b"hong-\xfe.ntmsync")
+    (inbox / good).write_bytes(world.up.read_bytes())
+    (inbox / bad).write_bytes(b"khong phai goi")
+    outcomes = {o.file_name: o.status for o in process_folder(district, inbox, user="cán bộ")}
+    assert outcomes == {good: "applied", bad: "refused"}
+    with district.db.transaction() as s:
+        assert sorted(e.result for e in s.scalars(select(ImportLedger))) == ["applied", "refused"]
