@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, Index
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ntm_desktop.models.base import Base, Synced, VersionVector
@@ -44,6 +44,12 @@ class CriteriaSet(Synced, Base):
     # Keys of the regions (2021-2025) or commune groups (2026-2030) targets are given for.
     target_keys: Mapped[list] = mapped_column(VersionVector, default=dict)
     source: Mapped[str] = mapped_column(String(300), default="")
+    # The day the issuing decision takes effect (None: from the start of its period).
+    in_force_from: Mapped[date | None] = mapped_column(Date)
+    # How many indicators the decision declares (the rows below may hold fewer until the province's file comes).
+    indicator_count: Mapped[int | None] = mapped_column(Integer)
+    # Bands the summary groups communes by: [[label, fewest criteria met], ...], highest first.
+    summary_bands: Mapped[list] = mapped_column(VersionVector, default=list)
 
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="criteria_set", order_by="Criterion.number"
@@ -81,6 +87,8 @@ class Indicator(Synced, Base):
     comparison: Mapped[str] = mapped_column(String(4), default=">=")  # >=, <=, =
     # {region or group key: target}; numbers for kind "number", text otherwise.
     targets: Mapped[dict] = mapped_column(VersionVector, default=dict)
+    # False while the text or a target is not checked against the decision or the province's set.
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
 
     criterion: Mapped[Criterion] = relationship(back_populates="indicators")
 
@@ -97,6 +105,8 @@ class CommuneProfile(Synced, Base):
     target_key: Mapped[str] = mapped_column(String(40), default="")
     planned_year: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The day the commune was moved into this period from the last year of the previous set (None: not moved).
+    carried_over_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Recognition(Synced, Base):
@@ -111,6 +121,8 @@ class Recognition(Synced, Base):
     revoked_number: Mapped[str] = mapped_column(String(100), default="")
     revoked_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The criteria set the commune was recognised under (it stays named after the period ends).
+    set_id: Mapped[str | None] = mapped_column(ForeignKey("criteria_sets.id"), index=True)
 
 
 class Assessment(Synced, Base):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Assessment, Criterion, Indicator, IndicatorAssessment, Unit, natural_id
-from ntm_desktop.services.criteria import catalogue
+from ntm_desktop.services.criteria import catalogue, periods
 from ntm_desktop.services.criteria.profiles import ensure_profile, require_commune, require_year_in_set
 from ntm_desktop.services.criteria.statuses import CHUA_DAT, CO_BAN_DAT, DAT, STATUSES
 from ntm_desktop.text import nfc
@@ -35,6 +35,11 @@ class GridRow:
     note: str
     evidence_name: str
     evidence_sha256: str
+    confirmed: bool = True  # False: the indicator's text or target is not checked yet
+
+    @property
+    def shown_name(self) -> str:
+        return self.name if self.confirmed else f"{self.name} {periods.UNCONFIRMED}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Grid:
     set_name: str
     target_key: str
     rows: tuple[GridRow, ...]
+    notes: tuple[str, ...] = ()  # what the set's data does not hold yet (indicators, targets)
 
 
 @dataclass(frozen=True)
@@ -145,10 +151,11 @@ def load_grid(session: Session, unit_id: str, year: int) -> Grid:
                 target=_target_text(i, profile.target_key), unit_of_measure=i.unit_of_measure,
                 measured_value=m.measured_value if m else "", status=m.status if m else None, derived=False,
                 assessing_unit_id=None, assessing_unit_name="", assessed_on=None, note=m.note if m else "",
-                evidence_name="", evidence_sha256="",
+                evidence_name="", evidence_sha256="", confirmed=i.confirmed,
             ))
     return Grid(unit_id=unit_id, unit_name=unit.name, year=year, set_id=criteria_set.id,
-                set_name=criteria_set.name, target_key=profile.target_key, rows=tuple(rows))
+                set_name=criteria_set.name, target_key=profile.target_key, rows=tuple(rows),
+                notes=tuple(periods.set_notes(session, criteria_set)))
 
 
 def _assessment(session: Session, unit: Unit, year: int, criterion_id: str) -> Assessment:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ class IndicatorDef:
     kind: str = "number"  # number / text
     comparison: str = ">="
     targets: dict = field(default_factory=dict)
+    confirmed: bool = True  # False: text or targets not checked against the decision or the province's set
 
 
 @dataclass
@@ -56,6 +58,9 @@ class SetDefinition:
     target_keys: list[str] = field(default_factory=list)
     version: int | None = None
     criteria: list[CriterionDef] = field(default_factory=list)
+    in_force_from: date | None = None
+    indicator_count: int | None = None  # as the decision declares it
+    summary_bands: list = field(default_factory=list)  # [[label, fewest criteria met], ...], highest first
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,13 @@ class SetRow:
     criteria_count: int
     indicator_count: int
     source: str
+    declared_indicators: int | None = None
+    unconfirmed_indicators: int = 0
+
+    @property
+    def indicators_missing(self) -> int:
+        """Indicators the decision declares that the data does not list yet."""
+        return max((self.declared_indicators or 0) - self.indicator_count, 0)
 
     @property
     def label(self) -> str:
@@ -103,6 +115,13 @@ def load_shipped() -> dict:
         return json.load(fh)
 
 
+def _shipped_indicators(raw_criterion: dict) -> list[IndicatorDef]:
+    return [IndicatorDef(code=str(i["code"]), name=i["name"], unit_of_measure=i.get("unit", ""),
+                         kind=i.get("kind", "number"), comparison=i.get("comparison", ">="),
+                         targets=dict(i.get("targets") or {}), confirmed=bool(i.get("confirmed", False)))
+            for i in raw_criterion.get("indicators") or []]
+
+
 def shipped_definitions() -> list[SetDefinition]:
     """The shipped sets that list their criteria (the others come from a province's file)."""
     found = []
@@ -110,15 +129,25 @@ def shipped_definitions() -> list[SetDefinition]:
         if not raw.get("criteria"):
             continue
         period = raw.get("period") or [None, None]
+        groups = [g["key"] for g in raw.get("target_groups") or []]
         found.append(SetDefinition(
             code=raw["code"], name=raw["name"], level=raw.get("level", "xã"), tier=tier_of(raw["code"]),
             period_start=period[0], period_end=period[1], legal_basis=raw.get("legal_basis", ""),
             targets_vary_by=raw.get("targets_vary_by", ""),
-            target_keys=keys_from_description(raw.get("targets_vary_by", "")), version=1,
+            target_keys=groups or keys_from_description(raw.get("targets_vary_by", "")), version=1,
             criteria=[CriterionDef(code=str(c["no"]), number=int(c["no"]), name=c["name"],
-                                   group_name=c.get("group", "")) for c in raw["criteria"]],
+                                   group_name=c.get("group", ""), indicators=_shipped_indicators(c))
+                      for c in raw["criteria"]],
+            in_force_from=date.fromisoformat(raw["in_force_from"]) if raw.get("in_force_from") else None,
+            indicator_count=raw.get("indicator_count"),
+            summary_bands=[list(b) for b in (raw.get("summary_bands") or {}).get("bands", [])],
         ))
     return found
+
+
+def shipped_raw(code: str) -> dict:
+    """The shipped entry of a set code (empty for a province's own code)."""
+    return next((raw for raw in load_shipped()["sets"] if raw["code"] == code), {})
 
 
 def latest_version(session: Session, code: str) -> int:
@@ -141,6 +170,8 @@ def save_definition(session: Session, definition: SetDefinition, owner_unit_id: 
         tier=definition.tier, period_start=definition.period_start, period_end=definition.period_end,
         legal_basis=definition.legal_basis, targets_vary_by=definition.targets_vary_by,
         target_keys=list(definition.target_keys), source=source, owner_unit_id=owner_unit_id,
+        in_force_from=definition.in_force_from, indicator_count=definition.indicator_count,
+        summary_bands=[list(b) for b in definition.summary_bands],
     ))
     for c in definition.criteria:
         criterion_id = natural_id("criterion", set_id, c.code)
@@ -150,7 +181,8 @@ def save_definition(session: Session, definition: SetDefinition, owner_unit_id: 
             session.add(Indicator(
                 id=natural_id("indicator", criterion_id, i.code), criterion_id=criterion_id,
                 position=position, code=i.code, name=i.name, unit_of_measure=i.unit_of_measure, kind=i.kind,
-                comparison=i.comparison, targets=dict(i.targets), owner_unit_id=owner_unit_id,
+                comparison=i.comparison, targets=dict(i.targets), confirmed=i.confirmed,
+                owner_unit_id=owner_unit_id,
             ))
     session.flush()
     return set_id
@@ -169,14 +201,17 @@ def install_shipped_sets(session: Session) -> int:
 def set_rows(session: Session) -> list[SetRow]:
     criteria_count = (select(func.count(Criterion.id)).where(Criterion.set_id == CriteriaSet.id)
                       .correlate(CriteriaSet).scalar_subquery())
-    indicator_count = (select(func.count(Indicator.id)).join(Criterion, Indicator.criterion_id == Criterion.id)
-                       .where(Criterion.set_id == CriteriaSet.id).correlate(CriteriaSet).scalar_subquery())
-    query = (select(CriteriaSet, criteria_count, indicator_count).where(CriteriaSet.deleted.is_(False))
+    indicators = (select(func.count(Indicator.id)).join(Criterion, Indicator.criterion_id == Criterion.id)
+                  .where(Criterion.set_id == CriteriaSet.id))
+    indicator_count = indicators.correlate(CriteriaSet).scalar_subquery()
+    unconfirmed = indicators.where(Indicator.confirmed.is_(False)).correlate(CriteriaSet).scalar_subquery()
+    query = (select(CriteriaSet, criteria_count, indicator_count, unconfirmed).where(CriteriaSet.deleted.is_(False))
              .order_by(CriteriaSet.period_start.desc(), CriteriaSet.code, CriteriaSet.set_version.desc()))
     return [SetRow(id=s.id, code=s.code, version=s.set_version, name=s.name, tier=s.tier,
                    period_start=s.period_start, period_end=s.period_end, legal_basis=s.legal_basis,
-                   criteria_count=cc, indicator_count=ic, source=s.source)
-            for s, cc, ic in session.execute(query)]
+                   criteria_count=cc, indicator_count=ic, source=s.source, declared_indicators=s.indicator_count,
+                   unconfirmed_indicators=uc)
+            for s, cc, ic, uc in session.execute(query)]
 
 
 def set_for_year(session: Session, year: int, tier: str = "ntm") -> CriteriaSet | None:
@@ -211,11 +246,15 @@ def indicators_of(session: Session, set_id: str) -> list[Indicator]:
 
 
 def update_indicator(session: Session, indicator_id: str, *, name: str | None = None,
-                     unit_of_measure: str | None = None, targets: dict | None = None) -> None:
-    """Edit an indicator in the app (an administrator correcting a target)."""
+                     unit_of_measure: str | None = None, targets: dict | None = None,
+                     confirmed: bool | None = None) -> None:
+    """Edit an indicator in the app (an administrator correcting a target, or confirming it from the
+    province's decision)."""
     indicator = session.get(Indicator, indicator_id)
     if indicator is None or indicator.deleted:
         raise ValidationError("Không tìm thấy chỉ tiêu (có thể đã bị xóa).")
+    if confirmed is not None:
+        indicator.confirmed = bool(confirmed)
     if name is not None:
         if not nfc(name).strip():
             raise ValidationError(f"Tên chỉ tiêu {indicator.code} không được để trống.", "name")

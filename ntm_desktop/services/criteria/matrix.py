@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from ntm_desktop.models import (
     Assessment, CommuneProfile, CriteriaSet, Criterion, Recognition, Task, TaskCriterionLink, Unit,
 )
-from ntm_desktop.services.criteria.statuses import DAT, RECOGNITION_SHORT, band_of, bands_for
+from ntm_desktop.services.criteria import catalogue, periods
+from ntm_desktop.services.criteria.statuses import DAT, RECOGNITION_SHORT
+from ntm_desktop.text import fold
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Matrix:
     met_per_criterion: tuple[int, ...]
     band_counts: tuple[tuple[str, int], ...]
     average: float
+    legal_basis: str = ""
+    target_label: str = "Vùng/nhóm"  # what targets vary by: "Nhóm xã" (2026-2030), "Vùng" (2021-2025)
 
     @property
     def total_criteria(self) -> int:
@@ -62,6 +66,11 @@ def main_set_id(session: Session, year: int) -> str | None:
         select(CommuneProfile.set_id).where(CommuneProfile.year == year, CommuneProfile.deleted.is_(False))
         .group_by(CommuneProfile.set_id).order_by(func.count().desc()).limit(1)
     )
+
+
+def target_label(criteria_set: CriteriaSet | None) -> str:
+    words = fold(criteria_set.targets_vary_by if criteria_set is not None else "")
+    return "Nhóm xã" if words.startswith("nhom") else "Vùng" if words.startswith("vung") else "Vùng/nhóm"
 
 
 def years_with_data(session: Session) -> list[int]:
@@ -88,8 +97,13 @@ def _recognitions(session: Session, on: date) -> dict[str, tuple[str, str, int]]
 
 def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matrix:
     """Communes with a profile for `year`, in Vietnamese order, against the criteria of `set_id`
-    (by default the set most communes use); other sets' criteria are matched by code."""
-    set_id = set_id or main_set_id(session, year)
+    (by default the set most communes use, else the set in force that year, so an empty year still
+    shows its criteria); other sets' criteria are matched by code."""
+    if not set_id:
+        set_id = main_set_id(session, year)
+    if not set_id:
+        in_force = catalogue.set_for_year(session, year)
+        set_id = in_force.id if in_force is not None else None
     criteria_set = session.get(CriteriaSet, set_id) if set_id else None
     criteria = tuple(session.execute(
         select(Criterion.code, Criterion.name).where(Criterion.set_id == set_id, Criterion.deleted.is_(False))
@@ -140,20 +154,29 @@ def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matr
 
     recognised = _recognitions(session, min(date(year, 12, 31), date.today()))
     empty_statuses, empty_tasks = (None,) * len(codes), (0,) * len(codes)
+    bands = periods.bands_of(criteria_set, len(codes))
+    other_bands: dict[str, tuple] = {}
     lines = []
     for unit_id, name, line_set, key, planned, total, met in communes:
         recognition = recognised.get(unit_id, ("", "", None))
+        if line_set == set_id:
+            own_bands = bands
+        else:  # a commune on another set (a province's version): that set's bands
+            if line_set not in other_bands:
+                other_bands[line_set] = periods.bands_of(session.get(CriteriaSet, line_set), int(total))
+            own_bands = other_bands[line_set]
         lines.append(CommuneLine(
             unit_id=unit_id, name=name, set_id=line_set, target_key=key or "", planned_year=planned,
             statuses=tuple(cells.get(unit_id, empty_statuses)), open_tasks=tuple(tasks.get(unit_id, empty_tasks)),
-            met=int(met), total=int(total), band=band_of(int(met), int(total) or len(codes) or 19),
+            met=int(met), total=int(total), band=periods.band_of(int(met), own_bands),
             recognition=recognition[0], recognition_decision=recognition[1], recognition_year=recognition[2],
         ))
     counted = Counter(line.band for line in lines)
-    band_counts = tuple((label, counted.get(label, 0)) for label, _ in bands_for(len(codes) or 19))
+    band_counts = tuple((label, counted.get(label, 0)) for label, _ in bands)
     average = round(sum(line.met for line in lines) / len(lines), 2) if lines else 0.0
     return Matrix(
         year=year, set_id=set_id, set_name=criteria_set.name if criteria_set else "",
         criteria=tuple((c, n) for c, n in criteria), communes=tuple(lines),
         met_per_criterion=tuple(per_criterion.get(c, 0) for c in codes), band_counts=band_counts, average=average,
+        legal_basis=criteria_set.legal_basis if criteria_set else "", target_label=target_label(criteria_set),
     )

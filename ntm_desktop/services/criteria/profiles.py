@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import CommuneProfile, CriteriaSet, Recognition, Unit, natural_id
-from ntm_desktop.services.criteria import catalogue
+from ntm_desktop.services.criteria import catalogue, periods
 from ntm_desktop.services.criteria.statuses import COMMUNE_LEVELS, RECOGNITION_LABELS
 from ntm_desktop.text import nfc
 
@@ -25,6 +25,8 @@ class RecognitionRow:
     revoked_number: str
     revoked_date: date | None
     note: str
+    set_id: str | None = None
+    set_name: str = ""  # the set the commune was recognised under
 
     @property
     def label(self) -> str:
@@ -108,8 +110,16 @@ def ensure_profile(session: Session, unit_id: str, year: int) -> CommuneProfile:
     return save_profile(session, unit_id, year)
 
 
+def recognition_set(session: Session, level: str, decision_date: date) -> CriteriaSet | None:
+    """The set a recognition is made under: the one in force on the decision's day (a decision of January
+    2026 on the 2025 results is still under the 2021-2025 set when the new one takes effect in February)."""
+    tier = "nang_cao" if level in ("nang_cao", "kieu_mau") else "ntm"
+    return (periods.set_in_force_on(session, decision_date, tier)
+            or periods.set_in_force_on(session, decision_date, "ntm"))
+
+
 def add_recognition(session: Session, unit_id: str, level: str, decision_number: str, decision_date: date,
-                    note: str = "") -> str:
+                    note: str = "", set_id: str | None = None) -> str:
     unit = require_commune(session, unit_id)
     if level not in RECOGNITION_LABELS:
         raise ValidationError("Hãy chọn mức công nhận: nông thôn mới, nâng cao hoặc kiểu mẫu.", "level")
@@ -118,8 +128,15 @@ def add_recognition(session: Session, unit_id: str, level: str, decision_number:
         raise ValidationError("Hãy nhập số quyết định công nhận.", "decision_number")
     if decision_date is None:
         raise ValidationError("Hãy nhập ngày quyết định công nhận.", "decision_date")
+    if set_id:
+        catalogue.get_set(session, set_id)
+    else:
+        catalogue.install_shipped_sets(session)
+        found = recognition_set(session, level, decision_date)
+        set_id = found.id if found else None
     recognition = Recognition(unit_id=unit_id, level=level, decision_number=number, decision_date=decision_date,
-                              note=nfc(note or "").strip(), owner_unit_id=unit.owner_unit_id or unit.id)
+                              note=nfc(note or "").strip(), owner_unit_id=unit.owner_unit_id or unit.id,
+                              set_id=set_id)
     session.add(recognition)
     session.flush()
     return recognition.id
@@ -139,13 +156,14 @@ def revoke_recognition(session: Session, recognition_id: str, revoked_number: st
 
 
 def recognitions(session: Session, unit_ids: list[str] | None = None) -> list[RecognitionRow]:
-    query = select(Recognition).where(Recognition.deleted.is_(False))
+    query = (select(Recognition, CriteriaSet.name).outerjoin(CriteriaSet, CriteriaSet.id == Recognition.set_id)
+             .where(Recognition.deleted.is_(False)))
     if unit_ids is not None:
         query = query.where(Recognition.unit_id.in_(unit_ids))
     return [RecognitionRow(id=r.id, unit_id=r.unit_id, level=r.level, decision_number=r.decision_number,
                            decision_date=r.decision_date, revoked_number=r.revoked_number,
-                           revoked_date=r.revoked_date, note=r.note)
-            for r in session.scalars(query.order_by(Recognition.decision_date))]
+                           revoked_date=r.revoked_date, note=r.note, set_id=r.set_id, set_name=set_name or "")
+            for r, set_name in session.execute(query.order_by(Recognition.decision_date))]
 
 
 def current_recognition(rows: list[RecognitionRow], on: date) -> RecognitionRow | None:

@@ -46,12 +46,34 @@ class Warning:
     message: str
 
 
-def load_rules() -> list[RevocationRule]:
+def _raw_rules() -> list[dict]:
     with resource(*RULES_FILE).open(encoding="utf-8") as fh:
-        raw = json.load(fh)
+        return json.load(fh)["rules"]
+
+
+def load_rules() -> list[RevocationRule]:
+    """The rules checked against a decision; a set whose rule is not known yet has none here."""
     return [RevocationRule(set_codes=tuple(r["set_codes"]), source=r["source"],
                            any_unmet_percent=int(r["any_unmet_percent"]), key_unmet_percent=int(r["key_unmet_percent"]),
-                           key_criteria=tuple(fold(n) for n in r["key_criteria"])) for r in raw["rules"]]
+                           key_criteria=tuple(fold(n) for n in r["key_criteria"]))
+            for r in _raw_rules() if r.get("confirmed", True)]
+
+
+def rule_note(set_code: str) -> str:
+    """What the data says about a set whose revocation rule is not known yet ("" when the rule is known)."""
+    for raw in _raw_rules():
+        if set_code in raw["set_codes"]:
+            return "" if raw.get("confirmed", True) else raw.get("note", "")
+    return ("Chưa có quy định thu hồi quyết định công nhận cho bộ tiêu chí này trong dữ liệu; phần mềm chưa cảnh báo "
+            "nguy cơ thu hồi theo bộ này.")
+
+
+def notes_for_year(session: Session, year: int) -> list[str]:
+    """One line per set used that year whose revocation rule the data does not hold."""
+    codes = session.scalars(
+        select(CriteriaSet.code).join(CommuneProfile, CommuneProfile.set_id == CriteriaSet.id)
+        .where(CommuneProfile.year == year, CommuneProfile.deleted.is_(False)).distinct().order_by(CriteriaSet.code))
+    return [note for note in (rule_note(code) for code in codes) if note]
 
 
 def rule_for(set_code: str, rules: list[RevocationRule] | None = None) -> RevocationRule | None:
@@ -101,10 +123,11 @@ def warnings_for_year(session: Session, year: int, today: date | None = None) ->
         rule = rule_for(set_code, rules)
         if current and rule and assessed and rule.triggered(len(unmet), len(criteria), [n for _, n in unmet]):
             share = round(100 * len(unmet) / len(criteria))
+            under = f", theo {current.set_name}" if current.set_name else ""
             found.append(Warning(REVOCATION, unit_id, name, year, (
-                f"Đã được công nhận ({current.decision_number}) nhưng năm {year} có {len(unmet)}/{len(criteria)} "
-                f"tiêu chí không đạt ({share}%): thuộc diện xem xét thu hồi theo {rule.source}. "
-                f"Tiêu chí không đạt: {', '.join(code for code, _ in unmet)}."
+                f"Đã được công nhận ({current.decision_number}{under}) nhưng năm {year} có "
+                f"{len(unmet)}/{len(criteria)} tiêu chí không đạt ({share}%): thuộc diện xem xét thu hồi theo "
+                f"{rule.source}. Tiêu chí không đạt: {', '.join(code for code, _ in unmet)}."
             )))
         if planned == year and missing:
             found.append(Warning(PLAN_AT_RISK, unit_id, name, year, (

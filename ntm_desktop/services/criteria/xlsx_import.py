@@ -11,9 +11,11 @@ range named, since they would hide a value.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -24,9 +26,10 @@ from ntm_desktop.errors import ValidationError
 from ntm_desktop.services.criteria import catalogue
 from ntm_desktop.services.criteria.catalogue import CriterionDef, IndicatorDef, SetDefinition
 from ntm_desktop.services.criteria.xlsx_template import (
-    CRITERIA_COLUMNS, CRITERIA_SHEET, INDICATOR_COLUMNS, INDICATOR_SHEET, KIND_WORDS, SET_FIELDS, SET_SHEET,
-    TIER_WORDS,
+    CONFIRMED_HEADER, CRITERIA_COLUMNS, CRITERIA_SHEET, INDICATOR_COLUMNS, INDICATOR_SHEET, KIND_WORDS, NO_WORDS,
+    SET_FIELDS, SET_SHEET, TIER_WORDS, YES_WORDS,
 )
+from ntm_desktop.services.dates import parse_vn_date
 from ntm_desktop.text import fold
 
 MAX_ERRORS_SHOWN = 20
@@ -62,6 +65,10 @@ class _Reader:
     def text(self, value, place: str) -> str:
         if value is None:
             return ""
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = str(value).strip()
@@ -135,6 +142,52 @@ def _year(reader: _Reader, text: str, place: str, label: str) -> int | None:
     return int(value)
 
 
+def _day(reader: _Reader, text: str, place: str, label: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_vn_date(text, label=f"“{label}”")
+    except ValidationError as error:
+        reader.error(place, str(error))
+        return None
+
+
+def _count(reader: _Reader, text: str, place: str, label: str) -> int | None:
+    if not text:
+        return None
+    number = _number(text)
+    if number is None or not number.is_integer() or number < 1:
+        reader.error(place, f"“{label}” phải là số nguyên dương, không phải “{text}”.")
+        return None
+    return int(number)
+
+
+_BAND = re.compile(r"^(?:(dưới|duoi)\s+(\d+)|(\d+)(?:\s*[-–]\s*(\d+))?)(?:\s+(?:tiêu chí|tieu chi))?$",
+                   re.IGNORECASE)
+
+
+def _bands(reader: _Reader, text: str, place: str, label: str) -> list:
+    """“10; 7-9; 5-6; 3-4; dưới 3” → [["10 tiêu chí", 10], ["7-9 tiêu chí", 7], ..., ["Dưới 3 tiêu chí", 0]]."""
+    if not text:
+        return []
+    found = []
+    for part in [p.strip() for p in text.split(";") if p.strip()]:
+        match = _BAND.match(part)
+        if match is None:
+            reader.error(place, f"“{label}”: “{part}” không phải một mức như “10”, “7-9” hoặc “dưới 3”.")
+            return []
+        if match.group(2):
+            found.append([f"Dưới {int(match.group(2))} tiêu chí", 0])
+        else:
+            low, high = int(match.group(3)), match.group(4)
+            found.append([f"{low}-{int(high)} tiêu chí" if high else f"{low} tiêu chí", low])
+    lows = [low for _label, low in found]
+    if lows != sorted(lows, reverse=True) or len(set(lows)) != len(lows):
+        reader.error(place, f"“{label}”: các mức phải xếp từ cao xuống thấp và không trùng nhau.")
+        return []
+    return found
+
+
 def _read_set(reader: _Reader, sheet) -> SetDefinition | None:
     values: dict[str, tuple[str, str]] = {}
     labels = {fold(label): (key, label, required) for key, label, required in SET_FIELDS}
@@ -174,6 +227,9 @@ def _read_set(reader: _Reader, sheet) -> SetDefinition | None:
         code=get("code")[0], name=get("name")[0], level=get("level")[0] or "xã", tier=tier or "ntm",
         period_start=start, period_end=end, legal_basis=get("legal_basis")[0],
         targets_vary_by=get("targets_vary_by")[0], target_keys=keys, version=version,
+        in_force_from=_day(reader, *get("in_force_from"), "Ngày có hiệu lực"),
+        indicator_count=_count(reader, *get("indicator_count"), "Số chỉ tiêu theo quyết định"),
+        summary_bands=_bands(reader, *get("summary_bands"), "Nhóm tổng hợp theo số tiêu chí đạt"),
     )
 
 
@@ -224,6 +280,8 @@ def _read_indicators(reader: _Reader, sheet, criteria: list[CriterionDef], keys:
                                                        f"trang “{SET_SHEET}”).")
         else:
             target_columns[key] = match
+    confirmed_column = next((col for col, text in extra if fold(text) == fold(CONFIRMED_HEADER)), None)
+    extra = [(col, text) for col, text in extra if col != confirmed_column]
     if not keys:  # one target for every commune, in the first column after "So sánh"
         target_columns = {text: col for col, text in extra[:1]}
     labels = dict(INDICATOR_COLUMNS)
@@ -259,6 +317,14 @@ def _read_indicators(reader: _Reader, sheet, criteria: list[CriterionDef], keys:
         comparison = raw["comparison"].replace("≥", ">=").replace("≤", "<=").replace(" ", "") or ">="
         if comparison not in (">=", "<=", "="):
             reader.error(place("comparison"), f"so sánh “{raw['comparison']}” không rõ; ghi >=, <= hoặc =.")
+        confirmed = True
+        if confirmed_column is not None:
+            word_place = reader.where(sheet.title, r, confirmed_column, CONFIRMED_HEADER)
+            word = fold(reader.text(value(confirmed_column), word_place))
+            if word in NO_WORDS:
+                confirmed = False
+            elif word not in YES_WORDS:
+                reader.error(word_place, f"ghi “có” hoặc “không”, không phải “{value(confirmed_column)}”.")
         targets = {}
         for key, text in targets_raw.items():
             if kind == "number" and text:
@@ -271,7 +337,7 @@ def _read_indicators(reader: _Reader, sheet, criteria: list[CriterionDef], keys:
             targets[key] = text
         criterion.indicators.append(IndicatorDef(
             code=raw["code"], name=raw["name"], unit_of_measure=raw["unit_of_measure"], kind=kind,
-            comparison=comparison, targets=targets,
+            comparison=comparison, targets=targets, confirmed=confirmed,
         ))
 
 

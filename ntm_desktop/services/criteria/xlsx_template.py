@@ -5,10 +5,13 @@ Sheets (names and headers are matched ignoring case and diacritics):
 - "Bộ tiêu chí": two columns "Thông tin" | "Giá trị", one row per item of SET_FIELDS:
   code, name, level, tier (nông thôn mới / nâng cao / kiểu mẫu), first and last year,
   legal basis, version (blank: next version), what targets vary by, and the list of
-  regions or commune groups separated by ";" (each becomes a target column).
+  regions or commune groups separated by ";" (each becomes a target column); optionally the
+  day the decision takes effect, the number of indicators it declares, and the summary bands
+  by criteria met ("10; 7-9; 5-6; 3-4; dưới 3").
 - "Tiêu chí": Số TT | Mã tiêu chí | Tên tiêu chí | Nhóm tiêu chí — one row per criterion.
 - "Chỉ tiêu": Mã tiêu chí | Mã chỉ tiêu | Tên chỉ tiêu | Đơn vị tính | Kiểu (số/chữ) |
-  So sánh (>=, <=, =) | then one column per region or group, holding its target.
+  So sánh (>=, <=, =) | then one column per region or group, holding its target, and
+  optionally "Đã xác nhận" (có/không: "không" marks a text or target not checked yet).
   A target of kind "số" must be a number.
 - "Hướng dẫn": these instructions for the person filling in the file.
 """
@@ -36,7 +39,13 @@ SET_FIELDS = (
     ("version", "Phiên bản", False),
     ("targets_vary_by", "Chỉ tiêu khác nhau theo", False),
     ("target_keys", "Danh sách vùng/nhóm xã (cách nhau bằng dấu ;)", False),
+    ("in_force_from", "Ngày có hiệu lực (ngày/tháng/năm)", False),
+    ("indicator_count", "Số chỉ tiêu theo quyết định", False),
+    ("summary_bands", "Nhóm tổng hợp theo số tiêu chí đạt (cách nhau bằng dấu ;)", False),
 )
+CONFIRMED_HEADER = "Đã xác nhận"
+YES_WORDS = {"", "co", "x", "dung", "yes", "1", "da xac nhan"}
+NO_WORDS = {"khong", "chua", "no", "0", "chua xac nhan"}
 CRITERIA_COLUMNS = (("number", "Số TT"), ("code", "Mã tiêu chí"), ("name", "Tên tiêu chí"),
                     ("group_name", "Nhóm tiêu chí"))
 INDICATOR_COLUMNS = (("criterion_code", "Mã tiêu chí"), ("code", "Mã chỉ tiêu"), ("name", "Tên chỉ tiêu"),
@@ -54,6 +63,10 @@ HELP_TEXT = (
     "Sau cột “So sánh” là một cột cho mỗi vùng hoặc nhóm xã, tên cột đúng như danh sách ở trang “Bộ tiêu chí”.",
     "4. Kiểu “số”: chỉ tiêu phải là một số (ví dụ 95 hoặc 95,5); So sánh “>=” là đạt khi giá trị đo không nhỏ "
     "hơn chỉ tiêu, “<=” là đạt khi không lớn hơn. Kiểu “chữ”: chỉ tiêu ghi bằng lời (ví dụ Đạt).",
+    "Cột “Đã xác nhận” (không bắt buộc): ghi “không” cho chỉ tiêu mà nội dung hoặc mức chỉ tiêu chưa được đối "
+    "chiếu với quyết định; phần mềm hiển thị “chưa xác nhận” bên cạnh chỉ tiêu đó.",
+    "Nhóm tổng hợp theo số tiêu chí đạt (không bắt buộc): các mức từ cao xuống thấp, ví dụ "
+    "“10; 7-9; 5-6; 3-4; dưới 3”; để trống thì phần mềm tự chia theo số tiêu chí.",
     "5. Không đổi tên trang và tên cột. Tệp chỉ được nhập khi mọi dòng đều hợp lệ; nếu có lỗi, phần mềm báo "
     "trang, dòng và cột cần sửa.",
 )
@@ -76,7 +89,8 @@ def write_template(path: Path, target_keys: list[str] | None = None) -> Path:
     info.title = SET_SHEET
     _append(info, ["Thông tin", "Giá trị"])
     examples = {"level": "xã", "tier": "nông thôn mới", "period_start": 2026, "period_end": 2030,
-                "targets_vary_by": "nhóm xã", "target_keys": "; ".join(keys)}
+                "targets_vary_by": "nhóm xã", "target_keys": "; ".join(keys), "in_force_from": "15/02/2026",
+                "indicator_count": 47, "summary_bands": "10; 7-9; 5-6; 3-4; dưới 3"}
     for key, label, _required in SET_FIELDS:
         _append(info, [label, examples.get(key, "")])
     info.column_dimensions["A"].width = 48
@@ -88,9 +102,9 @@ def write_template(path: Path, target_keys: list[str] | None = None) -> Path:
     criteria.column_dimensions["C"].width = 50
 
     indicators = book.create_sheet(INDICATOR_SHEET)
-    _append(indicators, [label for _k, label in INDICATOR_COLUMNS] + keys)
+    _append(indicators, [label for _k, label in INDICATOR_COLUMNS] + keys + [CONFIRMED_HEADER])
     _append(indicators, ["1", "1.1", "Có quy hoạch chung xây dựng xã được phê duyệt", "", "chữ", "="]
-                      + ["Đạt"] * len(keys))
+                      + ["Đạt"] * len(keys) + ["không"])
     indicators.column_dimensions["C"].width = 60
 
     help_sheet = book.create_sheet(HELP_SHEET)
