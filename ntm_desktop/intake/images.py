@@ -1,0 +1,44 @@
+"""Scans and photos: checked for size before anything is decoded; they have no text layer to read."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from ntm_desktop.intake.source import SCANNED_PAGE, Extraction, IntakeError
+
+MAX_PIXELS = 50_000_000  # an A4 page scanned at 600 dpi is 35 million pixels
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """(width, height) read from the image's header, or IntakeError when it is not an image Pillow can read."""
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:  # reads the header only
+                return image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise IntakeError(f"Ảnh “{path.name}” bị hỏng hoặc không phải ảnh đọc được. Hãy quét hoặc chụp lại trang, "
+                          "lưu dạng .jpg, .png hoặc .pdf rồi chọn lại.") from None
+
+
+def check_image(path: Path) -> tuple[int, int]:
+    width, height = image_size(path)
+    if width * height > MAX_PIXELS:
+        raise IntakeError(
+            f"Ảnh “{Path(path).name}” quá lớn ({width}×{height} điểm ảnh, khoảng {width * height // 1_000_000} triệu "
+            f"điểm ảnh); phần mềm chỉ mở ảnh đến {MAX_PIXELS // 1_000_000} triệu điểm ảnh để máy không bị treo. "
+            "Hãy quét lại ở độ phân giải 300 dpi hoặc thu nhỏ ảnh rồi chọn lại."
+        )
+    if width <= 0 or height <= 0:
+        raise IntakeError(f"Ảnh “{Path(path).name}” không có điểm ảnh nào. Hãy quét hoặc chụp lại trang.")
+    return width, height
+
+
+def read_image(path: Path) -> Extraction:
+    check_image(path)
+    return Extraction("image", [], page_count=1, pages_read=1, scanned_pages=[0],
+                      notices=["Ảnh quét không có lớp chữ nên phần mềm không tự đọc được. " + SCANNED_PAGE.split(". ", 1)[1]])
