@@ -13,6 +13,7 @@ the builder:
 - the same for a commune (the tasks it leads or cooperates on, none of them registered by it),
   and for the province, whose communes lead every task, with the overview of each;
 - the register page widget (ntm_desktop/ui/register/page.py) until its first rows show, if it exists;
+- the task page widget, unfiltered (every task sorted by due date), and its next page of rows;
 - peak memory (maxrss).
 
 Targets: first rows < 0.5 s, search < 100 ms, peak memory < 300 MB.
@@ -251,22 +252,26 @@ def _measure_other_offices(workspace) -> None:
 def _measure_page(workspace) -> None:
     try:
         from ntm_desktop.ui.register.page import RegisterPage
+        from ntm_desktop.ui.tasks.page import TaskListPage
     except ImportError:
-        log("register page widget: not present, skipped")
+        log("page widgets: not present, skipped")
         return
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
 
-    def show():
-        page = RegisterPage(workspace)
+    def show(kind):
+        page = kind(workspace)
         page.resize(1200, 800)
         page.show()
         app.processEvents()
         return page
 
-    page = timed("register page widget: construct + first rows shown", show, 0.5)
+    page = timed("register page widget: construct + first rows shown", lambda: show(RegisterPage), 0.5)
+    page.close()
+    page = timed("task page widget (every task, wrapped rows): first rows shown", lambda: show(TaskListPage))
+    timed("task page: next 200 rows (scrolling down)", lambda: (page.model.fetchMore(), app.processEvents()))
     page.close()
 
 
