@@ -60,11 +60,45 @@ def _fix_tokens(line: str) -> str:
     return line
 
 
+# Web portal chrome around a directive copied from a page: update times, view counters, share buttons, menus.
+_CHROME = re.compile(
+    r"^(?:ngay )?(?:cap nhat|dang|dang tai|dang luc|ngay dang|xuat ban)(?: luc| ngay)?\s*:?\s*[\d(].*$|"
+    r"^(?:so )?luot (?:xem|doc|truy cap)\s*:?\s*[\d.,]+$|^[\d.,]+\s+luot (?:xem|doc)$|"
+    r"^trang chu\s*(?:[>»/|›-].*)?$|^co chu\s*:?.*$|^nghe (?:doc )?bai(?: viet)?$"
+)
+_SHARE_WORDS = {
+    "chia se", "zalo", "facebook", "twitter", "in", "in bai", "in bai viet", "gui email", "gui bai", "email",
+    "ban in", "tai ve", "tai xuong", "luu", "luu bai", "thich", "like", "share", "tweet", "print", "copy link",
+    "sao chep lien ket", "gop y", "a", "a-", "a+", "x", "linkedin", "telegram", "messenger",
+}
+_CHROME_PHRASES = sorted(_SHARE_WORDS | _PORTAL, key=len, reverse=True)
+_RELATED = {
+    "tin lien quan", "cac tin khac", "bai viet lien quan", "tin cung chuyen muc", "van ban lien quan",
+    "tin moi hon", "tin cu hon", "binh luan", "y kien ban doc", "gui y kien",
+}
+
+
 def _is_furniture(line: str) -> bool:
     if _PAGE_NUMBER.match(line) or _TIMESTAMP.match(line) or _RULE.match(line):
         return True
     folded = fold_keep(line).strip(" .:|")
-    return folded in _PORTAL
+    if folded in _PORTAL or _CHROME.match(folded):
+        return True
+    if len(folded) <= 90:
+        # Only button and menu words: "Chia sẻ | Facebook | Zalo | In", "Trang chủ | Giới thiệu | Liên hệ".
+        rest = folded
+        for phrase in _CHROME_PHRASES:
+            rest = re.sub(rf"(?<![\w+-]){re.escape(phrase)}(?![\w+-])", " ", rest)
+        return not re.search(r"\w", rest)
+    return False
+
+
+def _strip_portal_tail(lines: list[str]) -> list[str]:
+    """Drop what a portal shows after the document: related news, comments."""
+    for i, line in enumerate(lines):
+        if i > 10 and fold_keep(line).strip(" .:|") in _RELATED:
+            return lines[:i]
+    return lines
 
 
 def _starts_lower(line: str) -> bool:
@@ -79,23 +113,26 @@ def clean_lines(text: str) -> list[str]:
     text = text.replace("\t", "    ")
     text = re.sub(r"\*{4,}", "\n", text)  # markdown cells run together: "...QUANG****CỘNG HOÀ"
     text = text.replace("*", "")
-    raw: list[tuple[str, int]] = []  # (line, indentation)
-    for line in text.split("\n"):
+    raw: list[tuple[str, int, int]] = []  # (line, indentation, width of its last physical line)
+    physical = _strip_portal_tail(text.split("\n"))
+    wrap = wrap_width(physical)
+    # (line, width of its last physical line): a joined line "ends" where its last piece ended.
+    pieces = unwrap(physical, wrap) if wrap else [(line, len(line.rstrip())) for line in physical]
+    for line, last_width in pieces:
         line = re.sub(r"^\s*#{1,6}\s+", "", line)
         if "|" in line and line.count("|") < 4:
             # A flattened layout table (header, signature): one line per cell.
             for cell in _CELL_SPLIT.split(line):
-                raw.append((cell, 0))
+                raw.append((cell, 0, len(cell)))
             continue
         indent = len(line) - len(line.lstrip(" "))
-        raw.append((line, indent))
+        raw.append((line, indent, last_width))
 
     out: list[str] = []
     indents: list[int] = []
     widths: list[int] = []
     blank_before = False
-    for line, indent in raw:
-        width = len(line.rstrip())
+    for line, indent, width in raw:
         line = _SPACES.sub(" ", line).strip()
         if not line:
             blank_before = True
@@ -117,11 +154,47 @@ def clean_lines(text: str) -> list[str]:
     return out
 
 
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a text was hard-wrapped at (a mail client, a PDF viewer's copy), or None."""
+    lengths = sorted(len(line.rstrip()) for line in lines if len(line.strip()) > 20)
+    if len(lengths) < 8:
+        return None
+    width = lengths[int(len(lengths) * 0.95) - 1]
+    if width < 40 or width > 140:
+        return None
+    near = sum(1 for n in lengths if width - 14 <= n <= width)
+    return width if near >= 0.4 * len(lengths) else None
+
+
+_ROW_START = re.compile(r"^\s*\d{1,3}\s*\|")
+
+
+def unwrap(lines: list[str], width: int) -> list[tuple[str, int]]:
+    """Join the lines of a text hard-wrapped at `width`: a line ended early only if the next word would have fitted.
+
+    Blank lines, list markers, table rows that start with their number and lines ending a paragraph ("./.", ":")
+    are kept apart.
+    """
+    out: list[tuple[str, int]] = []
+    for line in lines:
+        stripped = line.strip()
+        if out and stripped and out[-1][0].strip() and not MARKER.match(stripped) and not _ROW_START.match(line):
+            prev, last_width = out[-1][0].rstrip(), out[-1][1]
+            ends = prev.endswith("./.") or prev.endswith(":") and not _starts_lower(stripped)
+            if not ends and last_width + 1 + len(stripped.split(" ", 1)[0]) > width:
+                out[-1] = (prev + " " + stripped, len(line.rstrip()))
+                continue
+        out.append((line, len(line.rstrip())))
+    return out
+
+
 def _should_join(prev: str, prev_width: int, prev_indent: int, line: str, indent: int, blank: bool) -> bool:
     if not prev or "|" in prev or "|" in line:
         return False
     if MARKER.match(line):
         return False
+    if re.search(r"\d[-/]$", prev) and re.match(r"[A-ZĐ]{1,6}[/-]", line):
+        return True  # a number and symbol broken at the line end: "Chỉ thị số 11-" + "CT/TU ngày …"
     if _starts_lower(line):
         # A sentence that goes on after a line break (even across a blank line).
         return not prev.endswith(("./.", ":"))
@@ -129,6 +202,10 @@ def _should_join(prev: str, prev_width: int, prev_indent: int, line: str, indent
         return False
     if prev.endswith(_TERMINAL):
         return False
+    if line[:1].isdigit():
+        return True  # "… chậm nhất đến ngày" + "01 tháng 7 năm 2028": a number goes on the sentence
+    if prev.endswith(",") and not prev.isupper():
+        return True  # a list or a sentence goes on after a comma: "- Các Sở: Công Thương, Tài chính," + "Xây dựng;"
     if indent > prev_indent + 3 and prev_indent >= 0 and indent >= 6:
         return False  # a new indented paragraph in a PDF layout
     # A line wrapped at the page width in a PDF: the previous line is long.

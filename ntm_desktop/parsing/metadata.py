@@ -170,6 +170,13 @@ def find_doc_type(lines: list[str], symbol: str | None, subject_is_vv: bool) -> 
     return ("Công văn", None) if subject_is_vv else (None, None)
 
 
+# How the body of a notice or plan starts, so that a title block copied without blank lines ends there.
+_BODY_OPENER = re.compile(
+    r"^(?:ngay \d|thuc hien |can cu |xet (?:de nghi|to trinh|bao cao)|de (?:to chuc|trien khai|thuc hien|nang cao|"
+    r"kip thoi|dam bao)|sau khi|theo (?:de nghi|chi dao)|nham |vua qua|hien nay|trong (?:thoi gian|nam|nhung))"
+)
+
+
 def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | None, Span | None, bool]:
     """Return (subject, span, from_vv)."""
     for i, line in enumerate(lines[:40]):
@@ -190,7 +197,7 @@ def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | Non
             j += 1
         first = j
         while j < len(lines) and lines[j] and not re.match(r"^[_\-=]{3,}$", lines[j]):
-            if MARKER.match(lines[j]) or len(parts) > 6:
+            if MARKER.match(lines[j]) or len(parts) > 6 or parts and _BODY_OPENER.match(fold_keep(lines[j])):
                 break
             parts.append(lines[j])
             j += 1
