@@ -23,33 +23,34 @@ RECURRENCE_LABELS = {"monthly": "hằng tháng", "quarterly": "hằng quý", "ye
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "parse", help="phân tích văn bản chỉ đạo (tệp văn bản thuần) và đề xuất thông tin vào sổ, nhiệm vụ"
+        "parse", help="phân tích văn bản chỉ đạo (tệp PDF, Word .docx hoặc văn bản .txt) và đề xuất thông tin vào sổ, "
+                      "nhiệm vụ"
     )
-    parser.add_argument("file", metavar="TỆP", help="tệp văn bản (.txt, UTF-8) chứa nội dung văn bản chỉ đạo")
+    parser.add_argument("file", metavar="TỆP", help="tệp văn bản chỉ đạo: .pdf, .docx hoặc .txt (UTF-8, UTF-16, "
+                                                    "Windows-1258)")
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     parser.set_defaults(func=run)
 
 
 def read_text(path: Path) -> str:
-    """The file's text (UTF-8, or UTF-16 with a BOM as Windows Notepad writes it)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"Không tìm thấy tệp “{path}”.") from None
-    except IsADirectoryError:
-        raise UserError(f"“{path}” là một thư mục, không phải tệp văn bản.") from None
-    except OSError as error:
-        raise UserError(f"Không đọc được tệp “{path}”: {error.strerror or error}.") from None
-    for encoding in ("utf-8-sig", "utf-16"):
-        if encoding == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    raise UserError(
-        f"Tệp “{path}” không phải văn bản thuần mã UTF-8. Hãy mở tệp và lưu lại dạng văn bản UTF-8 (.txt)."
-    )
+    """The directive's text from a .txt, .pdf or .docx file (IntakeError, in Vietnamese, when it cannot be read)."""
+    return read_file(path)[0]
+
+
+def read_file(path: Path) -> tuple[str, list[str]]:
+    """(text, notices) of a directive file; a scan without a text layer is refused with what to do."""
+    from ntm_desktop.intake import extract_file
+    from ntm_desktop.intake.source import IntakeError
+
+    extraction = extract_file(path)
+    if not extraction.text.strip():
+        if extraction.scanned_pages:
+            raise IntakeError(
+                f"Tệp “{Path(path).name}” là ảnh quét, không có lớp chữ; phần mềm chưa nhận dạng được chữ trong ảnh. "
+                "Hãy mở tệp trong phần mềm (Sổ văn bản đến → Mở tệp…) để gõ thông tin bên cạnh ảnh trang."
+            )
+        raise IntakeError(f"Tệp “{Path(path).name}” không có chữ để phân tích. Hãy kiểm tra lại tệp gốc.")
+    return extraction.text, extraction.notices
 
 
 def summary_lines(data: dict) -> list[str]:
@@ -83,8 +84,10 @@ def summary_lines(data: dict) -> list[str]:
 def run(args) -> int:
     from ntm_desktop.parsing import parse_directive, proposal_to_dict
 
-    text = read_text(Path(args.file))
+    text, notices = read_file(Path(args.file))
     data = proposal_to_dict(parse_directive(text))
+    for notice in notices:
+        print(notice, file=sys.stderr)
     out = sys.stdout
     if hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")  # Vietnamese on a Windows console or a pipe
