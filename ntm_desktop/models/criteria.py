@@ -172,3 +172,6 @@ class TaskCriterionLink(Synced, Base):
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
     # The criterion's code ("17"), not its id: the link outlives a new version of the set.
     criterion_code: Mapped[str] = mapped_column(String(20), default="")
+    # The code of the set the criterion code belongs to ("xa-ntm-2026-2030"): criterion 8 of one period is
+    # not criterion 8 of the next. "" for links made before periods were told apart: read in any year.
+    set_code: Mapped[str] = mapped_column(String(60), default="")

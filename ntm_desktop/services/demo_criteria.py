@@ -1,9 +1,15 @@
-"""Demo criteria data: the communes of the demo office and two years of results that tell a story.
+"""Demo criteria data: the communes of the demo office and the years of results that tell a story.
 
-Cốc San keeps 19/19; Hợp Thành reaches 19/19 and is recognised; Phong Hải, recognised
-in 2021, slips to 12/19 with Thu nhập and Môi trường not met (revocation rule);
-Gia Phú, formed on 01/7/2025 from Xuân Giao and Thái Niên, carries their history and
-misses its plan by one criterion; the mountain communes climb slowly.
+2024-2025 (19 criteria): Cốc San keeps 19/19; Hợp Thành reaches 19/19 and is recognised;
+Phong Hải, recognised in 2021, slips to 12/19 with Thu nhập and Môi trường not met
+(revocation rule); Gia Phú, formed on 01/7/2025 from Xuân Giao and Thái Niên, carries their
+history and misses its plan by one criterion; the mountain communes climb slowly.
+
+2026 (the 2026-2030 set, 10 criteria, targets by commune group), once that year has come: the
+communes are moved into the new period with their group (Cốc San and Gia Phú nhóm 1, the
+lowland communes nhóm 2, the mountain communes nhóm 3); most are assessed against the new set,
+Tả Phìn is moved but not assessed yet, Mường Bo still waits to be moved. Recognitions made
+under the old set stay in their history with the set named.
 """
 
 from __future__ import annotations
@@ -15,13 +21,26 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.models import Task
 from ntm_desktop.services import units
-from ntm_desktop.services.criteria import catalogue, links, profiles
+from ntm_desktop.services.criteria import catalogue, links, profiles, transition
 from ntm_desktop.services.criteria.assessments import CellInput, load_grid, save_grid
 from ntm_desktop.services.criteria.statuses import CHUA_DAT, CO_BAN_DAT, DAT
 
 MERGER_DAY = date(2025, 7, 1)
-# Criteria in the order communes tend to miss them (hardest first).
-HARD_FIRST = ["13", "10", "12", "17", "9", "5", "2", "14", "15", "6", "7", "3", "11", "8", "16", "1", "18", "4", "19"]
+# Criteria in the order communes tend to miss them (hardest first), per number of criteria in the set.
+HARD_FIRST = {
+    19: ["13", "10", "12", "17", "9", "5", "2", "14", "15", "6", "7", "3", "11", "8", "16", "1", "18", "4", "19"],
+    10: ["7", "3", "8", "6", "4", "2", "5", "9", "10", "1"],
+}
+# The first year of the new period: code, commune group, criteria met (None: moved, not assessed yet).
+NEW_PERIOD = [
+    ("LC-XCOCSAN", "Nhóm 1", 9),
+    ("LC-XHOPTHANH", "Nhóm 2", 8),
+    ("LC-XPHONGHAI", "Nhóm 2", 5),
+    ("LC-XBAOHA", "Nhóm 2", 9),
+    ("LC-XBANHO", "Nhóm 3", 4),
+    ("LC-XTAPHIN", "Nhóm 3", None),
+    ("LC-XGIAPHU", "Nhóm 1", 7),
+]  # Mường Bo is left to move
 
 # code, name, (met in the first year, met in the second year), planned year, region, valid from/to, successor
 COMMUNES = [
@@ -51,12 +70,20 @@ def demo_years(today: date) -> tuple[int, int]:
     return last - 1, last
 
 
+def new_period_year(session: Session, today: date) -> int | None:
+    """The first year of the set after the demo's two years, once that year has come (else None)."""
+    after = catalogue.set_for_year(session, demo_years(today)[1] + 1)
+    if after is None or after.period_start is None or after.period_start > today.year:
+        return None
+    return after.period_start
+
+
 def _cells(grid, met: int, seed: int) -> list[CellInput]:
-    unmet = set(HARD_FIRST[:19 - met])
+    criteria = [row for row in grid.rows if row.kind == "criterion"]
+    order = HARD_FIRST.get(len(criteria)) or [row.code for row in reversed(criteria)]
+    unmet = set(order[:len(criteria) - met])
     cells = []
-    for row in grid.rows:
-        if row.kind != "criterion":
-            continue
+    for row in criteria:
         status = DAT
         if row.code in unmet:
             status = CO_BAN_DAT if (int(row.code) + seed) % 3 == 0 else CHUA_DAT
@@ -102,4 +129,18 @@ def build_criteria_demo(session: Session, office_unit_id: str, today: date | Non
     for task_id, (commune, criterion) in zip(open_tasks, [("LC-XPHONGHAI", "10"), ("LC-XPHONGHAI", "17"),
                                                           ("LC-XGIAPHU", "13")]):
         links.link_task(session, task_id, ids[commune], criterion)
+    year = new_period_year(session, today)
+    if year is not None and second == year - 1:
+        _new_period(session, ids, office_unit_id, year, today)
     return list(ids.values())
+
+
+def _new_period(session: Session, ids: dict[str, str], office_unit_id: str, year: int, today: date) -> None:
+    """Move the communes into the new period (the guided step) and assess most of them on the new set."""
+    moved_on = min(date(year, 3, 2), today)
+    assessed_on = min(date(year, 11, 15), today)
+    for seed, (code, group, met) in enumerate(NEW_PERIOD):
+        transition.carry_over(session, ids[code], year, group, today=moved_on)
+        if met is not None:
+            grid = load_grid(session, ids[code], year)
+            save_grid(session, ids[code], year, _cells(grid, met, seed), office_unit_id, assessed_on)

@@ -7,11 +7,14 @@ import pytest
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.services.criteria import assessments, links, profiles, transition
 from ntm_desktop.services.criteria.assessments import CellInput, load_grid, save_grid
+from ntm_desktop.services.criteria.matrix import build_matrix
 from ntm_desktop.services.criteria.statuses import CHUA_DAT, DAT
 from ntm_desktop.services.tasks import complete_task
 
 from core_factories import make_directive, make_office, make_task
 from criteria_helpers import province_with_communes
+
+OLD, NEW = "xa-ntm-2021-2025", "xa-ntm-2026-2030"
 
 
 @pytest.fixture
@@ -70,8 +73,14 @@ def test_carrying_over_starts_2026_on_the_new_set_with_what_carries(db, commune_
         by_code = {r.code: r for r in grid.rows}
         assert len(by_code) == 10 and all(r.status is None for r in grid.rows)  # the new assessment starts empty
         assert by_code["7"].evidence_name == "bien-ban-tham-dinh-tc8.pdf"
-        assert sorted(links.links_of_task(s, open_task)) == [(commune, "7")]  # no longer on new criterion 8
+        # The open task now counts under new criterion 7; its old link stays for 2025, not on new criterion 8.
+        assert sorted(links.links_of_task(s, open_task)) == [(commune, "7"), (commune, "8")]
+        assert [t.task_id for t in links.tasks_for_cell(s, commune, "7", set_code=NEW)] == [open_task]
+        assert links.tasks_for_cell(s, commune, "8", set_code=NEW) == []
+        assert [t.task_id for t in links.tasks_for_cell(s, commune, "8", set_code=OLD)] == [open_task]
         assert links.links_of_task(s, done_task) == [(commune, "6")]  # history untouched
+        assert build_matrix(s, 2026).communes[0].open_tasks == (0, 0, 0, 0, 0, 0, 1, 0, 0, 0)
+        assert build_matrix(s, 2025).communes[0].open_tasks[7] == 1  # 2025 still shows it on TT&TT
         old = {r.code: r.status for r in load_grid(s, commune, 2025).rows}
         assert old["10"] == CHUA_DAT and len(old) == 19  # 2025 stays as it was
         recognition = profiles.recognitions(s, [commune])[0]
@@ -80,7 +89,7 @@ def test_carrying_over_starts_2026_on_the_new_set_with_what_carries(db, commune_
         again = transition.carry_over(s, commune, 2026, "Nhóm 2")  # a second time: only the group changes
         assert (again.evidence_moved, again.links_moved) == (0, 0)
         assert profiles.get_profile(s, commune, 2026).target_key == "Nhóm 2"
-        assert sorted(links.links_of_task(s, open_task)) == [(commune, "7")]
+        assert sorted(links.links_of_task(s, open_task)) == [(commune, "7"), (commune, "8")]
 
 
 def test_a_year_inside_the_same_period_is_not_a_transition(db, commune_2025):

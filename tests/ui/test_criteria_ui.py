@@ -38,7 +38,7 @@ def test_matrix_model_shows_counts_and_statuses(criteria_workspace):
     model = MatrixModel()
     model.set_matrix(data)
     n = len(data.criteria)
-    assert (model.rowCount(), model.columnCount()) == (len(data.communes) + 1, n + 5)
+    assert (model.rowCount(), model.columnCount()) == (len(data.communes) + 1, n + 6)
     names = [model.index(r, 0).data() for r in range(model.rowCount())]
     row = names.index("Xã Phong Hải")
     assert model.index(row, n + 1).data() == "12/19"
@@ -49,7 +49,7 @@ def test_matrix_model_shows_counts_and_statuses(criteria_workspace):
     last = model.rowCount() - 1
     assert model.index(last, 1).data() == str(data.met_per_criterion[0])
     model.set_transposed(True)
-    assert (model.rowCount(), model.columnCount()) == (n + 5, len(data.communes) + 1)
+    assert (model.rowCount(), model.columnCount()) == (n + 6, len(data.communes) + 1)
     assert model.index(n + 1, row).data() == "12/19"
     assert model.headerData(row, Qt.Orientation.Horizontal) == "Xã Phong Hải"
 
@@ -82,7 +82,8 @@ def test_page_screenshot(qtbot, criteria_workspace, tmp_path):
     qtbot.addWidget(page)
     page.resize(1500, 800)
     page.show()
-    assert page.current_year() == demo_years(date.today())[1]
+    assert page.current_year() == date.today().year  # the page opens on this year
+    page.year.setCurrentIndex(page.year.findData(demo_years(date.today())[1]))
     assert page.model.rowCount() == 9
     texts = [page.warnings.item(i).text() for i in range(page.warnings.count())]
     assert texts[0].startswith("[Nguy cơ thu hồi] Xã Phong Hải")

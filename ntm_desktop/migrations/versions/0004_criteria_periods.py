@@ -1,5 +1,6 @@
 """criteria periods: a set's day in force, declared indicator count and summary bands; unconfirmed
-indicators; the set a recognition was made under; the day a commune was moved into a new period
+indicators; the set a recognition was made under; the day a commune was moved into a new period; the set
+a task's criterion link belongs to
 
 Revision ID: 0004
 Revises: 0003
@@ -45,6 +46,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('confirmed', sa.Boolean(), nullable=False, server_default=sa.true()))
     with op.batch_alter_table('commune_profiles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('carried_over_on', sa.Date(), nullable=True))
+    with op.batch_alter_table('task_criterion_links', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('set_code', sa.String(length=60), nullable=False, server_default=''))
     with op.batch_alter_table('recognitions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('set_id', sa.String(length=36), nullable=True))
         batch_op.create_index(batch_op.f('ix_recognitions_set_id'), ['set_id'], unique=False)
@@ -94,6 +97,8 @@ def downgrade() -> None:
         batch_op.drop_column('set_id')
     with op.batch_alter_table('commune_profiles', schema=None) as batch_op:
         batch_op.drop_column('carried_over_on')
+    with op.batch_alter_table('task_criterion_links', schema=None) as batch_op:
+        batch_op.drop_column('set_code')
     with op.batch_alter_table('indicators', schema=None) as batch_op:
         batch_op.drop_column('confirmed')
     with op.batch_alter_table('criteria_sets', schema=None) as batch_op:

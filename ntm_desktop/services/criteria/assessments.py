@@ -52,6 +52,7 @@ class Grid:
     target_key: str
     rows: tuple[GridRow, ...]
     notes: tuple[str, ...] = ()  # what the set's data does not hold yet (indicators, targets)
+    set_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def load_grid(session: Session, unit_id: str, year: int) -> Grid:
             ))
     return Grid(unit_id=unit_id, unit_name=unit.name, year=year, set_id=criteria_set.id,
                 set_name=criteria_set.name, target_key=profile.target_key, rows=tuple(rows),
-                notes=tuple(periods.set_notes(session, criteria_set)))
+                notes=tuple(periods.set_notes(session, criteria_set)), set_code=criteria_set.code)
 
 
 def _assessment(session: Session, unit: Unit, year: int, criterion_id: str) -> Assessment:

@@ -21,8 +21,9 @@ class LinkedTask:
     completed_on: date | None
 
 
-def link_task(session: Session, task_id: str, unit_id: str, criterion_code: str = "") -> str:
-    """Say that `task_id` serves the commune (and the criterion with `criterion_code`, if given)."""
+def link_task(session: Session, task_id: str, unit_id: str, criterion_code: str = "", set_code: str = "") -> str:
+    """Say that `task_id` serves the commune (and the criterion with `criterion_code` of the set `set_code`,
+    if given)."""
     task = session.get(Task, task_id)
     if task is None or task.deleted:
         raise ValidationError("Không tìm thấy nhiệm vụ (có thể đã bị xóa).")
@@ -35,6 +36,8 @@ def link_task(session: Session, task_id: str, unit_id: str, criterion_code: str 
                                  owner_unit_id=task.owner_unit_id or unit.id)
         session.add(link)
     link.deleted = False
+    if set_code or link.set_code is None:
+        link.set_code = set_code
     session.flush()
     return key
 
@@ -54,11 +57,15 @@ def links_of_task(session: Session, task_id: str) -> list[tuple[str, str]]:
     ).all())
 
 
-def tasks_for_cell(session: Session, unit_id: str, criterion_code: str, open_only: bool = True) -> list[LinkedTask]:
-    """Tasks linked to this commune and criterion (open ones by default)."""
+def tasks_for_cell(session: Session, unit_id: str, criterion_code: str, open_only: bool = True,
+                   set_code: str | None = None) -> list[LinkedTask]:
+    """Tasks linked to this commune and criterion (open ones by default); with `set_code`, only links
+    to that set's criterion (or made before periods were told apart)."""
     query = (select(Task).join(TaskCriterionLink, TaskCriterionLink.task_id == Task.id)
              .where(TaskCriterionLink.unit_id == unit_id, TaskCriterionLink.criterion_code == criterion_code,
                     TaskCriterionLink.deleted.is_(False), Task.deleted.is_(False)))
+    if set_code is not None:
+        query = query.where(TaskCriterionLink.set_code.in_(("", set_code)))
     if open_only:
         query = query.where(Task.completed_on.is_(None))
     return [LinkedTask(t.id, t.summary, t.due_date, t.completed_on)

@@ -140,7 +140,9 @@ def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matr
     for unit_id, code, count in session.execute(
         select(TaskCriterionLink.unit_id, TaskCriterionLink.criterion_code, func.count())
         .join(Task, and_(Task.id == TaskCriterionLink.task_id, Task.deleted.is_(False), Task.completed_on.is_(None)))
-        .where(TaskCriterionLink.deleted.is_(False)).group_by(TaskCriterionLink.unit_id, TaskCriterionLink.criterion_code)
+        .where(TaskCriterionLink.deleted.is_(False),
+               TaskCriterionLink.set_code.in_(("", criteria_set.code if criteria_set else "")))
+        .group_by(TaskCriterionLink.unit_id, TaskCriterionLink.criterion_code)
     ):
         index = position.get(code)
         if index is not None:

@@ -99,7 +99,8 @@ def plan_transition(session: Session, unit_id: str, to_year: int) -> TransitionP
         select(TaskCriterionLink.task_id, TaskCriterionLink.criterion_code)
         .join(Task, Task.id == TaskCriterionLink.task_id)
         .where(TaskCriterionLink.unit_id == unit_id, TaskCriterionLink.deleted.is_(False),
-               TaskCriterionLink.criterion_code != "", Task.deleted.is_(False), Task.completed_on.is_(None))
+               TaskCriterionLink.criterion_code != "", TaskCriterionLink.set_code.in_(("", old_set.code)),
+               Task.deleted.is_(False), Task.completed_on.is_(None))
         .order_by(TaskCriterionLink.criterion_code)
     ).all())
     new_profile = profiles.get_profile(session, unit_id, to_year)
@@ -142,6 +143,23 @@ def communes_to_move(session: Session, to_year: int) -> list[tuple[str, str]]:
     return found
 
 
+def _move_links(session: Session, plan: TransitionPlan, unit_id: str) -> None:
+    """Open tasks linked to old criteria are linked to the new criteria those map to. A link keeps its old
+    criterion (marked with the old set, so the old years still show it) unless the new criterion has the same
+    code: one record cannot mean both, and the open task's work now counts under the new criterion."""
+    old_code, new_code = (catalogue.get_set(session, plan.old_set_id).code,
+                          catalogue.get_set(session, plan.new_set_id).code)
+    wanted = set()
+    for task_id, code in plan.open_links:  # decided from the links as they were: codes of the old set
+        targets = [row.new_code for row in plan.mapping.rows if code in dict(row.old)] or [""]
+        wanted |= {(task_id, target) for target in targets}
+    for task_id, code in plan.open_links:
+        link = session.get(TaskCriterionLink, natural_id("task_criterion_link", task_id, unit_id, code))
+        link.set_code = new_code if (task_id, code) in wanted else old_code
+    for task_id, code in sorted(wanted):
+        links.link_task(session, task_id, unit_id, code, new_code if code else "")
+
+
 def carry_over(session: Session, unit_id: str, to_year: int, target_key: str, planned_year: int | None = None,
                keep_plan: bool = True, today: date | None = None) -> CarryResult:
     """Move the commune into `to_year`: its profile on the new set with its group, evidence and open task
@@ -176,15 +194,7 @@ def carry_over(session: Session, unit_id: str, to_year: int, target_key: str, pl
         elif record.evidence_sha256 != item.sha256 and line not in (record.note or ""):
             record.note = "; ".join(filter(None, [record.note, line]))
             moved += 1
-    added, removed = set(), set()
-    for task_id, old_code in plan.open_links:  # all from the links as they were: codes of the old set
-        targets = [row.new_code for row in plan.mapping.rows if old_code in dict(row.old)] or [""]
-        added |= {(task_id, code) for code in targets}
-        removed.add((task_id, old_code))
-    for task_id, code in sorted(removed - added):
-        links.unlink_task(session, task_id, unit_id, code)
-    for task_id, code in sorted(added):
-        links.link_task(session, task_id, unit_id, code)
+    _move_links(session, plan, unit_id)
     links_moved = len(plan.open_links)
     named = 0
     for row in plan.recognitions:

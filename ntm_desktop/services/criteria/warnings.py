@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.models import Assessment, CommuneProfile, CriteriaSet, Criterion, Unit
 from ntm_desktop.resources import resource
+from ntm_desktop.services.criteria import catalogue
 from ntm_desktop.services.criteria.profiles import current_recognition, recognitions
 from ntm_desktop.services.criteria.statuses import DAT
 from ntm_desktop.text import fold
@@ -69,11 +70,14 @@ def rule_note(set_code: str) -> str:
 
 
 def notes_for_year(session: Session, year: int) -> list[str]:
-    """One line per set used that year whose revocation rule the data does not hold."""
-    codes = session.scalars(
+    """One line per set used that year (or in force that year) whose revocation rule the data does not hold."""
+    codes = set(session.scalars(
         select(CriteriaSet.code).join(CommuneProfile, CommuneProfile.set_id == CriteriaSet.id)
-        .where(CommuneProfile.year == year, CommuneProfile.deleted.is_(False)).distinct().order_by(CriteriaSet.code))
-    return [note for note in (rule_note(code) for code in codes) if note]
+        .where(CommuneProfile.year == year, CommuneProfile.deleted.is_(False))))
+    in_force = catalogue.set_for_year(session, year)
+    if in_force is not None:
+        codes.add(in_force.code)
+    return [note for note in (rule_note(code) for code in sorted(codes)) if note]
 
 
 def rule_for(set_code: str, rules: list[RevocationRule] | None = None) -> RevocationRule | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ntm_desktop.ui.common import DateEdit, UnitCombo, guarded, vn_date
 from ntm_desktop.ui.criteria.matrix_model import STATUS_COLORS
 
 CODE, NAME, TARGET, MEASURED, STATUS, ASSESSOR, DATE, NOTE, EVIDENCE = range(9)
+UNCONFIRMED_COLOR = QColor("#8a4b00")
 
 
 class AssessmentDialog(QDialog):
@@ -95,13 +97,15 @@ class AssessmentDialog(QDialog):
         grid = self.grid
         self.setWindowTitle(self.tr("Đánh giá tiêu chí — {0} — năm {1}").format(grid.unit_name, grid.year))
         group = self.tr(", vùng/nhóm: {0}").format(grid.target_key) if grid.target_key else ""
-        self.title.setText(f"<b>{grid.unit_name}</b> — {self.tr('năm')} {grid.year}<br>{grid.set_name}{group}")
+        notes = "".join(f"<br><span style='color:#8a4b00'>{html.escape(note)}</span>" for note in grid.notes)
+        self.title.setText(f"<b>{html.escape(grid.unit_name)}</b> — {self.tr('năm')} {grid.year}<br>"
+                           f"{html.escape(grid.set_name)}{html.escape(group)}{notes}")
         self.table.setRowCount(len(grid.rows))
         bold = QFont()
         bold.setBold(True)
         for r, row in enumerate(grid.rows):
             editable = row.kind == "indicator"
-            values = [row.code, row.name, row.target, row.measured_value, "", row.assessing_unit_name,
+            values = [row.code, row.shown_name, row.target, row.measured_value, "", row.assessing_unit_name,
                       vn_date(row.assessed_on), row.note, row.evidence_name]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -111,6 +115,8 @@ class AssessmentDialog(QDialog):
                 item.setFlags(flags)
                 if row.kind == "criterion":
                     item.setFont(bold)
+                if not row.confirmed and column in (NAME, TARGET):
+                    item.setForeground(QBrush(UNCONFIRMED_COLOR))
                 self.table.setItem(r, column, item)
             combo = QComboBox()
             combo.addItem(self.tr("— chưa đánh giá —"), None)
@@ -145,7 +151,7 @@ class AssessmentDialog(QDialog):
         code = row.code if row.kind == "criterion" else next(
             x.code for x in self.grid.rows if x.kind == "criterion" and x.target_id == row.criterion_id)
         with self.workspace.db.transaction() as session:
-            found = links.tasks_for_cell(session, self.unit_id, code)
+            found = links.tasks_for_cell(session, self.unit_id, code, set_code=self.grid.set_code)
         if found:
             lines = [f"• {t.summary[:140]}" + (f" ({self.tr('hạn')} {vn_date(t.due_date)})" if t.due_date else "")
                      for t in found]

@@ -1,8 +1,8 @@
 """Table model of the criteria matrix: communes down and criteria across, or the reverse.
 
 The layout is defined once with communes as rows (STT-less: Đơn vị · TC 1…n · Số tiêu
-chí đạt · Nhóm · Công nhận · Năm KH đạt chuẩn) plus a last row of per-criterion counts;
-`transposed` swaps rows and columns.
+chí đạt · Nhóm theo số tiêu chí đạt · Công nhận · Năm KH đạt chuẩn · the commune's group
+or region) plus a last row of per-criterion counts; `transposed` swaps rows and columns.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class MatrixModel(QAbstractTableModel):
         return len(self._matrix.communes) + 1 if self._matrix else 0  # + per-criterion counts
 
     def _fields(self) -> int:
-        return 1 + len(self._matrix.criteria) + 4 if self._matrix else 0
+        return 1 + len(self._matrix.criteria) + 5 if self._matrix else 0
 
     def _field_title(self, field: int) -> str:
         n = len(self._matrix.criteria)
@@ -65,7 +65,8 @@ class MatrixModel(QAbstractTableModel):
             return _tr("Đơn vị")
         if field <= n:
             return _tr("TC {0}").format(self._matrix.criteria[field - 1][0])
-        return [_tr("Số tiêu chí đạt"), _tr("Nhóm"), _tr("Công nhận"), _tr("Năm KH đạt chuẩn")][field - n - 1]
+        return [_tr("Số tiêu chí đạt"), _tr("Nhóm theo số TC đạt"), _tr("Công nhận"), _tr("Năm KH đạt chuẩn"),
+                _tr(self._matrix.target_label)][field - n - 1]
 
     def _field_tip(self, field: int) -> str | None:
         n = len(self._matrix.criteria)
@@ -119,7 +120,9 @@ class MatrixModel(QAbstractTableModel):
                 return commune.band
             if extra == 2:
                 return commune.recognition
-            return str(commune.planned_year or "")
+            if extra == 3:
+                return str(commune.planned_year or "")
+            return commune.target_key
         if role == Qt.ItemDataRole.ToolTipRole and field == n + 3 and commune.recognition:
             return _tr("Quyết định {0}").format(commune.recognition_decision)
         if role == Qt.ItemDataRole.FontRole and field == n + 1:

@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView,
     QVBoxLayout, QWidget,
 )
 
-from ntm_desktop.services.criteria import catalogue, matrix, warnings
+from ntm_desktop.services.criteria import catalogue, matrix, periods, transition, warnings
 from ntm_desktop.ui.common import guarded
 from ntm_desktop.ui.criteria.assessment_dialog import AssessmentDialog
 from ntm_desktop.ui.criteria.matrix_model import MatrixModel, UNIT_ROLE
 from ntm_desktop.ui.criteria.profile_dialog import ProfileDialog
 from ntm_desktop.ui.criteria.sets_dialog import CriteriaSetsDialog
+from ntm_desktop.ui.criteria.transition_dialog import TransitionDialog
 
+NOTE_COLOR = QColor("#8a4b00")
 WARNING_ORDER = {warnings.REVOCATION: 0, warnings.PLAN_AT_RISK: 1, warnings.STALE: 2}
 WARNING_TITLES = {warnings.REVOCATION: "Nguy cơ thu hồi", warnings.PLAN_AT_RISK: "Chưa đạt kế hoạch",
                   warnings.STALE: "Đánh giá đã cũ"}
@@ -35,15 +38,18 @@ class CriteriaPage(QWidget):
         assess = QPushButton(self.tr("Đánh giá…"))
         profile = QPushButton(self.tr("Hồ sơ xã…"))
         sets = QPushButton(self.tr("Bộ tiêu chí…"))
+        self.move_button = QPushButton()
+        self.move_button.setVisible(False)
         assess.clicked.connect(lambda: self.open_assessment(self.view.currentIndex()))
         profile.clicked.connect(self.open_profile)
         sets.clicked.connect(self.open_sets)
+        self.move_button.clicked.connect(self.open_transition)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Năm:")))
         bar.addWidget(self.year)
         bar.addWidget(self.transpose)
         bar.addStretch(1)
-        for button in (assess, profile, sets):
+        for button in (self.move_button, assess, profile, sets):
             bar.addWidget(button)
 
         self.heading = QLabel()
@@ -93,14 +99,13 @@ class CriteriaPage(QWidget):
                 catalogue.install_shipped_sets(session)
             years = matrix.years_with_data(session)
         this_year = date.today().year
-        with_data = [y for y in years if y <= this_year]
         years = sorted(set(years) | {this_year})
         keep = self.year.currentData()
         self.year.blockSignals(True)
         self.year.clear()
         for year in years:
             self.year.addItem(str(year), year)
-        chosen = keep if keep in years else (max(with_data) if with_data else this_year)
+        chosen = keep if keep in years else this_year  # the page opens on the current year
         self.year.setCurrentIndex(max(self.year.findData(chosen), 0))
         self.year.blockSignals(False)
         self.load_year()
@@ -113,13 +118,26 @@ class CriteriaPage(QWidget):
         with self.workspace.db.transaction() as session:
             data = matrix.build_matrix(session, year)
             found = warnings.warnings_for_year(session, year)
+            notes = warnings.notes_for_year(session, year)
+            if data.set_id:
+                notes = periods.set_notes(session, catalogue.get_set(session, data.set_id)) + notes
+            pending = len(transition.communes_to_move(session, year))
         self.model.set_matrix(data)
         self.view.resizeColumnsToContents()
-        if data.communes:
-            self.heading.setText(self.tr("<b>Kết quả thực hiện Bộ tiêu chí năm {0}</b> — {1}").format(year, data.set_name))
+        basis = f" ({data.legal_basis})" if data.legal_basis else ""
+        if not data.set_id:
+            self.heading.setText(self.tr("Chưa có bộ tiêu chí xã nông thôn mới cho năm {0}. Bấm “Bộ tiêu chí…” để "
+                                         "nhập bộ tiêu chí của tỉnh.").format(year))
+        elif data.communes:
+            self.heading.setText(self.tr("<b>Kết quả thực hiện Bộ tiêu chí năm {0}</b> — {1} tiêu chí — {2}{3}")
+                                 .format(year, data.total_criteria, data.set_name, basis))
         else:
-            self.heading.setText(self.tr("Năm {0} chưa có xã nào được theo dõi. Bấm “Hồ sơ xã…” để thêm xã, "
-                                         "hoặc chọn năm khác.").format(year))
+            self.heading.setText(self.tr("<b>Năm {0} áp dụng {1}</b>{2} — {3} tiêu chí. Chưa có xã nào được theo dõi "
+                                         "trong năm này: bấm “Hồ sơ xã…” để thêm xã{4}.").format(
+                year, data.set_name, basis, data.total_criteria,
+                self.tr(", hoặc “Chuyển xã sang bộ tiêu chí mới…”") if pending else ""))
+        self.move_button.setText(self.tr("Chuyển {0} xã sang bộ tiêu chí mới…").format(pending))
+        self.move_button.setVisible(bool(pending))
         bands = "; ".join(f"{label}: {count} xã" for label, count in data.band_counts)
         self.summary.setText(self.tr("{0} xã. {1}. Bình quân {2} tiêu chí/xã.").format(
             len(data.communes), bands, f"{data.average:.2f}".replace(".", ",")))
@@ -131,6 +149,10 @@ class CriteriaPage(QWidget):
             self.warnings.addItem(item)
         if not found:
             self.warnings.addItem(self.tr("Không có cảnh báo cho năm {0}.").format(year))
+        for note in notes:  # what the set's data does not hold yet, after the warnings
+            item = QListWidgetItem(self.tr("[Lưu ý] {0}").format(note))
+            item.setForeground(QBrush(NOTE_COLOR))
+            self.warnings.addItem(item)
 
     # --- actions ---------------------------------------------------------------------------------
     def _selected_unit(self) -> str | None:
@@ -154,6 +176,10 @@ class CriteriaPage(QWidget):
     def open_profile(self) -> None:
         dialog = ProfileDialog(self.workspace, self._selected_unit(), self.current_year(), self)
         dialog.exec()
+        self.refresh()
+
+    def open_transition(self) -> None:
+        TransitionDialog(self.workspace, self.current_year(), self._selected_unit(), self).exec()
         self.refresh()
 
     def open_sets(self) -> None:

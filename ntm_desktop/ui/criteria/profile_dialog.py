@@ -34,6 +34,8 @@ class ProfileDialog(QDialog):
             self.criteria_set.addItem(row.label, row.id)
         self.criteria_set.currentIndexChanged.connect(lambda _i: self._fill_keys())
         self.target_key = QComboBox()
+        self.target_help = QLabel()
+        self.target_help.setWordWrap(True)
         self.planned = QSpinBox()
         self.planned.setRange(0, 2100)
         self.planned.setSpecialValueText(self.tr("(chưa có)"))
@@ -44,6 +46,7 @@ class ProfileDialog(QDialog):
         form.addRow(self.tr("Xã:"), self.commune)
         form.addRow(self.tr("Bộ tiêu chí:"), self.criteria_set)
         form.addRow(self.tr("Vùng / nhóm xã:"), self.target_key)
+        form.addRow("", self.target_help)
         form.addRow(self.tr("Năm kế hoạch đạt chuẩn:"), self.planned)
         form.addRow(self.tr("Ghi chú:"), self.note)
         form.addRow("", save)
@@ -91,7 +94,10 @@ class ProfileDialog(QDialog):
         self.target_key.addItem("", "")
         with self.workspace.db.transaction() as session:
             set_id = self.criteria_set.currentData()
-            keys = catalogue.get_set(session, set_id).target_keys if set_id else []
+            chosen = catalogue.get_set(session, set_id) if set_id else None
+            keys = chosen.target_keys if chosen is not None else []
+            varies = chosen.targets_vary_by if chosen is not None else ""
+        self.target_help.setText(self.tr("Mức chỉ tiêu khác nhau theo {0}.").format(varies) if varies else "")
         for key in keys:
             self.target_key.addItem(key, key)
         self.target_key.setCurrentIndex(max(self.target_key.findData(keep), 0))
@@ -115,6 +121,8 @@ class ProfileDialog(QDialog):
         self._recognition_ids = []
         for row in found:
             text = f"{row.label}: {row.decision_number} ngày {vn_date(row.decision_date)}"
+            if row.set_name:
+                text += self.tr(" — theo {0}").format(row.set_name)
             if row.revoked_date:
                 text += self.tr(" — đã thu hồi: {0} ngày {1}").format(row.revoked_number, vn_date(row.revoked_date))
             self.recognitions.addItem(text)

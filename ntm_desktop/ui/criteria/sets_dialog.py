@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMessageBox, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout,
 )
 
-from ntm_desktop.services.criteria import catalogue
+from ntm_desktop.services.criteria import catalogue, periods
 from ntm_desktop.services.criteria.xlsx_import import import_set
 from ntm_desktop.services.criteria.xlsx_template import write_template
 from ntm_desktop.ui.common import guarded
@@ -42,7 +42,8 @@ class CriteriaSetsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.sets, 1)
         layout.addWidget(self.info)
-        layout.addWidget(QLabel(self.tr("Chỉ tiêu (sửa trực tiếp tên và mức chỉ tiêu; lưu ngay khi sửa):")))
+        layout.addWidget(QLabel(self.tr("Chỉ tiêu (sửa trực tiếp tên và mức chỉ tiêu, đánh dấu “Đã xác nhận” khi đã "
+                                        "đối chiếu với quyết định của tỉnh; lưu ngay khi sửa):")))
         layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
         self.reload()
@@ -53,8 +54,10 @@ class CriteriaSetsDialog(QDialog):
             self.rows = catalogue.set_rows(session)
         self.sets.clear()
         for row in self.rows:
-            self.sets.addItem(self.tr("{0} — {1} tiêu chí, {2} chỉ tiêu — {3}").format(
-                row.label, row.criteria_count, row.indicator_count, row.source))
+            declared = (self.tr(" (quyết định: {0})").format(row.declared_indicators)
+                        if row.declared_indicators and row.declared_indicators != row.indicator_count else "")
+            self.sets.addItem(self.tr("{0} — {1} tiêu chí, {2} chỉ tiêu{3} — {4}").format(
+                row.label, row.criteria_count, row.indicator_count, declared, row.source))
         ids = [r.id for r in self.rows]
         self.sets.setCurrentRow(ids.index(select_id) if select_id in ids else 0)
 
@@ -66,25 +69,35 @@ class CriteriaSetsDialog(QDialog):
         with self.workspace.db.transaction() as session:
             chosen = catalogue.get_set(session, row.id)
             keys = list(chosen.target_keys or [])
-            indicators = [(i.id, i.criterion.code, i.code, i.name, i.unit_of_measure, dict(i.targets or {}))
-                          for i in catalogue.indicators_of(session, row.id)]
+            indicators = [(i.id, i.criterion.code, i.code, i.name, i.unit_of_measure, dict(i.targets or {}),
+                           i.confirmed) for i in catalogue.indicators_of(session, row.id)]
+            notes = periods.set_notes(session, chosen)
+            since = chosen.in_force_from
         self.keys = keys
-        self.info.setText(self.tr("Căn cứ: {0}. Mức chỉ tiêu theo: {1}").format(
-            row.legal_basis or "—", chosen.targets_vary_by or "—"))
+        text = self.tr("Căn cứ: {0}.").format(row.legal_basis or "—")
+        if since:
+            text += self.tr(" Có hiệu lực từ {0}.").format(since.strftime("%d/%m/%Y"))
+        text += self.tr(" Mức chỉ tiêu theo: {0}").format(chosen.targets_vary_by or "—")
+        self.info.setText("\n".join([text, *notes]))
         self.table.blockSignals(True)
         self.table.clear()
-        self.table.setColumnCount(4 + len(keys))
+        self.confirmed_column = 4 + len(keys)
+        self.table.setColumnCount(5 + len(keys))
         self.table.setHorizontalHeaderLabels([self.tr("Tiêu chí"), self.tr("Mã"), self.tr("Tên chỉ tiêu"),
-                                              self.tr("Đơn vị tính"), *keys])
+                                              self.tr("Đơn vị tính"), *keys, self.tr("Đã xác nhận")])
         self.table.setRowCount(len(indicators))
         self.indicator_ids = []
-        for n, (indicator_id, criterion, code, name, unit, targets) in enumerate(indicators):
+        for n, (indicator_id, criterion, code, name, unit, targets, confirmed) in enumerate(indicators):
             self.indicator_ids.append(indicator_id)
             for column, value in enumerate([criterion, code, name, unit] + [targets.get(k, "") for k in keys]):
                 item = QTableWidgetItem(str(value))
                 if column < 2:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(n, column, item)
+            check = QTableWidgetItem(self.tr("có") if confirmed else self.tr("chưa"))
+            check.setFlags((check.flags() | Qt.ItemFlag.ItemIsUserCheckable) & ~Qt.ItemFlag.ItemIsEditable)
+            check.setCheckState(Qt.CheckState.Checked if confirmed else Qt.CheckState.Unchecked)
+            self.table.setItem(n, self.confirmed_column, check)
         self.table.resizeColumnsToContents()
         self.table.blockSignals(False)
 
@@ -95,7 +108,10 @@ class CriteriaSetsDialog(QDialog):
 
         def write():
             with self.workspace.db.transaction(self.workspace.user()) as session:
-                if column == 2:
+                if column == self.confirmed_column:
+                    catalogue.update_indicator(session, indicator_id,
+                                               confirmed=item.checkState() == Qt.CheckState.Checked)
+                elif column == 2:
                     catalogue.update_indicator(session, indicator_id, name=text)
                 elif column == 3:
                     catalogue.update_indicator(session, indicator_id, unit_of_measure=text)
@@ -104,6 +120,8 @@ class CriteriaSetsDialog(QDialog):
                     catalogue.update_indicator(session, indicator_id, targets=targets)
         if not guarded(self, write):
             self.show_set()  # put back what is stored
+        elif column == self.confirmed_column:  # the set's notes count the unconfirmed indicators
+            QTimer.singleShot(0, self.show_set)
 
     def _save_template(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu tệp mẫu"), "mau-bo-tieu-chi.xlsx",
