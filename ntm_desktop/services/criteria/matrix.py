@@ -36,6 +36,7 @@ class CommuneLine:
     recognition: str  # e.g. "NTM nâng cao"
     recognition_decision: str  # e.g. "123/QĐ-UBND ngày 05/01/2024"
     recognition_year: int | None
+    recognition_set: str = ""  # the set the commune was recognised under
 
     @property
     def result(self) -> str:
@@ -79,20 +80,22 @@ def years_with_data(session: Session) -> list[int]:
     ))
 
 
-def _recognitions(session: Session, on: date) -> dict[str, tuple[str, str, int]]:
+def _recognitions(session: Session, on: date) -> dict[str, tuple[str, str, int, str]]:
     rank = {"ntm": 1, "nang_cao": 2, "kieu_mau": 3}
     best: dict[str, tuple] = {}
     rows = session.execute(
-        select(Recognition.unit_id, Recognition.level, Recognition.decision_number, Recognition.decision_date)
+        select(Recognition.unit_id, Recognition.level, Recognition.decision_number, Recognition.decision_date,
+               CriteriaSet.name)
+        .outerjoin(CriteriaSet, CriteriaSet.id == Recognition.set_id)
         .where(Recognition.deleted.is_(False), Recognition.decision_date <= on,
                (Recognition.revoked_date.is_(None)) | (Recognition.revoked_date > on))
     )
-    for unit_id, level, number, when in rows:
+    for unit_id, level, number, when, set_name in rows:
         key = (rank.get(level, 0), when)
         if unit_id not in best or key > best[unit_id][0]:
-            best[unit_id] = (key, level, number, when)
-    return {u: (RECOGNITION_SHORT.get(level, level), f"{number} ngày {when:%d/%m/%Y}", when.year)
-            for u, (_k, level, number, when) in best.items()}
+            best[unit_id] = (key, level, number, when, set_name or "")
+    return {u: (RECOGNITION_SHORT.get(level, level), f"{number} ngày {when:%d/%m/%Y}", when.year, set_name)
+            for u, (_k, level, number, when, set_name) in best.items()}
 
 
 def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matrix:
@@ -160,7 +163,7 @@ def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matr
     other_bands: dict[str, tuple] = {}
     lines = []
     for unit_id, name, line_set, key, planned, total, met in communes:
-        recognition = recognised.get(unit_id, ("", "", None))
+        recognition = recognised.get(unit_id, ("", "", None, ""))
         if line_set == set_id:
             own_bands = bands
         else:  # a commune on another set (a province's version): that set's bands
@@ -172,6 +175,7 @@ def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matr
             statuses=tuple(cells.get(unit_id, empty_statuses)), open_tasks=tuple(tasks.get(unit_id, empty_tasks)),
             met=int(met), total=int(total), band=periods.band_of(int(met), own_bands),
             recognition=recognition[0], recognition_decision=recognition[1], recognition_year=recognition[2],
+            recognition_set=recognition[3],
         ))
     counted = Counter(line.band for line in lines)
     band_counts = tuple((label, counted.get(label, 0)) for label, _ in bands)

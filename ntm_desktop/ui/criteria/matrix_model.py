@@ -124,7 +124,8 @@ class MatrixModel(QAbstractTableModel):
                 return str(commune.planned_year or "")
             return commune.target_key
         if role == Qt.ItemDataRole.ToolTipRole and field == n + 3 and commune.recognition:
-            return _tr("Quyết định {0}").format(commune.recognition_decision)
+            under = _tr(", theo {0}").format(commune.recognition_set) if commune.recognition_set else ""
+            return _tr("Quyết định {0}").format(commune.recognition_decision) + under
         if role == Qt.ItemDataRole.FontRole and field == n + 1:
             font = QFont()
             font.setBold(True)
