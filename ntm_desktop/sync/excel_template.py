@@ -140,11 +140,17 @@ def _grid(session: Session, unit_id: str, year: int) -> "assessments.Grid | None
 
 
 def _criteria_sheet(book: Workbook, grid, unit: Unit, year: int, yellow: PatternFill) -> None:
+    """The year's criteria as the set in force that year has them (19 for 2021-2025, 10 for 2026-2030), with
+    the targets of the commune's group or region and the set's notes on what its data lacks."""
     sheet = book.create_sheet(CRITERIA_SHEET)
-    _put_row(sheet, 1, [f"{unit.name}: đánh giá tiêu chí nông thôn mới năm {year} ({grid.set_name})"], TITLE, NO_WRAP)
+    criteria = sum(1 for row in grid.rows if row.kind == "criterion")
+    group = f"; vùng/nhóm xã: {grid.target_key}" if grid.target_key else ""
+    _put_row(sheet, 1, [f"{unit.name}: đánh giá {criteria} tiêu chí nông thôn mới năm {year} "
+                        f"({grid.set_name}{group})"], TITLE, NO_WRAP)
+    notes = "".join(f" Lưu ý: {note}" for note in grid.notes)
     _put_row(sheet, 2, ["Ghi kết quả của chỉ tiêu vào cột G; cột H chọn Đạt, Cơ bản đạt hoặc Chưa đạt (chỉ tiêu tính "
                         "được từ kết quả thì phần mềm tự đánh giá; tiêu chí có chỉ tiêu thì tự tổng hợp). Không sửa "
-                        "cột Mã, không gộp ô."], PLAIN, NO_WRAP)
+                        "cột Mã, không gộp ô." + notes], PLAIN, NO_WRAP)
     _put_row(sheet, 3, CRITERIA_HEADERS, BOLD, NO_WRAP)
     choices = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True,
                              showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
@@ -153,7 +159,7 @@ def _criteria_sheet(book: Workbook, grid, unit: Unit, year: int, yellow: Pattern
     for number, row in enumerate(grid.rows, start=FIRST_ROW):
         indicator = row.kind == "indicator"
         _put_row(sheet, number, [
-            row.target_id, "Chỉ tiêu" if indicator else "Tiêu chí", row.code, row.name, row.target or None,
+            row.target_id, "Chỉ tiêu" if indicator else "Tiêu chí", row.code, row.shown_name, row.target or None,
             row.unit_of_measure or None, row.measured_value or None,
             STATUS_LABELS.get(row.status) if row.status else None, row.note or None])
         current = sheet[number]

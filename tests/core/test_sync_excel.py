@@ -185,3 +185,34 @@ def test_exporting_a_template_changes_nothing(district, tmp_path):
     path = template(district, tmp_path, code="XA-B", year=2026)
     assert CRITERIA_SHEET in load_workbook(path).sheetnames
     assert state(district) == before
+
+
+def test_the_2026_template_has_the_ten_criteria_of_the_2026_2030_set(district, tmp_path):
+    from ntm_desktop.services import units
+    from ntm_desktop.services.criteria import profiles
+    from ntm_desktop.services.criteria.assessments import load_grid
+    from ntm_desktop.sync.excel_template import CRITERIA_SHEET
+
+    with district.db.transaction() as s:
+        commune = units.find_by_code(s, "XA-A").id
+        profiles.save_profile(s, commune, 2025)
+        profiles.save_profile(s, commune, 2026, target_key="Nhóm 3")
+    before = template(district, tmp_path, year=2025)
+    assert sum(1 for r in load_workbook(before)[CRITERIA_SHEET].iter_rows(min_row=4, values_only=True)
+               if r[1] == "Tiêu chí") == 19
+    path = template(district, tmp_path, year=2026)
+    sheet = load_workbook(path)[CRITERIA_SHEET]
+    title, help_text = sheet["A1"].value, sheet["A2"].value
+    assert "đánh giá 10 tiêu chí nông thôn mới năm 2026" in title
+    assert "giai đoạn 2026 - 2030; vùng/nhóm xã: Nhóm 3" in title
+    assert "47 chỉ tiêu" in help_text and "chưa xác nhận" in help_text
+    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+    assert [(r[1], r[2]) for r in rows] == [("Tiêu chí", str(n)) for n in range(1, 11)]
+    assert rows[6][3] == "Khoa học công nghệ và chuyển đổi số"
+    book = load_workbook(path)
+    book[CRITERIA_SHEET].cell(4 + 6, 8).value = "Đạt"
+    book.save(path)
+    assert import_template(district, path, "XA-A", 2026, user="văn thư").status == "applied"
+    with district.db.transaction() as s:
+        grid = {r.code: r for r in load_grid(s, units.find_by_code(s, "XA-A").id, 2026).rows}
+    assert grid["7"].status == "dat" and grid["7"].name == "Khoa học công nghệ và chuyển đổi số"
