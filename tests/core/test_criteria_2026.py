@@ -10,14 +10,9 @@ from ntm_desktop.services.criteria.matrix import build_matrix
 from ntm_desktop.services.criteria.statuses import CHUA_DAT, DAT
 from ntm_desktop.services.criteria.warnings import PLAN_AT_RISK, REVOCATION, notes_for_year, warnings_for_year
 from ntm_desktop.services.criteria.xlsx_import import import_set
-from ntm_desktop.services.criteria.xlsx_template import write_template
 
+from criteria_files import NEW_NAMES, province_file_2026 as _province_file
 from criteria_helpers import province_with_communes
-
-NEW_NAMES = ["Quy hoạch", "Hạ tầng kinh tế - xã hội", "Phát triển kinh tế nông thôn",
-             "Đào tạo nguồn nhân lực nông thôn", "Văn hóa, giáo dục, y tế", "Giảm nghèo và an sinh xã hội",
-             "Khoa học công nghệ và chuyển đổi số", "Môi trường và cảnh quan nông thôn",
-             "Xây dựng hệ thống chính trị và hành chính công", "Tiếp cận pháp luật và an ninh, quốc phòng"]
 
 
 def test_the_2026_set_has_ten_criteria_and_declares_47_indicators_it_does_not_list_yet(db):
@@ -59,29 +54,6 @@ def test_a_year_uses_the_set_in_force_at_the_2025_2026_boundary(db):
         assert named[january].endswith("2021 - 2025") and named[december].endswith("2026 - 2030")
 
 
-def _province_file(tmp_path):
-    """A province's 2026-2030 file: one indicator whose target differs by commune group."""
-    path = write_template(tmp_path / "tinh.xlsx")
-    book = load_workbook(path)
-    info = book["Bộ tiêu chí"]
-    values = {"Mã bộ tiêu chí": "xa-ntm-2026-2030", "Tên bộ tiêu chí": "Bộ tiêu chí xã nông thôn mới tỉnh Lào Cai "
-              "giai đoạn 2026 - 2030", "Phiên bản": 2}
-    for row in info.iter_rows(min_row=2):
-        if row[0].value in values:
-            row[1].value = values[row[0].value]
-    criteria = book["Tiêu chí"]
-    criteria.delete_rows(2)
-    for number, name in enumerate(NEW_NAMES, start=1):
-        criteria.append([number, str(number), name, ""])
-    indicators = book["Chỉ tiêu"]
-    indicators.delete_rows(2)
-    indicators.append(["6", "6.1", "Tỷ lệ hộ được hưởng chính sách (chỉ tiêu mẫu của tỉnh)", "%", "số", ">=",
-                       80, 75, 70, "có"])
-    indicators.append(["6", "6.2", "Chỉ tiêu tỉnh chưa chốt mức", "%", "số", ">=", None, None, None, "không"])
-    book.save(path)
-    return path
-
-
 def test_a_group_target_gives_dat_to_one_commune_and_chua_dat_to_another_with_the_same_value(db, tmp_path):
     with db.transaction() as s:
         province, (near_town, mountain) = province_with_communes(s, ["Xã Cốc San", "Xã Tả Phìn"])
@@ -89,6 +61,10 @@ def test_a_group_target_gives_dat_to_one_commune_and_chua_dat_to_another_with_th
             profiles.save_profile(s, commune, 2025, target_key="Trung du và miền núi phía Bắc")
         result = import_set(s, _province_file(tmp_path))
         assert (result.version, result.criteria, result.indicators) == (2, 10, 2)
+        province_set = catalogue.get_set(s, result.set_id)  # the template's set rows, as a province fills them
+        assert (province_set.in_force_from, province_set.indicator_count) == (date(2026, 2, 15), 47)
+        assert [b[0] for b in periods.bands_of(province_set, 10)] == [
+            "10 tiêu chí", "7-9 tiêu chí", "5-6 tiêu chí", "3-4 tiêu chí", "Dưới 3 tiêu chí"]
         transition.carry_over(s, near_town, 2026, "Nhóm 1")
         transition.carry_over(s, mountain, 2026, "Nhóm 3")
         statuses = {}
@@ -134,3 +110,24 @@ def test_2026_bands_summary_and_warnings_follow_the_new_set(db):
     assert len(notes) == 1 and "2026 - 2030" in notes[0] and "chưa xác nhận" in notes[0]
     plan = next(w for w in found if w.kind == PLAN_AT_RISK)
     assert plan.unit_name == "Xã Bảo Hà" and "7. Khoa học công nghệ và chuyển đổi số" in plan.message
+
+
+def test_a_province_file_with_bands_out_of_order_or_a_bad_confirmation_is_refused_whole(db, tmp_path):
+    import pytest
+
+    from ntm_desktop.errors import ValidationError
+
+    path = _province_file(tmp_path)
+    book = load_workbook(path)
+    for row in book["Bộ tiêu chí"].iter_rows(min_row=2):
+        if str(row[0].value).startswith("Nhóm tổng hợp"):
+            row[1].value = "7-9; 10; dưới 3"
+    book["Chỉ tiêu"]["J2"] = "có lẽ"
+    book.save(path)
+    with db.transaction() as s:
+        with pytest.raises(ValidationError) as refused:
+            import_set(s, path)
+        assert catalogue.latest_version(s, "xa-ntm-2026-2030") == 0
+    text = str(refused.value)
+    assert "các mức phải xếp từ cao xuống thấp" in text
+    assert "cột J (“Đã xác nhận”): ghi “có” hoặc “không”, không phải “có lẽ”" in text

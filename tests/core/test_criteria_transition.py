@@ -92,6 +92,14 @@ def test_carrying_over_starts_2026_on_the_new_set_with_what_carries(db, commune_
         assert sorted(links.links_of_task(s, open_task)) == [(commune, "7"), (commune, "8")]
 
 
+def test_last_years_results_are_not_copied_across_periods(db, commune_2025):
+    commune, _open, _done = commune_2025
+    with db.transaction() as s:
+        with pytest.raises(ValidationError, match="tiêu chí cùng số của hai bộ không phải là một"):
+            assessments.copy_previous_year(s, commune, 2026)
+        assert all(r.status is None for r in load_grid(s, commune, 2026).rows)
+
+
 def test_a_year_inside_the_same_period_is_not_a_transition(db, commune_2025):
     commune, _open, _done = commune_2025
     with db.transaction() as s:

@@ -120,3 +120,29 @@ def test_the_2026_assessment_says_what_the_set_does_not_hold_yet(qtbot, communes
     assert dialog.table.item(6, NAME).text() == "Khoa học công nghệ và chuyển đổi số"
     assert "47 chỉ tiêu" in dialog.title.text() and UNCONFIRMED in dialog.title.text()
     assert dialog.status_combo(6).isEnabled()  # no indicators yet: the criterion's status is chosen directly
+
+
+def test_an_unconfirmed_indicator_is_confirmed_in_the_sets_dialog(qtbot, communes_2025, messages, tmp_path):
+    from ntm_desktop.models import Indicator
+    from ntm_desktop.ui.criteria.sets_dialog import CriteriaSetsDialog
+
+    from criteria_files import province_file_2026
+
+    dialog = CriteriaSetsDialog(communes_2025)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.import_file(province_file_2026(tmp_path))
+    assert "10 tiêu chí, 2 chỉ tiêu (quyết định: 47)" in dialog.sets.currentItem().text()
+    assert "1 chỉ tiêu có nội dung hoặc mức chỉ tiêu chưa xác nhận" in dialog.info.text()
+    row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 1).text() == "6.2")
+    cell = dialog.table.item(row, dialog.confirmed_column)
+    assert cell.checkState() == Qt.CheckState.Unchecked and cell.text() == "chưa"
+    focus(dialog.table)
+    dialog.table.setCurrentCell(row, dialog.confirmed_column)
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.table.item(row, dialog.confirmed_column).text() == "có")  # shown again
+    assert "chỉ tiêu có nội dung hoặc mức chỉ tiêu chưa xác nhận" not in dialog.info.text()
+    with communes_2025.db.transaction() as s:
+        assert s.get(Indicator, dialog.indicator_ids[row]).confirmed is True
+    assert dialog.table.item(row, dialog.confirmed_column).text() == "có"
+    press(Qt.Key.Key_Escape)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Assessment, Criterion, Indicator, IndicatorAssessment, Unit, natural_id
 from ntm_desktop.services.criteria import catalogue, periods
-from ntm_desktop.services.criteria.profiles import ensure_profile, require_commune, require_year_in_set
+from ntm_desktop.services.criteria.profiles import ensure_profile, get_profile, require_commune, require_year_in_set
 from ntm_desktop.services.criteria.statuses import CHUA_DAT, CO_BAN_DAT, DAT, STATUSES
 from ntm_desktop.text import nfc
 
@@ -241,8 +241,18 @@ def set_status(session: Session, unit_id: str, year: int, criterion_code: str, s
 
 def copy_previous_year(session: Session, unit_id: str, year: int) -> int:
     """Start this year from last year's statuses, matched by criterion and indicator code; cells
-    already filled this year are kept. Returns how many cells were copied."""
+    already filled this year are kept. Returns how many cells were copied. Refused across periods:
+    criterion 8 of 2021-2025 is not criterion 8 of 2026-2030."""
     require_commune(session, unit_id)
+    before_profile, this_profile = get_profile(session, unit_id, year - 1), ensure_profile(session, unit_id, year)
+    if before_profile is not None:
+        old_set, new_set = (catalogue.get_set(session, before_profile.set_id),
+                            catalogue.get_set(session, this_profile.set_id))
+        if old_set.code != new_set.code:
+            raise ValidationError(
+                f"Năm {year - 1} được đánh giá theo “{old_set.name}”, năm {year} theo “{new_set.name}”: tiêu chí "
+                "cùng số của hai bộ không phải là một, nên không chép kết quả. Dùng “Chuyển xã sang bộ tiêu chí "
+                "mới…” ở trang Tiêu chí để chuyển hồ sơ, minh chứng và nhiệm vụ sang bộ mới.")
     before = session.execute(
         select(Criterion.code, Assessment).join(Criterion, Assessment.criterion_id == Criterion.id)
         .where(Assessment.unit_id == unit_id, Assessment.year == year - 1, Assessment.deleted.is_(False))
