@@ -61,12 +61,13 @@ class Tree:
         """`new`: the record is not here yet. Records with no owner are the shared catalogue
         (national criteria sets): any known office may bring one that is missing, only an
         office above us may change one."""
+        above = self.keeps_tree_of(origin_id, office_id)  # above us, or the office that keeps our unit record
         if owner_id is None:
-            return new or origin_id in self.ancestors(office_id)
+            return new or above
         if self.is_within(owner_id, origin_id):
             return True
         # relay down: the origin is above us and the owner is above the origin
-        return origin_id in self.ancestors(office_id) and owner_id in self.ancestors(origin_id)
+        return above and owner_id in self.ancestors(origin_id)
 
 
 # The shared catalogue (national criteria sets) is the only data that belongs to no unit.
