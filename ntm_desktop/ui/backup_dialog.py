@@ -191,7 +191,7 @@ class BackupDialog(QDialog):
             self._error(error)
             return
         self._busy(False)
-        text = self.tr("Đã sao lưu lúc %1 (%2).").replace("%1", result.info.created_at.strftime("%H:%M %d/%m/%Y")).replace(
+        text = self.tr("Đã sao lưu lúc %1 (%2).").replace("%1", result.info.created_at.strftime("%d/%m/%Y %H:%M")).replace(
             "%2", result.info.counts_text())
         if result.copies:
             text += " " + self.tr("Đã chép thêm vào: %1.").replace("%1", ", ".join(str(p.parent) for p in result.copies))
@@ -208,7 +208,7 @@ class BackupDialog(QDialog):
         question = self.tr(
             "Khôi phục dữ liệu về bản sao lưu lúc %1?\n\n%2\n\nDữ liệu hiện tại sẽ được sao lưu trước "
             "(bản “Trước khi khôi phục”), nên có thể quay lại nếu chọn nhầm."
-        ).replace("%1", info.created_at.strftime("%H:%M ngày %d/%m/%Y")).replace("%2", info.counts_text())
+        ).replace("%1", info.created_at.strftime("%d/%m/%Y %H:%M")).replace("%2", info.counts_text())
         if self._confirm(question):
             self.restore(info.path)
 
