@@ -281,4 +281,4 @@ def test_parse_command_summary_and_missing_file(tmp_path):
     binary = tmp_path / "scan.pdf"
     binary.write_bytes(b"%PDF-1.4\n\xff\xfe\x00\x81\x82 binary")
     bad = _run_cli("parse", str(binary))
-    assert bad.returncode == 2 and "UTF-8" in bad.stderr.decode("utf-8")
+    assert bad.returncode == 2 and "không đọc được" in bad.stderr.decode("utf-8")  # a damaged PDF, said so
