@@ -38,3 +38,6 @@ __all__ += [
 from ntm_desktop.models.sync import ExportLog, ImportLedger, Receipt, SyncConflict, SyncSnapshot  # noqa: E402
 
 __all__ += ["ExportLog", "ImportLedger", "Receipt", "SyncConflict", "SyncSnapshot"]
+from ntm_desktop.models.sync_keys import SyncKey  # noqa: E402
+
+__all__ += ["SyncKey"]

@@ -23,7 +23,7 @@ from ntm_desktop.errors import DatabaseLockedError, DiskFullError, UserError
 from ntm_desktop.models import SyncConflict, Task, utcnow
 from ntm_desktop.services import settings, tasks
 from ntm_desktop.services.attachments import stored_path
-from ntm_desktop.sync import bulk, identity, ledger, snapshots
+from ntm_desktop.sync import bulk, identity, keys, ledger, snapshots
 from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec
 from ntm_desktop.sync.identifiers import file_part, is_uuid
 from ntm_desktop.sync.manifest import EXTENSION
@@ -173,23 +173,26 @@ def _pause(step: str) -> None:
         time.sleep(0.05)
 
 
-def apply_file(workspace, path: Path, user: str = "", backup: bool = True) -> ApplyResult:
+def apply_file(workspace, path: Path, user: str = "", backup: bool = True,
+               confirmed_key: str | None = None) -> ApplyResult:
     """Open, check and apply one package file; a refusal is written to the ledger and raised.
 
     backup=False when the caller has just made the safety backup itself (an inbox run makes one for all).
+    confirmed_key: the fingerprint of the sender's key as the clerk compared it with the sender's key slip
+    (needed once for a key this installation does not know yet).
     """
     try:
-        return _apply_file(workspace, path, user, backup)
+        return _apply_file(workspace, path, user, backup, confirmed_key)
     except DatabaseLockedError as error:
         raise DatabaseLockedError(BUSY) from error
 
 
-def _apply_file(workspace, path: Path, user: str, backup: bool) -> ApplyResult:
+def _apply_file(workspace, path: Path, user: str, backup: bool, confirmed_key: str | None) -> ApplyResult:
     db = workspace.db
     user = user or workspace.user()
     with db.transaction(user) as session:
         try:
-            package = read_package(session, path)
+            package = read_package(session, path, confirmed_key=confirmed_key)
         except PackageRefused as error:
             record_refusal(workspace, path, str(error), user)
             raise
@@ -272,8 +275,31 @@ def kept_copy_name(package: Package) -> str:
     return f"{file_part(m.origin_code)}-{sequence:05d}-{file_part(ident)}{suffix}"
 
 
+def space_needed(workspace, package: Package, backup: bool) -> int:
+    """Bytes an apply may write: the kept copy of the package, its attachments, the records, and the backup made
+    before it (a copy of the database and its zip)."""
+    from ntm_desktop.backup.space import database_size
+
+    size = package.path.stat().st_size if package.path.is_file() else 0
+    data = sum(f.bytes for f in package.manifest.files if f.path.startswith("data/"))
+    attachments = sum(package.files.values())
+    database = database_size(workspace.folder.database)
+    return size + attachments + 2 * data + (database * 3 // 2 if backup else 0)
+
+
+def check_free_space(workspace, package: Package, backup: bool) -> None:
+    """Refused before anything is written when the data folder's disk cannot hold what the apply writes."""
+    from ntm_desktop.backup.space import require_free_space
+
+    try:
+        require_free_space(workspace.folder.root, space_needed(workspace, package, backup), "nhập gói dữ liệu này")
+    except DiskFullError as error:
+        raise DiskFullError(f"Chưa nhập gói của {package.manifest.origin_code}: {error}") from None
+
+
 def apply_package(workspace, package: Package, user: str, reread=None, backup: bool = True) -> ApplyResult:
     db = workspace.db
+    check_free_space(workspace, package, backup)
     safety = safety_backup(workspace) if backup else None
     _pause("backup")
     _keep_copy(workspace, package)
@@ -301,6 +327,8 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                 written = _write(session, plan, workspace.folder.files, user)
                 if again.bootstrap:
                     settings.put(session, settings.OFFICE_UNIT, manifest.destination_unit_id)
+                if again.trust is not None:  # a filled Excel template is entered here, not signed
+                    keys.learn(session, manifest, again.trust, user)
                 summary = plan.summary()
                 entry.summary = json.dumps(summary, ensure_ascii=False)
                 session.flush()
@@ -327,11 +355,11 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
     return ApplyResult(manifest.package_id, "applied", message, summary, safety)
 
 
-def preview_file(workspace, path: Path) -> Plan | ApplyResult:
+def preview_file(workspace, path: Path, confirmed_key: str | None = None) -> Plan | ApplyResult:
     """Read and classify without changing anything (the transaction is rolled back)."""
     session = workspace.db.sessions()
     try:
-        package = read_package(session, path)
+        package = read_package(session, path, confirmed_key=confirmed_key)
         if package.already_imported:
             return ApplyResult(package.manifest.package_id, "already", ledger.imported_on_text(package.previous))
         if package.manifest.kind == "receipt":

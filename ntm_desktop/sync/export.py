@@ -23,7 +23,7 @@ from ntm_desktop.models import AuditEntry, ExportLog, Unit
 from ntm_desktop.models.base import new_id
 from ntm_desktop.services import settings
 from ntm_desktop.services.attachments import stored_path
-from ntm_desktop.sync import snapshots
+from ntm_desktop.sync import keys, snapshots
 from ntm_desktop.sync.identifiers import file_part, is_sha256
 from ntm_desktop.sync.entities import ENTITIES, load_rows
 from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
@@ -117,6 +117,7 @@ def readme_text(manifest: Manifest, origin: Unit, destination: Unit, counts: dic
         f"Đơn vị gửi: {origin.name} (mã {origin.code})",
         f"Đơn vị nhận: {destination.name} (mã {destination.code})",
         f"Người lập: {manifest.origin_user}",
+        f"Mã khóa của đơn vị gửi (đối chiếu với Phiếu xác nhận khóa): {keys.signing.fingerprint(manifest.signer_key)}",
         f"Thời điểm lập (UTC): {manifest.created_utc}",
         f"Số thứ tự gói gửi đơn vị này: {manifest.sequence}",
         f"Loại gói: {'toàn bộ dữ liệu' if manifest.kind == 'full' else 'dữ liệu thay đổi'}",
@@ -151,7 +152,8 @@ def export_package(
         origin_installation=session.info.get("installation_id", ""), origin_user=user,
         destination_unit_id=destination.id, destination_code=destination.code,
         created_utc=now.isoformat(timespec="seconds"), sequence=sequence, schema_version=schema_head(),
-        catalogue_version=settings.get(session, "catalogue_version", ""),
+        catalogue_version=settings.get(session, "catalogue_version", ""), origin_name=origin.name,
+        destination_name=destination.name,
     )
     payload: list[tuple[str, bytes]] = []
     counts: dict[str, int] = {}
@@ -175,13 +177,15 @@ def export_package(
         if found:
             attached.append((sha, found[0]))
             manifest.files.append(FileEntry(f"files/{sha}", "", 0, found[1], sha))
+    manifest_json, signature = keys.sign_manifest(session, manifest)  # over every file's hash, who, to whom, which
     name = package_file_name(origin, destination, now, sequence)
     target = Path(out) if out else Path(out_dir or ".") / name
     tmp = target.with_name(target.name + ".dang-ghi")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("manifest.json", manifest.to_json())
+            zf.writestr("manifest.json", manifest_json)
+            zf.writestr(keys.SIGNATURE_MEMBER, signature)
             zf.writestr("README.txt", readme_text(manifest, origin, destination, counts).encode("utf-8"))
             for path, data in payload:
                 zf.writestr(path, data)

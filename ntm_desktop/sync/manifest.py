@@ -10,9 +10,11 @@ from functools import lru_cache
 from ntm_desktop import __version__
 from ntm_desktop.errors import UserError
 from ntm_desktop.sync.identifiers import is_sha256, is_unit_code, is_uuid
+from ntm_desktop.sync.signing import is_public_key, is_signature
 
 FORMAT_NAME = "ntm-sync"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: every package is signed (signature.json over manifest.json)
+UNSIGNED_VERSION = 1  # packages of apps before signing
 EXTENSION = ".ntmsync"
 KINDS = ("delta", "full", "catalogue", "receipt")
 
@@ -63,6 +65,10 @@ class Manifest:
     app_version: str = __version__
     schema_version: str = ""
     catalogue_version: str = ""
+    origin_name: str = ""
+    destination_name: str = ""
+    signer_key: str = ""  # the origin's public key that signed this manifest (base64)
+    keys: list[dict] = field(default_factory=list)  # the keys the origin knows (see sync/keys.py)
 
     def to_json(self) -> bytes:
         data = asdict(self)
@@ -81,7 +87,11 @@ class ManifestError(UserError):
     """A manifest value that is missing, of the wrong type, or not of its form; nothing of it was used."""
 
 
-MAX_FILES = 20_000
+MAX_FILES = 20_000  # what the format can list; the limits a package may not exceed are in package_zip.Limits
+MAX_KEYS = 20_000
+KEY_ENTRY = ("unit_id", "unit_code", "public_key", "status", "revoked_at", "previous_key", "rotated_at",
+             "rotation_signature")
+KEY_STATUSES = ("active", "replaced", "revoked")
 _INT_MAX = 2 ** 31  # sequence, counts, sizes: 0 <= n < 2**31
 _MEMBER_PATH_CHARS = 80
 
@@ -106,6 +116,32 @@ def _check(ok: bool, key: str, form: str) -> None:
         raise ManifestError(f"trường “{key}” phải là {form}")
 
 
+def _time(data: dict, key: str, empty: bool) -> str:
+    value = _text(data, key, 40, empty=empty)
+    if value:
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            raise ManifestError(f"trường “{key}” phải là ngày giờ dạng ISO (ví dụ 2026-01-31T08:00:00+00:00)") from None
+        if when.tzinfo is None:
+            raise ManifestError(f"trường “{key}” phải ghi múi giờ (ví dụ 2026-01-31T08:00:00+00:00)")
+    return value
+
+
+def _key_entry(entry) -> dict:
+    _check(isinstance(entry, dict) and set(entry) == set(KEY_ENTRY), "keys",
+           "danh sách khóa, mỗi khóa có " + ", ".join(KEY_ENTRY))
+    _check(is_uuid(entry["unit_id"]), "keys.unit_id", "mã định danh (UUID)")
+    _check(is_unit_code(entry["unit_code"]), "keys.unit_code", "mã đơn vị")
+    _check(is_public_key(entry["public_key"]), "keys.public_key", "khóa công khai Ed25519 (base64)")
+    _check(entry["status"] in KEY_STATUSES, "keys.status", "một trong " + ", ".join(KEY_STATUSES))
+    _check(entry["previous_key"] == "" or is_public_key(entry["previous_key"]), "keys.previous_key",
+           "khóa công khai Ed25519 (base64)")
+    _check(entry["rotation_signature"] == "" or is_signature(entry["rotation_signature"]),
+           "keys.rotation_signature", "chữ ký Ed25519 (base64)")
+    return {**entry, "revoked_at": _time(entry, "revoked_at", True), "rotated_at": _time(entry, "rotated_at", True)}
+
+
 def newer_than_this_app(data) -> str | None:
     """What is newer in a package made by a later version ("" or None when nothing is), checked first:
     a later format may name its fields differently, and "update the app" is then the only useful answer."""
@@ -126,8 +162,8 @@ def parse(data) -> Manifest:
         raise ManifestError("phần mô tả không phải một đối tượng JSON {…}")
     if data.get("format") != FORMAT_NAME:
         raise ManifestError("tệp không phải gói dữ liệu của NTM Desktop")
-    _check(type(data.get("format_version")) is int and 0 < data["format_version"] <= FORMAT_VERSION,
-           "format_version", f"số định dạng từ 1 đến {FORMAT_VERSION}")
+    _check(type(data.get("format_version")) is int and data["format_version"] == FORMAT_VERSION,
+           "format_version", f"số định dạng {FORMAT_VERSION}")
     _check(data.get("kind") in KINDS, "kind", "một trong " + ", ".join(KINDS))
     for key in ("package_id", "origin_unit_id", "destination_unit_id"):
         _check(is_uuid(data.get(key)), key, "mã định danh (UUID)")
@@ -135,11 +171,11 @@ def parse(data) -> Manifest:
     _check(installation == "" or is_uuid(installation), "origin_installation", "mã định danh (UUID)")
     for key in ("origin_code", "destination_code"):
         _check(is_unit_code(data.get(key)), key, "mã đơn vị (không có khoảng trắng, dấu / \\ : * ? \" < > |)")
-    created = _text(data, "created_utc", 40, empty=False)
-    try:
-        datetime.fromisoformat(created)
-    except ValueError:
-        raise ManifestError("trường “created_utc” phải là ngày giờ dạng ISO (ví dụ 2026-01-31T08:00:00+00:00)") from None
+    created = _time(data, "created_utc", empty=False)
+    _check(is_public_key(data.get("signer_key")), "signer_key", "khóa công khai Ed25519 (base64)")
+    entries = data.get("keys", [])
+    _check(isinstance(entries, list) and len(entries) <= MAX_KEYS, "keys", f"danh sách tối đa {MAX_KEYS} khóa")
+    keys = [_key_entry(entry) for entry in entries]
     entries = data.get("files", [])
     _check(isinstance(entries, list) and len(entries) <= MAX_FILES, "files", f"danh sách tối đa {MAX_FILES} tệp")
     files = []
@@ -158,5 +194,6 @@ def parse(data) -> Manifest:
         destination_code=data["destination_code"], created_utc=created, sequence=_count(data, "sequence"),
         files=files, format=FORMAT_NAME, format_version=data["format_version"],
         app_version=_text(data, "app_version", 40), schema_version=_text(data, "schema_version", 40),
-        catalogue_version=_text(data, "catalogue_version", 100),
+        catalogue_version=_text(data, "catalogue_version", 100), origin_name=_text(data, "origin_name", 300),
+        destination_name=_text(data, "destination_name", 300), signer_key=data["signer_key"], keys=keys,
     )

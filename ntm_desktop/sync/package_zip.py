@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ntm_desktop.backup.space import size_text
 from ntm_desktop.errors import UserError
 
 ASK_AGAIN = "Hãy đề nghị đơn vị gửi lập và gửi lại gói."
@@ -28,18 +29,49 @@ class PackageRefused(UserError):
 
 @dataclass(frozen=True)
 class Limits:
-    max_members: int = 20_000
-    max_total_bytes: int = 2 * 1024 ** 3  # everything, uncompressed
+    """What a package may hold. The attachment caps are this installation's settings (`from_settings`); the
+    member count and the total size follow from them, so each cap is stated once."""
+
+    max_attachments: int = 2_000  # files/* in one package
+    max_attachment_bytes: int = 2 * 1024 ** 3  # all files/* together, uncompressed
     max_member_bytes: int = 512 * 1024 ** 2  # one attachment
     max_data_bytes: int = 256 * 1024 ** 2  # all data/*.ndjson together (records are held in memory)
     max_manifest_bytes: int = 8 * 1024 ** 2
     max_line_bytes: int = 8 * 1024 ** 2  # one record: more than the largest record the field limits allow
     max_ratio: int = 200  # uncompressed / compressed, per member over 1 MiB and over the whole archive
     max_json_depth: int = 8  # a record is an object of scalars, short lists and small objects
+    max_members: int | None = None  # default: the attachments, one file per entity, manifest, signature, README
+    max_total_bytes: int | None = None  # default: attachments + data + manifest
+
+    def __post_init__(self):
+        if self.max_members is None:
+            object.__setattr__(self, "max_members", self.max_attachments + 64)
+        if self.max_total_bytes is None:
+            object.__setattr__(self, "max_total_bytes",
+                               self.max_attachment_bytes + self.max_data_bytes + self.max_manifest_bytes)
+
+    @classmethod
+    def from_settings(cls, session) -> "Limits":
+        """The caps set for this installation (settings `sync_max_attachments`, `sync_max_attachment_bytes`)."""
+        from ntm_desktop.services import settings
+
+        def number(key: str, default: int) -> int:
+            try:
+                value = int(settings.get(session, key, ""))
+            except ValueError:
+                return default
+            return value if value > 0 else default
+
+        return cls(max_attachments=number(MAX_ATTACHMENTS_SETTING, cls.max_attachments),
+                   max_attachment_bytes=number(MAX_ATTACHMENT_BYTES_SETTING, cls.max_attachment_bytes))
 
 
+MAX_ATTACHMENTS_SETTING = "sync_max_attachments"
+MAX_ATTACHMENT_BYTES_SETTING = "sync_max_attachment_bytes"
 DEFAULT_LIMITS = Limits()
-MEMBER = re.compile(r"^(manifest\.json|README\.txt|data/[a-z_]+\.ndjson|files/[0-9a-f]{64})\Z")
+MEMBER = re.compile(r"^(manifest\.json|signature\.json|README\.txt|data/[a-z_]+\.ndjson|files/[0-9a-f]{64})\Z")
+_SPLIT = ("Nếu gói đúng là của đơn vị gửi và cần nhận, có thể tăng giới hạn ở máy này (lệnh: ntm-desktop sync "
+          "limits --files SỐ_TỆP --mb SỐ_MB), hoặc đề nghị đơn vị gửi gửi bớt tệp đính kèm qua nhiều lần.")
 _BOMB = "Gói có tỉ lệ nén bất thường (có thể là “bom nén” độc hại). Không mở gói này."
 _TOO_BIG = "Gói quá lớn khi giải nén, có thể là tệp độc hại. Không mở gói này."
 
@@ -51,7 +83,7 @@ def check_members(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipI
         raise PackageRefused(f"Gói có quá nhiều tệp bên trong ({len(infos)}), không phải gói của NTM Desktop. "
                              "Không mở gói này.")
     names: dict[str, zipfile.ZipInfo] = {}
-    total = compressed = data = 0
+    total = compressed = data = attached = count = 0
     for info in infos:
         name = info.filename
         if name.startswith(("/", "\\")) or ".." in name.split("/") or "\\" in name or ":" in name:
@@ -67,6 +99,17 @@ def check_members(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipI
         compressed += info.compress_size
         if name.startswith("data/"):
             data += info.file_size
+        elif name.startswith("files/"):
+            attached += info.file_size
+            count += 1
+            if count > limits.max_attachments:
+                raise PackageRefused(
+                    f"Gói có quá nhiều tệp đính kèm (hơn {limits.max_attachments} tệp; máy này nhận tối đa "
+                    f"{limits.max_attachments} tệp một gói). Không mở gói này. {_SPLIT}")
+            if attached > limits.max_attachment_bytes:
+                raise PackageRefused(
+                    f"Tệp đính kèm trong gói lớn hơn giới hạn {size_text(limits.max_attachment_bytes)} một gói của "
+                    f"máy này. Không mở gói này. {_SPLIT}")
         if info.file_size > limits.max_member_bytes or total > limits.max_total_bytes \
                 or data > limits.max_data_bytes:
             raise PackageRefused(_TOO_BIG)

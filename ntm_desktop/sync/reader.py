@@ -26,8 +26,10 @@ from ntm_desktop.errors import UserError
 from ntm_desktop.models import ImportLedger, Unit
 from ntm_desktop.services import settings
 from ntm_desktop.sync.entities import BY_NAME, validate_record, validate_values
-from ntm_desktop.sync.manifest import (FORMAT_NAME, FORMAT_VERSION, KINDS, Manifest, ManifestError, known_schemas,
-                                       newer_than_this_app)
+from ntm_desktop.sync.identifiers import is_unit_code
+from ntm_desktop.sync.keys import SIGNATURE_MEMBER, Trust, check_signature, check_signer
+from ntm_desktop.sync.manifest import (FORMAT_NAME, FORMAT_VERSION, KINDS, UNSIGNED_VERSION, Manifest, ManifestError,
+                                       known_schemas, newer_than_this_app)
 from ntm_desktop.sync.package_zip import (DEFAULT_LIMITS, Limits, PackageRefused, check_members, hash_member,
                                           lines as member_lines, load_json, read_small)
 
@@ -57,6 +59,8 @@ class Package:
     adoption: "Adoption | None" = None  # hand-made units here that take the package's identities
     # Entered at this office on a unit's behalf (a filled Excel template): written with this office's rights.
     entered_here: bool = False
+    trust: Trust | None = None  # why the signer is trusted (sync/keys.py); what applying it teaches
+    confirmed_key: str | None = None  # the fingerprint the clerk compared with the sender's key slip
 
     @property
     def already_imported(self) -> bool:
@@ -215,21 +219,48 @@ def _parse_receipt(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, limits
     return lines
 
 
-def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Manifest:
-    raw = load_json(read_small(zf, info, limits.max_manifest_bytes, "Phần mô tả (manifest.json)"),
-                    "Phần mô tả của gói (manifest.json)", limits)
+def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[Manifest, bytes]:
+    data = read_small(zf, info, limits.max_manifest_bytes, "Phần mô tả (manifest.json)")
+    raw = load_json(data, "Phần mô tả của gói (manifest.json)", limits)
     newer = newer_than_this_app(raw)
     if newer:
         raise PackageRefused(f"Gói được lập bằng phiên bản NTM Desktop mới hơn ({newer}). {UPDATE_FIRST}")
+    if isinstance(raw, dict) and raw.get("format") == FORMAT_NAME and raw.get("format_version") == UNSIGNED_VERSION:
+        code = raw.get("origin_code")
+        sender = f"đơn vị mã “{code}”" if is_unit_code(code) else "đơn vị gửi"
+        raise PackageRefused(
+            f"Gói được lập bằng phiên bản NTM Desktop cũ, chưa có chữ ký số của {sender}, nên không biết chắc gói "
+            f"do ai lập và không nhập được. Hãy đề nghị {sender} cập nhật NTM Desktop lên phiên bản mới nhất, rồi "
+            "lập và gửi lại gói."
+        )
     try:
-        return Manifest.from_dict(raw)
+        return Manifest.from_dict(raw), data
     except ManifestError as error:
         raise PackageRefused(f"Phần mô tả của gói (manifest.json) không hợp lệ: {error}. Gói bị từ chối toàn bộ. "
                              f"{ASK_AGAIN}") from None
 
 
-def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
+def _verified(session: Session, zf: zipfile.ZipFile, names: dict, limits: Limits,
+              confirmed: str | None) -> tuple[Manifest, Trust]:
+    """The manifest, its signature, and the signer as the origin's known key: before anything else is read."""
+    manifest, data = _read_manifest(zf, names["manifest.json"], limits)
+    info = names.get(SIGNATURE_MEMBER)
+    if info is None:
+        raise PackageRefused(
+            f"Gói ghi là của đơn vị mã “{manifest.origin_code}” nhưng không có chữ ký số (signature.json), nên "
+            f"không biết chắc gói do ai lập. Không nhập gói này; hãy đề nghị {manifest.origin_code} lập và gửi lại gói."
+        )
+    signature = load_json(read_small(zf, info, 4096, "Chữ ký số (signature.json)"), "Chữ ký số của gói", limits)
+    check_signature(manifest, data, signature)
+    trust = check_signer(session, manifest, confirmed, before_confirming=lambda: _check_manifest(session, manifest))
+    return manifest, trust
+
+
+def read_package(session: Session, path: Path, limits: Limits | None = None,
+                 confirmed_key: str | None = None) -> Package:
+    """`confirmed_key`: the fingerprint a clerk compared with the sender's key slip (a key not known yet)."""
     path = Path(path)
+    limits = limits or Limits.from_settings(session)
     if not path.is_file():
         raise PackageRefused(f"Không tìm thấy tệp “{path}”. Có thể USB đã bị rút ra; hãy chọn lại tệp.")
     sha = _sha256_file(path)
@@ -238,7 +269,7 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
             names = check_members(zf, limits)
             if "manifest.json" not in names:
                 raise PackageRefused("Gói không có phần mô tả (manifest.json), không phải gói của NTM Desktop.")
-            manifest = _read_manifest(zf, names["manifest.json"], limits)
+            manifest, trust = _verified(session, zf, names, limits, confirmed_key)
             mode = _check_manifest(session, manifest, lambda uid: _incoming_unit_name(zf, names, uid))
             previous = session.scalar(
                 select(ImportLedger).where(
@@ -251,11 +282,11 @@ def read_package(session: Session, path: Path, limits: Limits = DEFAULT_LIMITS) 
                     f"Không nhập gói này; {ASK_AGAIN}"
                 )
             package = Package(path=path, sha256=sha, manifest=manifest, previous=previous,
-                              bootstrap=mode in ("bootstrap", "adopt"))
+                              bootstrap=mode in ("bootstrap", "adopt"), trust=trust, confirmed_key=confirmed_key)
             if previous is not None:
                 return package
             listed = {f.path: f for f in manifest.files}
-            extra = set(names) - set(listed) - {"manifest.json", "README.txt"}
+            extra = set(names) - set(listed) - {"manifest.json", SIGNATURE_MEMBER, "README.txt"}
             if extra:
                 raise PackageRefused(f"Gói chứa tệp không được khai báo ({sorted(extra)[0]}). {ASK_AGAIN}")
             for entry in manifest.files:
@@ -318,6 +349,7 @@ def recheck(session: Session, package: Package) -> Package:
     """Inside the apply transaction: the file is still the one previewed, and manifest and ledger still agree."""
     if not package.path.is_file() or _sha256_file(package.path) != package.sha256:
         raise PackageRefused("Tệp gói đã thay đổi hoặc bị rút ra từ lúc xem trước. Hãy mở lại gói.")
+    package.trust = check_signer(session, package.manifest, package.confirmed_key)  # a key revoked meanwhile
     mode = _check_manifest(session, package.manifest, lambda uid: next(
         (r["name"] for r in package.records.get("units", []) if r["id"] == uid), ""))
     previous = session.scalar(select(ImportLedger).where(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import ExportLog, ImportLedger, Receipt, Unit, utcnow
 from ntm_desktop.models.base import new_id
-from ntm_desktop.sync import ledger
+from ntm_desktop.sync import keys, ledger
 from ntm_desktop.sync.export import destination_by_code, next_sequence, office_unit
 from ntm_desktop.sync.identifiers import file_part, is_uuid
 from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
@@ -47,15 +47,17 @@ def export_receipt(session: Session, to_code: str, out: Path | None, out_dir: Pa
         origin_installation=session.info.get("installation_id", ""), origin_user=user,
         destination_unit_id=destination.id, destination_code=destination.code,
         created_utc=now.isoformat(timespec="seconds"), sequence=sequence, schema_version=schema_head(),
-        files=[FileEntry("data/receipt.ndjson", "receipt", len(lines), len(data), hashlib.sha256(data).hexdigest())],
+        origin_name=origin.name, destination_name=destination.name, files=[FileEntry("data/receipt.ndjson", "receipt", len(lines), len(data), hashlib.sha256(data).hexdigest())],
     )
+    manifest_json, signature = keys.sign_manifest(session, manifest)
     name = f"{file_part(origin.code)}_bao-nhan_{file_part(destination.code)}_{now:%Y%m%d}_so{sequence:04d}{EXTENSION}"
     target = Path(out) if out else Path(out_dir or ".") / name
     tmp = target.with_name(target.name + ".dang-ghi")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("manifest.json", manifest.to_json())
+            zf.writestr("manifest.json", manifest_json)
+            zf.writestr(keys.SIGNATURE_MEMBER, signature)
             zf.writestr("README.txt", (f"GIẤY BÁO ĐÃ NHẬN DỮ LIỆU\r\n{origin.name} báo cho {destination.name}: đã "
                                        f"nhập {len(lines)} gói, gói mới nhất số {lines[-1]['sequence']}.\r\n"
                                        ).encode("utf-8"))
@@ -96,6 +98,7 @@ def apply_receipt(session: Session, package, user: str):
     from ntm_desktop.sync.apply import ApplyResult, storable
 
     m = package.manifest
+    package.trust = keys.check_signer(session, m, package.confirmed_key)  # still trusted inside the transaction
     acknowledged = 0
     for line in package.records.get("receipt", []):
         sent = session.scalar(select(ExportLog).where(
@@ -108,6 +111,7 @@ def apply_receipt(session: Session, package, user: str):
         session.add(Receipt(receipt_package_id=m.package_id, from_unit_id=m.origin_unit_id,
                             package_id=line["package_id"], applied_at=str(line.get("applied_at", "")),
                             rejected=json.dumps(line.get("rejected", []), ensure_ascii=False)))
+    keys.learn(session, m, package.trust, user)
     ledger.record(session, package_id=m.package_id, sha256=package.sha256, kind="receipt",
                   origin_unit_id=m.origin_unit_id, origin_code=m.origin_code, sequence=m.sequence,
                   created_utc=m.created_utc, user=user, file_name=storable(package.path.name)[:300], result="applied",

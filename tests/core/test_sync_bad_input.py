@@ -14,6 +14,7 @@ from ntm_desktop.models import ImportLedger, Task, Unit
 from ntm_desktop.services import units
 from ntm_desktop.sync.apply import apply_file, preview_file
 from ntm_desktop.sync.reader import Limits, PackageRefused, read_package
+from signing_helpers import resign_as_sender
 from test_sync_world import build_district, join_commune, send, state
 
 
@@ -45,6 +46,7 @@ def rebuild(src: Path, dst: Path, replace: dict | None = None, extra: dict | Non
         manifest_edit(manifest)
     members["manifest.json"] = json.dumps(manifest).encode()
     members.update(extra or {})
+    resign_as_sender(members, src.parent.parent, dst.parent)  # the sender itself made the package so
     with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
             zf.writestr(name, data)

@@ -11,6 +11,7 @@ from ntm_desktop.models import Directive, Task, Unit
 from ntm_desktop.services import settings, units
 from ntm_desktop.services.directives import DirectiveInput, create_directive
 from ntm_desktop.services.tasks import TaskInput, create_task
+from ntm_desktop.sync import keys
 from ntm_desktop.sync.apply import apply_file
 from ntm_desktop.sync.entities import ENTITIES, load_rows
 from ntm_desktop.sync.export import export_package
@@ -43,10 +44,27 @@ def send(src, to_code: str, out_dir: Path, full: bool = False) -> Path:
         return export_package(s, src.folder.files, to_code, None, out_dir=out_dir, full=full).path
 
 
+def fingerprint(ws) -> str:
+    """The fingerprint an office prints on its key slip (its key is made the first time)."""
+    with ws.db.transaction() as s:
+        return keys.own_key(s).fingerprint
+
+
+def know_key(receiver, sender) -> None:
+    """The receiver's clerk has compared the sender's key with its key slip and confirmed it."""
+    with sender.db.transaction() as s:
+        key, unit = keys.own_key(s).public_key, s.get(Unit, settings.office_unit_id(s))
+        unit_id, code = unit.id, unit.code
+    with receiver.db.transaction() as s:
+        keys.trust_key(s, unit_id, code, key, "cán bộ", "Cán bộ đối chiếu phiếu xác nhận khóa")
+
+
 def join_commune(root: Path, district, code: str, out_dir: Path):
-    """A commune's fresh installation set up from the district's full package."""
+    """A commune's fresh installation set up from the district's full package (its clerk confirms the district's
+    key fingerprint), whose key the district's clerk confirms in turn."""
     ws = open_workspace(root / code)
-    apply_file(ws, send(district, code, out_dir, full=True), user="cán bộ xã")
+    apply_file(ws, send(district, code, out_dir, full=True), user="cán bộ xã", confirmed_key=fingerprint(district))
+    know_key(district, ws)
     return ws
 
 
@@ -81,7 +99,7 @@ def test_demo_office_with_criteria_travels_whole(demo_workspace, tmp_path):
     """Every registered entity (criteria included) goes out and comes back identical."""
     path = send(demo_workspace, "LC-YENBINH", tmp_path, full=True)
     commune = open_workspace(tmp_path / "xa")
-    result = apply_file(commune, path)
+    result = apply_file(commune, path, confirmed_key=fingerprint(demo_workspace))
     assert result.summary["rejected"] == []
     counts = result.summary["counts"]
     with demo_workspace.db.transaction() as s:

@@ -1,0 +1,42 @@
+"""Re-signing a package edited by hand, as a genuine sender with its own key file and a text editor would.
+
+Tests of what a package may not do (hostile or careless senders, damaged content) edit a genuine package;
+with signing on, the edited manifest must be signed again by the sender's key, found in the sender's data
+folder, for the check under test to be the one that refuses it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ntm_desktop.sync import signing
+from ntm_desktop.sync.keys import SIGNATURE_MEMBER
+
+
+def find_key(public_key: str, *roots: Path) -> signing.SigningKey | None:
+    """The key file, in a data folder one or two levels below one of `roots`, whose public key is given."""
+    for root in roots:
+        for path in list(Path(root).glob(f"*/{signing.KEY_FILE}")) + list(Path(root).glob(f"*/*/{signing.KEY_FILE}")):
+            key = signing.load(path.parent)
+            if key is not None and key.public_key == public_key:
+                return key
+    return None
+
+
+def resign(content: dict[str, bytes], key: signing.SigningKey) -> dict[str, bytes]:
+    """`content` with signature.json made over its manifest.json by `key`."""
+    content[SIGNATURE_MEMBER] = json.dumps({"algorithm": "Ed25519",
+                                            "signature": key.sign(content["manifest.json"])}).encode("ascii")
+    return content
+
+
+def resign_as_sender(content: dict[str, bytes], *roots: Path) -> dict[str, bytes]:
+    """Signed again by the key the manifest names, when its file is found under `roots` (else left as it is)."""
+    try:
+        manifest = json.loads(content.get("manifest.json", b""))
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        return content
+    signer = manifest.get("signer_key") if isinstance(manifest, dict) else None
+    key = find_key(signer, *roots) if isinstance(signer, str) else None
+    return resign(content, key) if key is not None else content
