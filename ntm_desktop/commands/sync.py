@@ -23,11 +23,13 @@ def register(subparsers) -> None:
     data_dir_argument(p)
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    _confirm_key_argument(p)
     p.set_defaults(func=run_preview)
 
     p = actions.add_parser("apply", help="áp dụng một gói")
     data_dir_argument(p)
     p.add_argument("file")
+    _confirm_key_argument(p)
     p.set_defaults(func=run_apply)
 
     p = actions.add_parser("inbox", help="áp dụng mọi gói trong một thư mục, rồi in bảng theo dõi")
@@ -56,6 +58,11 @@ def register(subparsers) -> None:
     p.add_argument("--preview", action="store_true", help="chỉ xem trước (không thay đổi gì)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(func=run_template_import)
+
+
+def _confirm_key_argument(p) -> None:
+    p.add_argument("--confirm-key", metavar="MÃ_KHÓA", help="mã khóa của đơn vị gửi, đã đối chiếu với “Phiếu xác "
+                   "nhận khóa” đơn vị đó in ra (cần khi máy này chưa biết khóa của đơn vị gửi)")
 
 
 def _workspace(args, readonly: bool = False, empty_if_missing: bool = False):
@@ -112,7 +119,7 @@ def run_preview(args) -> int:
 
     ws = _workspace(args, readonly=True, empty_if_missing=True)  # a new folder: as a new installation
     try:
-        plan = preview_file(ws, Path(args.file))
+        plan = preview_file(ws, Path(args.file), confirmed_key=args.confirm_key)
     finally:
         ws.close()
     if isinstance(plan, ApplyResult):
@@ -130,7 +137,7 @@ def run_apply(args) -> int:
 
     ws = _workspace(args)
     try:
-        result = apply_file(ws, Path(args.file))
+        result = apply_file(ws, Path(args.file), confirmed_key=args.confirm_key)
     finally:
         ws.close()
     print(result.message)

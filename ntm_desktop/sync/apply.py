@@ -292,7 +292,8 @@ def check_free_space(workspace, package: Package, backup: bool) -> None:
     from ntm_desktop.backup.space import require_free_space
 
     try:
-        require_free_space(workspace.folder.root, space_needed(workspace, package, backup), "nhập gói dữ liệu này")
+        doing = "lập bản sao lưu trước khi nhập và nhập gói dữ liệu này" if backup else "nhập gói dữ liệu này"
+        require_free_space(workspace.folder.root, space_needed(workspace, package, backup), doing)
     except DiskFullError as error:
         raise DiskFullError(f"Chưa nhập gói của {package.manifest.origin_code}: {error}") from None
 

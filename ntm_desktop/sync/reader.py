@@ -113,7 +113,8 @@ def _check_manifest(session: Session, manifest: Manifest, incoming_name=None) ->
                 and born_here(session, ours):
             return "adopt"
         destination = session.get(Unit, manifest.destination_unit_id)
-        name = destination.name if destination else (incoming_name(manifest.destination_unit_id) if incoming_name else "")
+        name = destination.name if destination else (manifest.destination_name or (
+            incoming_name(manifest.destination_unit_id) if incoming_name else ""))
         theirs = _unit_label(manifest.destination_code, name)
         mine = _unit_label(ours.code, ours.name) if ours else f"mã định danh {office_id}"
         if ours is not None and ours.code == manifest.destination_code:

@@ -16,6 +16,7 @@ from ntm_desktop.errors import UserError
 from ntm_desktop.sync.apply import ApplyResult, apply_file, preview_file
 from ntm_desktop.sync.preview import Plan
 from ntm_desktop.sync.reader import PackageRefused
+from ntm_desktop.sync.signing import fingerprint
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class SetupOffer:
     created_utc: str
     counts: dict[str, int]  # entity -> records the package brings
     notes: tuple[str, ...] = ()  # hand-made units that take the package's identities
+    fingerprint: str = ""  # of the key that signed the package (confirmed by the clerk)
 
     def office_label(self) -> str:
         return f"{self.office_code} – {self.office_name}"
@@ -43,10 +45,14 @@ def _already_set_up(workspace) -> None:
                         "“Nhận” và mở gói ở đó.")
 
 
-def offer(workspace, path: Path) -> SetupOffer:
-    """Read and check the package without changing anything; refused whole when it cannot set this office up."""
+def offer(workspace, path: Path, confirmed_key: str | None = None) -> SetupOffer:
+    """Read and check the package without changing anything; refused whole when it cannot set this office up.
+
+    The first package from the office above is signed by a key this installation does not know yet:
+    KeyNotConfirmed (sync/keys.py) carries its fingerprint, to compare with the sender's key slip; the clerk's
+    confirmation is `confirmed_key`."""
     _already_set_up(workspace)
-    plan = preview_file(workspace, Path(path))
+    plan = preview_file(workspace, Path(path), confirmed_key=confirmed_key)
     if not isinstance(plan, Plan):
         raise PackageRefused(f"{plan.message} Tệp này không dùng để cài đặt máy được; hãy chọn gói “toàn bộ "
                              "dữ liệu” do đơn vị cấp trên lập cho đơn vị mình.")
@@ -58,13 +64,13 @@ def offer(workspace, path: Path) -> SetupOffer:
               for entity, records in plan.package.records.items()}
     notes = tuple(plan.package.adoption.lines()) if plan.package.adoption else ()
     return SetupOffer(manifest.destination_code, office["name"], manifest.origin_code, origin.get("name", ""),
-                      manifest.created_utc, counts, notes)
+                      manifest.created_utc, counts, notes, fingerprint(manifest.signer_key))
 
 
-def set_up_from_package(workspace, path: Path, user: str = "") -> ApplyResult:
+def set_up_from_package(workspace, path: Path, user: str = "", confirmed_key: str | None = None) -> ApplyResult:
     """Apply the full package: its data arrive and its destination becomes this installation's office."""
     _already_set_up(workspace)
-    result = apply_file(workspace, Path(path), user=user)
+    result = apply_file(workspace, Path(path), user=user, confirmed_key=confirmed_key)
     if not workspace.office_unit_id():  # a package applied before, on a folder whose office was removed since
         raise UserError("Gói này đã được nhập vào máy này trước đây nên không cài đặt được đơn vị. Hãy chọn "
                         "đơn vị trong danh sách, hoặc đề nghị đơn vị cấp trên lập gói mới.")

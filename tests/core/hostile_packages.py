@@ -26,6 +26,7 @@ from ntm_desktop.services.deadlines import DeadlineKind, Recurrence
 from ntm_desktop.services.directives import DirectiveInput, create_directive
 from ntm_desktop.services.tasks import TaskInput
 from ntm_desktop.workspace import open_workspace
+from signing_helpers import resign_as_sender
 from test_sync_world import build_district, join_commune, send
 
 PDF = b"%PDF-1.4\n% bao cao tien do\n" + bytes(range(256)) * 64
@@ -41,7 +42,11 @@ class World:
     ids: dict[str, str]  # unit codes and the records the tests aim at
 
 
+_WORLDS: list[Path] = []  # roots of the worlds built, where the senders' key files are
+
+
 def build_world(root: Path) -> World:
+    _WORLDS.append(root)
     district = build_district(root)
     ids: dict[str, str] = {}
     with district.db.transaction("Văn thư huyện") as s:
@@ -93,7 +98,11 @@ def records(package: Path, entity: str) -> list[dict]:
     return [json.loads(line) for line in members(package)[f"data/{entity}.ndjson"].decode().splitlines()]
 
 
-def write_zip(target: Path, content: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> Path:
+def write_zip(target: Path, content: dict[str, bytes], compression=zipfile.ZIP_DEFLATED, resign: bool = True) -> Path:
+    """The package as given, its manifest signed again by the sender's own key (found beside the package's
+    folder or the target's): a genuine sender that is hostile or careless, the case these tests are about."""
+    if resign and "manifest.json" in content:
+        content = resign_as_sender(dict(content), target.parent, target.parent.parent, _WORLDS[-1] if _WORLDS else target)
     with zipfile.ZipFile(target, "w", compression=compression) as zf:
         for name, data in content.items():
             zf.writestr(name, data)

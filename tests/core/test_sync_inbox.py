@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ntm_desktop.cli import main
 from ntm_desktop.models import Task
 from ntm_desktop.services import units
+from ntm_desktop.sync import signing
 from ntm_desktop.sync.apply import apply_file
 from ntm_desktop.sync.inbox import board, process_folder
 from ntm_desktop.sync.receipts import destination_status, export_receipt
@@ -104,10 +105,14 @@ def test_command_line_export_preview_apply(tmp_path, capsys):
     assert main(["sync", "export", "--data-dir", str(tmp_path / "huyen"), "--to", "XA-A", "--full", "--out", str(out)]) == 0
     assert "Đã lập gói số 1" in capsys.readouterr().out
     target = tmp_path / "xa"
-    assert main(["sync", "preview", "--data-dir", str(target), str(out), "--json"]) == 0
+    assert main(["sync", "apply", "--data-dir", str(target), str(out)]) == 2  # the district's key is not known yet
+    refusal = capsys.readouterr().err
+    key = signing.load(tmp_path / "huyen").fingerprint
+    assert "Phiếu xác nhận khóa" in refusal and key in refusal and "--confirm-key" in refusal
+    assert main(["sync", "preview", "--data-dir", str(target), str(out), "--json", "--confirm-key", key]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["counts"]["tasks"]["new"] == 2
-    assert main(["sync", "apply", "--data-dir", str(target), str(out)]) == 0
+    assert main(["sync", "apply", "--data-dir", str(target), str(out), "--confirm-key", key.lower()]) == 0
     assert "Đã áp dụng" in capsys.readouterr().out
     assert main(["sync", "apply", "--data-dir", str(target), str(out)]) == 0
     assert "đã được nhập ngày" in capsys.readouterr().out

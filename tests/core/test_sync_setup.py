@@ -19,6 +19,7 @@ from ntm_desktop.sync.export import export_package
 from ntm_desktop.sync.reader import PackageRefused
 from ntm_desktop.sync.setup import offer, set_up_from_package
 from ntm_desktop.workspace import open_workspace
+from test_sync_world import fingerprint, know_key
 
 COMMUNE = "LC-XHOPTHANH"
 TASK = "Báo cáo kết quả rà soát tiêu chí nông thôn mới của xã"
@@ -83,12 +84,13 @@ def test_fresh_installation_sets_up_from_the_province_package(tmp_path):
     province = build_province(tmp_path)
     package = package_for(province, COMMUNE, tmp_path / "usb")
     commune = open_workspace(tmp_path / "xa")
-    seen = offer(commune, package)
+    seen = offer(commune, package, confirmed_key=fingerprint(province))
+    assert seen.fingerprint == fingerprint(province)
     assert seen.office_label() == "LC-XHOPTHANH – Ủy ban nhân dân xã Hợp Thành"
     assert seen.origin_label() == "LC-VPDP – Văn phòng Điều phối nông thôn mới tỉnh Lào Cai"
     assert seen.counts["tasks"] == 1
     assert commune.office_unit_id() is None  # looking changes nothing
-    set_up_from_package(commune, package, user="Cán bộ xã")
+    set_up_from_package(commune, package, user="Cán bộ xã", confirmed_key=fingerprint(province))
     assert office_of(commune).code == COMMUNE
     assert task_summaries(commune) == [TASK]
     with pytest.raises(UserError, match="đã có đơn vị sử dụng"):
@@ -111,7 +113,7 @@ def test_hand_made_commune_adopts_the_package_identity(tmp_path):
     commune = hand_made_commune(tmp_path)
     hand_made_id = office_of(commune).id
 
-    plan = preview_file(commune, package)  # no refusal; the preview says what happens to the hand-made units
+    plan = preview_file(commune, package, confirmed_key=fingerprint(province))  # no refusal; the preview says what happens to the hand-made units
     lines = plan.package.adoption.lines()
     assert [line.split("” ")[0] for line in lines[:2]] == [
         "Đơn vị của máy này “LC-XHOPTHANH – Xã Hợp Thành", "Đơn vị “LC – Tỉnh Lào Cai"]
@@ -119,7 +121,7 @@ def test_hand_made_commune_adopts_the_package_identity(tmp_path):
     assert plan.total("rejected") == 0
     assert office_of(commune).id == hand_made_id  # previewing changed nothing
 
-    result = apply_file(commune, package, user="Cán bộ xã")
+    result = apply_file(commune, package, user="Cán bộ xã", confirmed_key=fingerprint(province))
     assert result.status == "applied"
     office = office_of(commune)
     with province.db.transaction() as s:
@@ -140,6 +142,7 @@ def test_hand_made_commune_adopts_the_package_identity(tmp_path):
         add_progress(s, task, date(2026, 4, 10), "Đã rà soát xong 19 tiêu chí", "Nguyễn Văn An")
     with commune.db.transaction("Cán bộ xã") as s:
         back = export_package(s, commune.folder.files, "LC-VPDP", None, out_dir=tmp_path / "back").path
+    know_key(province, commune)
     assert apply_file(province, back).status == "applied"
     with province.db.transaction() as s:
         assert s.scalar(select(ProgressUpdate.text)) == "Đã rà soát xong 19 tiêu chí"
@@ -165,7 +168,7 @@ def test_commune_set_up_from_a_package_never_adopts_another_identity(tmp_path):
     """Two ids for one code at an office that received its unit: a real disagreement, refused."""
     province = build_province(tmp_path)
     commune = open_workspace(tmp_path / "xa")
-    set_up_from_package(commune, package_for(province, COMMUNE, tmp_path / "usb"))
+    set_up_from_package(commune, package_for(province, COMMUNE, tmp_path / "usb"), confirmed_key=fingerprint(province))
     other = build_province(tmp_path / "khac")  # another province database, same codes, other ids
     with pytest.raises(PackageRefused, match="cùng mã với đơn vị của máy này") as refused:
         preview_file(commune, package_for(other, COMMUNE, tmp_path / "usb2"))
@@ -178,7 +181,7 @@ def test_adoption_previews_on_a_read_only_folder(tmp_path):
     hand_made_commune(tmp_path).close()
     reader = open_workspace(tmp_path / "xa", readonly=True)
     try:
-        plan = preview_file(reader, package)
+        plan = preview_file(reader, package, confirmed_key=fingerprint(province))
         assert plan.total("rejected") == 0 and plan.counts()["tasks"]["new"] == 1
         assert len(plan.package.adoption.lines()) == 3
     finally:
@@ -191,7 +194,8 @@ def test_command_line_preview_names_the_adoption(tmp_path, capsys):
     province = build_province(tmp_path)
     package = package_for(province, COMMUNE, tmp_path / "usb")
     hand_made_commune(tmp_path).close()
-    assert main(["sync", "preview", "--data-dir", str(tmp_path / "xa"), str(package)]) == 0
+    assert main(["sync", "preview", "--data-dir", str(tmp_path / "xa"), str(package),
+                 "--confirm-key", fingerprint(province)]) == 0
     out = capsys.readouterr().out
     assert "Đơn vị của máy này “LC-XHOPTHANH – Xã Hợp Thành” được tạo tay ở máy này" in out
     assert "Bị từ chối" not in out and "Từ chối" not in out
@@ -210,7 +214,7 @@ def test_cells_the_hand_made_commune_filled_follow_its_new_identity(tmp_path):
         office = settings.office_unit_id(s)
         row = next(r for r in load_grid(s, office, year).rows if r.kind == "criterion" and not r.derived)
         save_grid(s, office, year, [CellInput("criterion", row.target_id, status="dat")], office, date.today())
-    assert apply_file(commune, package).status == "applied"
+    assert apply_file(commune, package, confirmed_key=fingerprint(province)).status == "applied"
     with commune.db.transaction() as s:
         office = settings.office_unit_id(s)
         cell = s.scalar(select(Assessment).where(Assessment.criterion_id == row.criterion_id))
