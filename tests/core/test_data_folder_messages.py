@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from folder_helpers import Sandbox, app_command, demo_folder, open_to_all, snapshot
 from ntm_desktop.cli import main
-from test_sync_world import build_district, join_commune, send
+from test_sync_world import build_district, fingerprint, join_commune, send
 
 WEEK = ["--from", "30/11/2026", "--to", "06/12/2026"]
 
@@ -59,11 +59,12 @@ def test_report_on_a_missing_folder_refuses_and_creates_nothing(tmp_path, capsys
 def test_sync_preview_on_a_new_folder_reads_as_a_new_installation_and_creates_nothing(tmp_path, capsys):
     district = build_district(tmp_path)
     package = send(district, "XA-A", tmp_path / "goi", full=True)
+    key = fingerprint(district)
     district.close()
     for target in (tmp_path / "xa-moi", tmp_path / "xa-trong"):
         if target.name == "xa-trong":
             target.mkdir()
-        assert main(["sync", "preview", "--data-dir", str(target), str(package)]) == 0
+        assert main(["sync", "preview", "--data-dir", str(target), str(package), "--confirm-key", key]) == 0
         assert "Gói số 1 của HUYEN gửi XA-A" in capsys.readouterr().out
         assert not target.exists() or list(target.iterdir()) == []
 
