@@ -15,7 +15,7 @@ from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import DOC_TYPES
 from ntm_desktop.parsing import Proposal, parse_directive
 from ntm_desktop.parsing.deadline_text import find_deadline
-from ntm_desktop.services import directives, paste, units
+from ntm_desktop.services import attachments, directives, paste, units
 from ntm_desktop.services.assignment import UnitTree, assign
 from ntm_desktop.services.directives import DirectiveInput
 from ntm_desktop.services.dates import format_vn_date, parse_vn_date
@@ -74,6 +74,7 @@ class PasteDialog(QDialog):
         self._proposal: Proposal | None = None
         self._raw_text = ""
         self._field_sources: dict[QWidget, str] = {}
+        self._file_pane = None  # the file the directive came as (ui/file_intake.py), stored as its attachment
         self.setWindowTitle(self.tr("Dán văn bản chỉ đạo"))
         self.resize(1280, 760)
         self._office = workspace.office_unit_id()
@@ -165,6 +166,7 @@ class PasteDialog(QDialog):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([440, 840])
+        self._splitter, self._text_pane = splitter, left
         self.buttons = QDialogButtonBox()
         self.accept_button = self.buttons.addButton(
             self.tr("Vào sổ và giao nhiệm vụ"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -177,6 +179,29 @@ class PasteDialog(QDialog):
         box.addWidget(self.buttons)
 
     # --- parsing
+    def set_file(self, path, extraction) -> None:
+        """Review a directive read from its file: the page picture beside the proposal, the file kept to attach."""
+        from ntm_desktop.ui.file_intake import FilePane
+
+        self._file_pane = FilePane(path, extraction, self)
+        self._file_pane.place(self._splitter, self._text_pane)
+        self.setWindowTitle(self.tr("Vào sổ văn bản từ tệp “{name}”").format(name=self._file_pane.path.name))
+        self.resize(max(self.width(), 1440), max(self.height(), 820))
+        if extraction.text.strip():
+            self.set_text(extraction.text)
+        else:  # a scan: the officer types the fields from the page picture
+            self.accept_button.setEnabled(True)
+            self.status_label.setText("")
+        if extraction.notices:
+            self.status_label.setText(" ".join([self.status_label.text(), *extraction.notices]).strip())
+
+    def source_file(self):
+        """The file being registered with the directive, if the directive came as a file."""
+        return self._file_pane.path if self._file_pane is not None else None
+
+    def page_view(self):
+        return self._file_pane.view if self._file_pane is not None else None
+
     def set_text(self, text: str) -> None:
         """Put a text in the box and analyse it (what a paste does)."""
         self.text_edit.setPlainText(text)
@@ -346,11 +371,15 @@ class PasteDialog(QDialog):
         """Mark the source line (and the characters of the value) in the text; None clears it."""
         if span is None:
             self.text_edit.setExtraSelections([])
+            if self._file_pane is not None:
+                self._file_pane.follow(None)
             return
         line, start, end = span
         block = self.text_edit.document().findBlockByNumber(line)
         if not block.isValid():
             return
+        if self._file_pane is not None:
+            self._file_pane.follow(block.text())  # and on the page picture, where the layout tells
         whole = QTextEdit.ExtraSelection()
         whole.format.setBackground(HIGHLIGHT)
         whole.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
@@ -403,6 +432,8 @@ class PasteDialog(QDialog):
             with self._ws.db.transaction(self._ws.user()) as session:
                 directive_id = paste.save_draft(session, draft, self.arrival_date.value() or date.today(),
                                                 self._ws.office_unit_id())
+                if self._file_pane is not None:  # the file it came as, in the same transaction
+                    attachments.attach(session, self._ws.folder.files, directive_id, self._file_pane.path)
         except UserError as error:
             show_error(self, error, self.tr("Chưa vào sổ được"))
             return

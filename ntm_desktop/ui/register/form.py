@@ -18,7 +18,9 @@ from ntm_desktop.models import DOC_TYPES, SECRECY_LABELS, URGENCY_LABELS, Attach
 from ntm_desktop.services import attachments, directives, units
 from ntm_desktop.services.directives import DirectiveInput
 from ntm_desktop.services.file_types import is_allowed_attachment, refusal_reason
+from ntm_desktop.intake import READABLE
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
+from ntm_desktop.ui.file_intake import dropped_files, open_directive_file
 from ntm_desktop.workspace import Workspace
 
 
@@ -43,6 +45,7 @@ class DirectiveForm(QDialog):
         else:
             self._propose_number()
         self.arrival_date.setFocus()  # the cursor starts in the first field, not on the tab bar
+        self.setAcceptDrops(True)
 
     # --- layout
     def _build(self) -> None:
@@ -285,6 +288,20 @@ class DirectiveForm(QDialog):
             self._pending_files.append(Path(path))
             item = QListWidgetItem(self.tr("{name} (chưa lưu)").format(name=Path(path).name))
             self.files.addItem(item)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """A file dropped on a new directive is read and reviewed; on a saved one it is attached."""
+        paths = dropped_files(event.mimeData())
+        event.acceptProposedAction()
+        if self.directive_id is None and len(paths) == 1 and paths[0].suffix.lower() in READABLE:
+            open_directive_file(self.parentWidget() or self, self._ws, paths[0],
+                                lambda directive_id: (self.saved.emit(directive_id), self.reject()))
+            return  # a file that cannot be read has said why; nothing is attached or registered
+        self.add_files(paths)
 
     def _choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(

@@ -15,6 +15,7 @@ from ntm_desktop.models import DOC_TYPES, URGENCY_LABELS, Urgency
 from ntm_desktop.services import directives, register
 from ntm_desktop.services.register import DirectiveState, RegisterFilter
 from ntm_desktop.ui.common import guarded
+from ntm_desktop.ui.file_intake import choose_directive_file, dropped_files, one_dropped_file, open_directive_file
 from ntm_desktop.ui.register.form import DirectiveForm
 from ntm_desktop.ui.register.model import RegisterModel
 from ntm_desktop.workspace import Workspace
@@ -56,6 +57,11 @@ class RegisterPage(QWidget):
         new.clicked.connect(lambda: self.open_form(None))
         self.paste_button = QPushButton(self.tr("Dán văn bản…"))
         self.paste_button.clicked.connect(self.paste_directive)
+        self.file_button = QPushButton(self.tr("Mở tệp văn bản…"))
+        self.file_button.setToolTip(self.tr("Chọn hoặc kéo thả vào đây tệp PDF, Word, văn bản hay ảnh quét: phần mềm "
+                                            "đọc và đề xuất thông tin vào sổ, nhiệm vụ; tệp được lưu làm tệp đính kèm"))
+        self.file_button.clicked.connect(lambda: choose_directive_file(self, self._ws, self._registered))
+        self.setAcceptDrops(True)
         edit = QPushButton(self.tr("Mở"))
         edit.clicked.connect(self._open_selected)
         tasks_button = QPushButton(self.tr("Xem nhiệm vụ"))
@@ -72,7 +78,7 @@ class RegisterPage(QWidget):
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
         actions = QHBoxLayout()
-        for b in (new, self.paste_button, edit, tasks_button, delete):
+        for b in (new, self.file_button, self.paste_button, edit, tasks_button, delete):
             actions.addWidget(b)
         actions.addStretch()
         actions.addWidget(self.count_label)
@@ -158,6 +164,24 @@ class RegisterPage(QWidget):
         dialog = PasteDialog(self._ws, self)
         dialog.accepted_directive.connect(lambda _id: (self.refresh(), self.changed.emit()))
         dialog.open()
+
+    def _registered(self, _directive_id: str) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def open_file(self, path):
+        """Register a directive from its file (what dropping it on the page does); returns the review dialog."""
+        return open_directive_file(self, self._ws, path, self._registered)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        path = one_dropped_file(self, dropped_files(event.mimeData()))
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_file(path)
 
     def _open_selected(self) -> None:
         row = self._selected()
