@@ -56,6 +56,12 @@ class Trust:
     replaces: list[int] = field(default_factory=list)  # rows of the origin's keys that the signer replaces
 
 
+def _now() -> datetime:
+    """UTC now to the second, as a package's creation time is written: a package made in the second a key
+    stops being valid is on the refused side."""
+    return utcnow().replace(microsecond=0)
+
+
 def data_root(session: Session) -> Path:
     """The data folder: the folder of the database file (DataFolder.database)."""
     return Path(session.get_bind().url.database).parent
@@ -115,7 +121,7 @@ def own_key(session: Session) -> signing.SigningKey:
         unit = session.get(Unit, office_id)
         for row in rows:  # the key file was made anew (lost or deleted): the keys before it are not in use
             if row.status == "active":
-                row.status, row.revoked_at, row.note = "replaced", utcnow(), "Máy này đã tạo khóa khác thay thế."
+                row.status, row.revoked_at, row.note = "replaced", _now(), "Máy này đã tạo khóa khác thay thế."
         session.add(SyncKey(unit_id=office_id, unit_code=unit.code if unit else "", public_key=key.public_key,
                             fingerprint=key.fingerprint, status="active", source="Khóa của chính máy này",
                             confirmed_by="", confirmed_at=utcnow()))
@@ -131,7 +137,7 @@ def rotate(session: Session, user: str) -> signing.SigningKey:
     root = data_root(session)
     old = signing.load(root)
     new = signing.SigningKey.generate()
-    now = utcnow()
+    now = _now()
     rotated_at = _iso(now)
     rows = _rows(session, office_id)
     old_row = next((r for r in rows if old is not None and r.public_key == old.public_key), None)
@@ -249,7 +255,7 @@ def check_signer(session: Session, manifest: Manifest, confirmed: str | None = N
     if signing.same_fingerprint(confirmed, signer):
         return Trust(signer, "confirmed", replaces=[r.id for r in active])
     known = tuple(r.fingerprint for r in active)
-    how = (f"Nếu trùng khớp từng nhóm, bấm “Xác nhận khóa” (dòng lệnh: thêm --xac-nhan-khoa \"{fingerprint}\"); "
+    how = (f"Nếu trùng khớp từng nhóm, bấm “Xác nhận khóa” (dòng lệnh: thêm --confirm-key \"{fingerprint}\"); "
            "nếu khác, đừng nhập gói này.")
     if known:
         raise KeyNotConfirmed(
@@ -268,7 +274,7 @@ def check_signer(session: Session, manifest: Manifest, confirmed: str | None = N
 
 def learn(session: Session, manifest: Manifest, trust: Trust, user: str) -> None:
     """Inside the apply transaction, after the package's records are written (its unit tree is known)."""
-    now = utcnow()
+    now = _now()
     origin = manifest.origin_unit_id
     what = f"gói số {manifest.sequence} của {manifest.origin_code}"
     if trust.how == "confirmed":
@@ -291,7 +297,7 @@ def _retire(session: Session, ids: list[int], when: datetime, note: str) -> None
 def trust_key(session: Session, unit_id: str, unit_code: str, public_key: str, user: str, source: str) -> SyncKey:
     """A clerk compared this key's fingerprint with the office's key slip: it is that office's key from now on
     (a key known for it before is replaced, and packages made with that one from now on are refused)."""
-    now = utcnow()
+    now = _now()
     rows = _rows(session, unit_id)
     _retire(session, [r.id for r in rows if r.public_key != public_key], now,
             f"Thay bằng khóa {signing.fingerprint(public_key)} (cán bộ xác nhận).")
@@ -394,7 +400,7 @@ def revoke(session: Session, key_id: int, user: str) -> SyncKey:
         raise UserError("Không tìm thấy khóa này.")
     office_id = settings.office_unit_id(session)
     if row.status == "pending":
-        row.status, row.revoked_at, row.revoked_by = "revoked", utcnow(), user
+        row.status, row.revoked_at, row.revoked_by = "revoked", _now(), user
         row.note = "Cán bộ không xác nhận khóa này."
         return row
     if not office_id or not _is_above(session, office_id, row.unit_id):
@@ -403,7 +409,7 @@ def revoke(session: Session, key_id: int, user: str) -> SyncKey:
     if row.status == "revoked":
         raise UserError("Khóa này đã bị thu hồi rồi.")
     office = session.get(Unit, office_id)
-    now = utcnow()
+    now = _now()
     row.status, row.revoked_at, row.revoked_by = "revoked", now, office.code if office else user
     row.note = f"Thu hồi bởi {user}."
     session.flush()
