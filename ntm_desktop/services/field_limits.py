@@ -4,11 +4,17 @@ Texts are measured in characters. A column not listed gets the default for its k
 `DEFAULT_TEXT`; a `String(n)` column: n). Dates: every date lies between 1 January 1945 and the end of the tenth
 year from now; a date that records something done (a progress report, a completion) is not in the future. Sync
 allows one day ahead for the sender's time zone and clock.
+
+`check_fields` applies the same limits to what a form or an import is about to store, and raises the
+Vietnamese `ValidationError` naming the field as the form does (`field_labels`).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+
+from ntm_desktop.errors import ValidationError
+from ntm_desktop.services.field_labels import field_label
 
 FULL_TEXT = 1_000_000  # a directive's whole text, pasted: a few hundred pages
 LONG_TEXT = 100_000  # notes, a progress report, a legal basis
@@ -58,6 +64,21 @@ def text_limit(table: str, column: str, declared: int | None = None) -> int:
     return TEXT_LIMITS.get((table, column), DEFAULT_TEXT)
 
 
+def count_text(number: int) -> str:
+    """10000 -> "10.000", as Vietnamese writes numbers."""
+    return f"{number:,}".replace(",", ".")
+
+
+def text_problem(table: str, column: str, value: str, declared: int | None = None,
+                 label: str | None = None) -> str | None:
+    """Why `value` is too long for `table.column` (Vietnamese, naming the field), or None."""
+    limit = text_limit(table, column, declared)
+    if len(value) <= limit:
+        return None
+    return (f"{label or field_label(table, column)} dài {count_text(len(value))} ký tự, quá giới hạn "
+            f"{count_text(limit)} ký tự")
+
+
 def latest_year(today: date | None = None) -> int:
     return (today or date.today()).year + YEARS_AHEAD
 
@@ -77,7 +98,7 @@ def date_problem(table: str, column: str, value: date | datetime, today: date | 
     `grace`: how far ahead of `today` a date of something done may be (sync: `SYNC_GRACE`; forms: none)."""
     today = today or date.today()
     day = value.date() if isinstance(value, datetime) else value
-    label = label or PAST_DATES.get((table, column)) or f"Ngày “{column}”"
+    label = label or PAST_DATES.get((table, column)) or field_label(table, column)
     last = latest_year(today)
     if not EARLIEST_YEAR <= day.year <= last:
         return f"{label} {day:%d/%m/%Y} nằm ngoài khoảng năm {EARLIEST_YEAR}–{last}"
@@ -98,3 +119,36 @@ def json_depth(value, limit: int = JSON_MAX_DEPTH) -> int:
                 return deepest
             level.extend((v, depth) for v in (item.values() if isinstance(item, dict) else item))
     return deepest
+
+
+def column_problem(model, column: str, value, today: date | None = None) -> str | None:
+    """Why `value` may not be stored in `model`'s `column` (Vietnamese, naming the field), or None: a text too long
+    for the column, a date outside the years or (something done) in the future, a year outside the range."""
+    from sqlalchemy import Date, DateTime, Integer, String, Text
+
+    if value is None:
+        return None
+    table = model.__table__
+    kind = table.c[column].type
+    if isinstance(kind, (String, Text)) and isinstance(value, str):
+        return text_problem(table.name, column, value, kind.length if isinstance(kind, String) else None)
+    if isinstance(kind, (Date, DateTime)) and isinstance(value, (date, datetime)):
+        return date_problem(table.name, column, value, today)
+    if isinstance(kind, Integer) and (table.name, column) in YEAR_COLUMNS and isinstance(value, int):
+        return year_problem(value, today, label=field_label(table.name, column))
+    return None
+
+
+_ADVICE = {"text": "Hãy rút gọn nội dung rồi lưu lại.", "date": "Hãy kiểm tra lại ngày.",
+           "year": "Hãy kiểm tra lại năm."}
+
+
+def check_fields(model, values: dict, fields: dict[str, str] | None = None, today: date | None = None) -> None:
+    """Refuse what a form is about to store in `model`'s table when a value breaks a limit (`column_problem`).
+    `values`: column -> value (None: not checked); `fields`: column -> the form's field to point at (default the
+    column). Raises the `ValidationError` of the first value that breaks one."""
+    for column, value in values.items():
+        found = column_problem(model, column, value, today)
+        if found:
+            kind = "text" if isinstance(value, str) else "year" if isinstance(value, int) else "date"
+            raise ValidationError(f"{found}. {_ADVICE[kind]}", (fields or {}).get(column, column))

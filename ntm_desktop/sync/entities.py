@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Attachment, Directive, ProgressUpdate, Task, Unit, task_cooperators
 from ntm_desktop.models.base import VersionVector
+from ntm_desktop.services.field_labels import field_label
 from ntm_desktop.services.field_limits import INT_MAX, INT_MIN, JSON_MAX_CHARS, JSON_MAX_DEPTH, json_depth
 from ntm_desktop.services.revisions import DERIVED_FIELDS, LOCAL_FIELDS
 from ntm_desktop.sync.identifiers import UUID
@@ -249,20 +250,22 @@ def validate_record(spec: EntitySpec, record: Any, where: str) -> dict:
     if keys != spec.allowed_keys and not (spec.column_set <= keys <= spec.allowed_keys):
         missing = [c for c in spec.columns if c not in record]
         unknown = [k for k in record if k not in spec.allowed_keys]
-        detail = ", ".join([f"thiếu “{m}”" for m in missing] + [f"thừa “{u}”" for u in unknown])
+        detail = ", ".join([f"thiếu trường “{field_label(spec.name, m)}”" for m in missing]
+                           + [f"thừa “{u}”" for u in unknown])
         raise ValidationError(f"{where}: bản ghi không đúng cấu trúc ({detail}).")
     if type(record["id"]) is not str or not UUID.match(record["id"]):
-        raise ValidationError(f"{where}: mã bản ghi (id) không hợp lệ (phải là mã định danh UUID).")
+        raise ValidationError(f"{where}: mã bản ghi không hợp lệ (phải là mã định danh UUID).")
     vector = record["version"]
     if type(vector) is not dict or not 0 < len(vector) <= MAX_VECTOR or not all(
         type(k) is str and len(k) <= 64 and type(v) is int and 0 < v < 2 ** 53  # bool is not int here
         for k, v in vector.items()
     ):
-        raise ValidationError(f"{where}: phiên bản (version) của bản ghi {record['id']} không hợp lệ.")
+        raise ValidationError(f"{where}: phiên bản của bản ghi {record['id']} không hợp lệ.")
     for link in spec.links:
         ids = record.get(link.name, [])
         if not isinstance(ids, list) or len(ids) > MAX_LINKS or not all(type(i) is str and UUID.match(i) for i in ids):
-            raise ValidationError(f"{where}: “{link.name}” phải là danh sách mã định danh (tối đa {MAX_LINKS}).")
+            raise ValidationError(f"{where}: trường “{field_label(spec.name, link.name)}” phải là danh sách mã định "
+                                  f"danh (tối đa {MAX_LINKS}).")
     return record
 
 
@@ -283,12 +286,14 @@ def validate_values(spec: EntitySpec, records: list[dict], where: Callable[[int]
             if value is None:
                 if nullable:
                     continue
-                raise ValidationError(f"{where(i)}: trường “{name}” của bản ghi {records[i]['id']} không được để trống.")
+                raise ValidationError(f"{where(i)}: trường “{field_label(spec.name, name)}” của bản ghi "
+                                      f"{records[i]['id']} không được để trống.")
             try:
                 check(value)
             except (ValueError, TypeError):
                 raise ValidationError(
-                    f"{where(i)}: trường “{name}” của bản ghi {records[i]['id']} phải là {label}.") from None
+                    f"{where(i)}: trường “{field_label(spec.name, name)}” của bản ghi {records[i]['id']} phải là "
+                    f"{label}.") from None
 
 
 def from_json_value(column, value: Any) -> Any:

@@ -85,8 +85,8 @@ def structure_problem(tree: Tree, entity: str, record: dict, local: dict | None,
     same package."""
     owner = record.get("owner_unit_id")
     if owner is None and entity not in CATALOGUE:
-        return ("bản ghi không có đơn vị sở hữu (owner_unit_id trống); mọi dữ liệu phải thuộc về một đơn vị, "
-                "nên bản ghi này không được nhận")
+        return ("bản ghi không có đơn vị sở hữu (trường “Đơn vị sở hữu” trống); mọi dữ liệu phải thuộc về một "
+                "đơn vị, nên bản ghi này không được nhận")
     if entity == "directives" and record.get("office_unit_id") != owner:
         return ("văn bản được ghi vào sổ văn bản đến của một đơn vị khác với đơn vị sở hữu nó; sổ của mỗi đơn vị "
                 "chỉ chứa văn bản do chính đơn vị đó vào sổ")

@@ -11,7 +11,9 @@ from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, String, Text
 
-from ntm_desktop.services.field_limits import SYNC_GRACE, YEAR_COLUMNS, date_problem, text_limit, year_problem
+from ntm_desktop.services.field_labels import field_label
+from ntm_desktop.services.field_limits import (SYNC_GRACE, YEAR_COLUMNS, count_text, date_problem, text_limit,
+                                               year_problem)
 from ntm_desktop.services.file_types import is_allowed_attachment, safe_display_name
 from ntm_desktop.sync.entities import EntitySpec
 from ntm_desktop.sync.identifiers import is_sha256, is_unit_code
@@ -68,14 +70,15 @@ def problem(spec: EntitySpec, record: dict, today: date | None = None) -> str | 
             continue
         if kind == "text":
             if len(value) > extra:
-                return f"trường “{name}” dài {len(value):,} ký tự, quá giới hạn {extra:,} ký tự".replace(",", ".")
+                return (f"trường “{field_label(spec.name, name)}” dài {count_text(len(value))} ký tự, quá giới hạn "
+                        f"{count_text(extra)} ký tự")
         elif kind == "date" or kind == "datetime":
             parsed = (datetime if kind == "datetime" else date).fromisoformat(value)
             found = date_problem(spec.name, name, parsed, today, grace=SYNC_GRACE)
             if found:
                 return found[0].lower() + found[1:]
         elif kind == "year":
-            found = year_problem(value, today, label=f"năm “{name}”")
+            found = year_problem(value, today, label=f"trường “{field_label(spec.name, name)}”: năm")
             if found:
                 return found
         elif kind == "hash":

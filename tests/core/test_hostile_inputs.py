@@ -307,11 +307,13 @@ def test_many_small_highly_compressed_members_are_a_bomb(world, district, tmp_pa
     assert files_in(district.folder.files) == set()
 
 
-@pytest.mark.parametrize("field, size", [("full_text", 1_000_001), ("subject", 10_001), ("notes", 100_001)])
-def test_a_text_field_over_its_cap_is_rejected(world, district, tmp_path, field, size):
+@pytest.mark.parametrize("field, size, label", [("full_text", 1_000_001, "Toàn văn"), ("subject", 10_001, "Trích yếu"),
+                                               ("notes", 100_001, "Ghi chú của văn bản")])
+def test_a_text_field_over_its_cap_is_rejected(world, district, tmp_path, field, size, label):
     text = (uuid.uuid4().hex * (size // 32 + 1))[:size]
     bad = tamper(world.up, tmp_path / "goi.ntmsync", "directives", edit_record(world.ids["directive"], **{field: text}))
-    applied_with_rejection(district, bad, "directives", world.ids["directive"], field, "quá giới hạn")
+    result = applied_with_rejection(district, bad, "directives", world.ids["directive"], label, "quá giới hạn")
+    assert field not in {r["id"]: r["reason"] for r in result.summary["rejected"]}[world.ids["directive"]]
 
 
 def test_a_line_longer_than_any_record_is_refused_without_reading_it_whole(world, district, tmp_path):

@@ -183,7 +183,7 @@ def test_ndjson_record_failing_validation(world, tmp_path):
     lines[0] = json.dumps(record, ensure_ascii=False)
     data = ("\n".join(lines) + "\n").encode()
     bad = rebuild(package, tmp_path / "val.ntmsync", replace={"data/tasks.ndjson": data}, fix_checksums=True)
-    refused(commune, bad, "due_date", "ngày (YYYY-MM-DD)")
+    refused(commune, bad, "“Hạn xử lý”", "ngày (YYYY-MM-DD)")
 
 
 def test_commune_cannot_change_another_communes_data(world, tmp_path):
