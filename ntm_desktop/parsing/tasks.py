@@ -202,6 +202,8 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
     section = ""
     merged: dict[str, RawTask] = {}
     plan = doc_type == "Kế hoạch"
+    umbrella: RawTask | None = None  # "X chủ trì, phối hợp với Y thực hiện các nhiệm vụ sau:" over its bullets
+    sections: list[tuple[int, str]] = []  # (line, folded title) where each section starts
     i = start
     while i < end:
         line = lines[i]
@@ -220,7 +222,9 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
             continue
         if m and m.group("roman") or (m is None and line.isupper() and len(line) < 120):
             section = fold_keep(body)
+            sections.append((i - 1, section))
             heading, heading_pure, heading_group = None, False, False
+            umbrella = None
             merged = {}
             continue
         merge = plan and "to chuc thuc hien" in section
@@ -234,6 +238,12 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
                 continue
             found = _tasks_in_paragraph(body, i - 1, issuer_canon, want_any=True)
             heading, heading_pure, heading_group = None, False, False
+            umbrella = None
+            if len(found) == 1 and body.rstrip().endswith(":") and _bullets_follow(lines, i, end):
+                # An umbrella sentence: its bullets are the tasks, each with its lead and cooperating units.
+                umbrella = found[0]
+                heading, heading_pure = umbrella.assignee, True
+                continue
             if found:
                 tasks.extend(found)
                 heading = found[0].assignee
@@ -253,6 +263,9 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
             continue
         if heading and (m is not None or heading_pure):
             t = _make(heading, i - 1, body, 0)
+            if umbrella is not None:
+                t.cooperating = t.cooperating or list(umbrella.cooperating)
+                t.deadline = t.deadline if t.deadline and t.deadline.text else umbrella.deadline
             if merge and not (t.deadline and t.deadline.deadline):
                 key = canonical(heading)
                 if key in merged:
@@ -262,8 +275,46 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
             tasks.append(t)
         if m is None and line.rstrip().endswith("./.") and tasks:
             break
+    tasks = [t for t in tasks if not _boilerplate(t.summary)]
+    if plan:
+        tasks = _plan_tasks(tasks, sections)
     tasks.extend(_table_tasks(lines))
     return tasks
+
+
+def _plan_tasks(tasks: list[RawTask], sections: list[tuple[int, str]]) -> list[RawTask]:
+    """In a plan with a "Tổ chức thực hiện" section, the tasks are given there (and after it: reporting).
+
+    The units named under "Mục đích, yêu cầu" or "Nhiệm vụ, giải pháp" describe the plan's solutions; the same
+    duties come back, per unit, under "Tổ chức thực hiện".
+    """
+    start = next((line for line, title in sections if "to chuc thuc hien" in title), None)
+    if start is None or not any(t.line > start for t in tasks):
+        return tasks
+    return [t for t in tasks if t.line > start]
+
+
+def _bullets_follow(lines: list[str], i: int, end: int) -> bool:
+    """The next non-empty line (from index i) is a bullet ("-", "+", "•")."""
+    for line in lines[i:end]:
+        if line:
+            m = MARKER.match(line)
+            return bool(m and m.group("bullet"))
+    return False
+
+
+_BOILERPLATE_WORDS = re.compile(
+    r"\b(?:nghiem tuc|khan truong|kip thoi|to chuc|trien khai|thuc hien|theo (?:dung )?quy dinh(?: cua phap luat)?|"
+    r"theo chuc nang,? nhiem vu(?: duoc giao)?|(?:cac )?noi dung (?:tren|nay)|van ban nay|ke hoach nay|"
+    r"(?:y kien )?chi dao (?:tren|nay)|co hieu qua|hieu qua|dung quy dinh|day du|cac|va|lien quan|chiu trach nhiem)\b"
+)
+
+
+def _boilerplate(summary: str) -> bool:
+    """"Tổ chức triển khai thực hiện theo quy định./.": a closing formula, not a task."""
+    rest = _BOILERPLATE_WORDS.sub(" ", fold_keep(summary))
+    return not re.search(r"[a-z0-9]", rest)
+
 
 
 def _narrow(heading: str, name: str) -> str:
