@@ -24,7 +24,8 @@ from alembic.script import ScriptDirectory
 from ntm_desktop.backup.manifest import DATABASE_NAME, SHA256, BackupKind, Manifest
 from ntm_desktop.backup.office_check import Office, check_same_office, office_of
 from ntm_desktop.backup.space import database_size, is_disk_full, require_free_space
-from ntm_desktop.backup.store import FILES_DIR, BackupResult, NotABackupError, create_backup, read_manifest
+from ntm_desktop.backup.store import (FILES_DIR, KEY_MEMBER, BackupResult, NotABackupError, create_backup,
+                                      read_manifest)
 from ntm_desktop.db import SQLITE_HEADER, _alembic_config, backup_to
 from ntm_desktop.errors import DiskFullError, NewerDatabaseError, UserError
 from ntm_desktop.paths import DataFolder
@@ -105,6 +106,7 @@ def verify_backup(path: Path, workdir: Path) -> tuple[Path, Manifest | None]:
                 require_free_space(Path(workdir), zf.getinfo(DATABASE_NAME).file_size, "giải nén bản sao lưu")
                 with zf.open(DATABASE_NAME) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst)
+                _extract_key(zf, path, Path(workdir))
         else:
             with path.open("rb") as fh:
                 if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
@@ -116,6 +118,37 @@ def verify_backup(path: Path, workdir: Path) -> tuple[Path, Manifest | None]:
         raise _write_failure(error, Path(workdir), "đọc bản sao lưu") from error
     _check_database(target, path)
     return target, manifest
+
+
+def _extract_key(zf: zipfile.ZipFile, path: Path, workdir: Path) -> None:
+    """The office's signing key, when the backup carries it, checked to be one and put beside the database."""
+    from ntm_desktop.sync.signing import MAX_KEY_FILE_BYTES, SigningKey
+
+    if KEY_MEMBER not in zf.namelist():
+        return
+    info = zf.getinfo(KEY_MEMBER)
+    if info.file_size > MAX_KEY_FILE_BYTES:
+        raise _not_ours(path, "tệp khóa ký không hợp lệ")
+    data = zf.read(info)
+    try:
+        SigningKey.from_pem(data)
+    except (ValueError, TypeError):
+        raise _not_ours(path, "tệp khóa ký bị hỏng") from None
+    fd = os.open(workdir / KEY_MEMBER, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _stage_key(workdir: Path, folder: DataFolder) -> Path | None:
+    """The backup's key copied beside the live one under a temporary name (renamed once the database is in)."""
+    source = workdir / KEY_MEMBER
+    if not source.is_file():
+        return None
+    staged = folder.root / f".{KEY_MEMBER}.restore"
+    shutil.copyfile(source, staged)
+    if hasattr(os, "chmod"):
+        os.chmod(staged, 0o600)
+    return staged
 
 
 def _write_failure(error: BaseException, where: Path, doing: str) -> UserError:
@@ -256,6 +289,9 @@ def restore_backup(folder: DataFolder, path: Path, now: datetime | None = None, 
         try:
             require_free_space(folder.root, _space_needed(folder, candidate, wanted, path), "khôi phục bản sao lưu")
             written, damaged = _copy_attachments(wanted, path, folder)
+            staged = _stage_key(Path(tmp), folder)
+            if staged is not None:
+                written.append(staged)
         except (OSError, sqlite3.Error) as error:
             raise _write_failure(error, folder.root, "khôi phục") from error
         try:
@@ -267,6 +303,12 @@ def restore_backup(folder: DataFolder, path: Path, now: datetime | None = None, 
             if isinstance(error, DiskFullError):  # the copy of the current data did not fit
                 raise DiskFullError(f"Chưa khôi phục được: {error} Dữ liệu hiện tại không bị thay đổi.") from error
             raise
+        if staged is not None:  # the key that signs for the data restored, in place of the current one
+            written.remove(staged)
+            try:
+                os.replace(staged, folder.root / KEY_MEMBER)
+            except OSError:
+                log.exception("restore: the signing key of the backup could not be put in place")
     result = RestoreResult(manifest, safety, aside, len(written), missing + damaged, before, after)
     log.info("restored %s (%d attachment(s) copied, %d missing)", path, len(written), len(result.missing_files))
     if result.office_changed:

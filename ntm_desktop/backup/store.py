@@ -34,6 +34,7 @@ from ntm_desktop.paths import DataFolder
 log = logging.getLogger(__name__)
 
 FILES_DIR = "files"
+KEY_MEMBER = "signing-key.pem"  # sync.signing.KEY_FILE: this office's signing key, in the data folder
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 MAX_MANIFEST_BYTES = 100 << 20  # a million attachment hashes fit well within it
 KEEP_RECENT = timedelta(days=1)  # every backup of the last 24 hours is kept besides the retention rule
@@ -146,6 +147,9 @@ def write_backup(folder: DataFolder, target_dir: Path, kind: BackupKind, now: da
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
                 zf.writestr(MANIFEST_NAME, manifest.to_json())
                 zf.write(db_copy, DATABASE_NAME)
+                key = folder.root / KEY_MEMBER  # the signing key goes with the data it signs for
+                if key.is_file():
+                    zf.write(key, KEY_MEMBER)
             os.replace(partial, target)
     except (OSError, sqlite3.Error) as error:
         raise _disk_error(error, target_dir) from error
