@@ -59,6 +59,10 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(func=run_template_import)
 
+    from ntm_desktop.commands import sync_keys
+
+    sync_keys.register(actions)
+
 
 def _confirm_key_argument(p) -> None:
     p.add_argument("--confirm-key", metavar="MÃ_KHÓA", help="mã khóa của đơn vị gửi, đã đối chiếu với “Phiếu xác "
