@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import DOC_TYPES, Directive, Secrecy, Task, Unit, Urgency
 from ntm_desktop.parsing.units import canonical
+from ntm_desktop.services.field_limits import INT_MAX, check_fields
 from ntm_desktop.text import fold, nfc
 
 # Two subjects from the same issuer at least this alike (difflib ratio on the folded,
@@ -147,13 +148,51 @@ def find_duplicates(
     return hints
 
 
+# Texts of the form, as stored: the form's field each one is shown in.
+_TEXT_FIELDS = {"subject": "subject", "issuer_name": "issuer", "number_symbol": "number_symbol",
+                "signer": "signer", "recipients": "recipients", "notes": "notes", "full_text": "full_text"}
+
+
+def require_register(session: Session, office_unit_id: str | None) -> Unit:
+    """The register a directive is entered in: this office's own (the same rule as sync: a register holds only
+    its office's directives, and every directive has an owner)."""
+    from ntm_desktop.services import settings
+
+    office = session.get(Unit, office_unit_id) if office_unit_id else None
+    if office is None:
+        raise ValidationError("Chưa chọn cơ quan đang dùng phần mềm, nên chưa biết vào sổ văn bản đến của đơn vị "
+                              "nào. Hãy hoàn tất bước khởi động lần đầu.", "office")
+    here = settings.office_unit_id(session)
+    if here and office.id != here:
+        own = session.get(Unit, here)
+        raise ValidationError(
+            f"Sổ văn bản đến trên máy này là sổ của {own.name if own else 'đơn vị đang dùng phần mềm'}; không vào "
+            f"sổ thay cho {office.name}. Mỗi đơn vị chỉ vào sổ văn bản đến của chính mình.", "office")
+    return office
+
+
+def require_owned(session: Session, directive: Directive) -> None:
+    """A directive is changed only by the office that owns it (or one above it), as sync accepts it."""
+    from ntm_desktop.services.units import within_office
+
+    if not within_office(session, directive.owner_unit_id):
+        owner = session.get(Unit, directive.owner_unit_id) if directive.owner_unit_id else None
+        raise ValidationError(
+            f"Văn bản này thuộc sổ văn bản đến của {owner.name if owner else 'một đơn vị khác'}, nên chỉ đơn vị đó "
+            "sửa hoặc xóa được. Ý kiến của đơn vị mình hãy ghi ở tiến độ nhiệm vụ.", "office")
+
+
 def _validate(session: Session, office_unit_id: str, data: DirectiveInput, directive_id: str | None) -> DirectiveInput:
     if data.arrival_date is None:
         raise ValidationError("Hãy nhập ngày đến.", "arrival_date")
     subject = nfc(data.subject) or ""
     if not subject:
         raise ValidationError("Trích yếu nội dung không được để trống.", "subject")
-    if data.arrival_number is None or data.arrival_number < 1:
+    texts = {name: nfc(getattr(data, name)) or "" for name in _TEXT_FIELDS}
+    texts["subject"] = subject
+    check_fields(Directive, {**texts, "arrival_date": data.arrival_date, "doc_date": data.doc_date,
+                             "transfer_date": data.transfer_date}, _TEXT_FIELDS)
+    if data.arrival_number is None or not 1 <= data.arrival_number <= INT_MAX:
         raise ValidationError("Số đến phải là số nguyên dương.", "arrival_number")
     issuer_name = nfc(data.issuer_name) or ""
     if data.issuer_unit_id:
@@ -194,10 +233,11 @@ def _validate(session: Session, office_unit_id: str, data: DirectiveInput, direc
             f"Số đến tiếp theo còn trống là {next_arrival_number(session, office_unit_id, year)}.",
             "arrival_number",
         )
-    return replace(data, subject=subject, issuer_name=issuer_name)
+    return replace(data, **{**texts, "issuer_name": issuer_name})
 
 
 def create_directive(session: Session, office_unit_id: str, data: DirectiveInput) -> str:
+    office_unit_id = require_register(session, office_unit_id).id
     data = _validate(session, office_unit_id, data, None)
     directive = Directive(
         office_unit_id=office_unit_id, owner_unit_id=office_unit_id,
@@ -210,6 +250,7 @@ def create_directive(session: Session, office_unit_id: str, data: DirectiveInput
 
 def update_directive(session: Session, directive_id: str, data: DirectiveInput) -> None:
     directive = load(session, directive_id)
+    require_owned(session, directive)
     data = _validate(session, directive.office_unit_id, data, directive_id)
     for f in fields(data):
         setattr(directive, f.name, getattr(data, f.name))
@@ -226,6 +267,7 @@ def load(session: Session, directive_id: str) -> Directive:
 def delete_directive(session: Session, directive_id: str) -> None:
     """Tombstone the directive and its tasks; its arrival number stays used."""
     directive = load(session, directive_id)
+    require_owned(session, directive)
     directive.deleted = True
     for task in session.scalars(select(Task).where(Task.directive_id == directive_id)):
         task.deleted = True

@@ -236,6 +236,8 @@ class _UnitMaker:
         self.office = office_unit_id
         office = session.get(Unit, office_unit_id)
         self.parent_id = parent_id or (office.parent_id if office else None) or office_unit_id
+        if not units.may_hold_new_unit(session, self.parent_id):
+            self.parent_id = office_unit_id  # the units above are the upper office's to add
         self.created: dict[str, str] = {}
 
     def resolve(self, choice: UnitChoice) -> str:

@@ -14,6 +14,7 @@ from ntm_desktop.services import directives
 from ntm_desktop.services.deadlines import (
     DeadlineError, DeadlineKind, Recurrence, describe_recurrence, next_occurrence, parse_period,
 )
+from ntm_desktop.services.field_limits import check_fields
 from ntm_desktop.text import nfc
 
 
@@ -76,11 +77,31 @@ def _units(session: Session, ids) -> list[Unit]:
     return units
 
 
+def _require_directive_owned(session: Session, directive) -> None:
+    """A task is part of its directive and belongs to the directive's owner: only that office (or one above it)
+    splits the directive into tasks, and a directive with no owner takes none (the rules sync applies)."""
+    from ntm_desktop.services.units import within_office
+
+    if directive.owner_unit_id is None:
+        raise ValidationError("Văn bản này không có đơn vị sở hữu (dữ liệu cũ hoặc bị sửa), nên chưa giao nhiệm vụ "
+                              "được. Hãy mở văn bản, lưu lại trong sổ văn bản đến của đơn vị mình rồi giao nhiệm vụ.",
+                              "directive")
+    if not within_office(session, directive.owner_unit_id):
+        owner = session.get(Unit, directive.owner_unit_id)
+        raise ValidationError(
+            f"Văn bản này thuộc sổ văn bản đến của {owner.name if owner else 'đơn vị khác'}, nên chỉ đơn vị đó giao "
+            "và sửa nhiệm vụ của văn bản. Đơn vị mình hãy báo cáo tiến độ trên nhiệm vụ được giao.", "directive")
+
+
 def _apply(session: Session, task: Task, data: TaskInput, allow_early_deadline: bool = False) -> None:
     directive = directives.load(session, data.directive_id)
+    _require_directive_owned(session, directive)
     summary = nfc(data.summary) or ""
     if not summary:
         raise ValidationError("Nội dung nhiệm vụ không được để trống.", "summary")
+    notes, deadline_text = nfc(data.notes) or "", nfc(data.deadline_text) or ""
+    check_fields(Task, {"summary": summary, "notes": notes, "deadline_text": deadline_text},
+                 {"deadline_text": "deadline"})
     if not data.lead_unit_id or session.get(Unit, data.lead_unit_id) is None:
         raise ValidationError("Hãy chọn đơn vị chủ trì.", "lead_unit")
     if data.lead_unit_id in data.cooperating_unit_ids:
@@ -88,6 +109,7 @@ def _apply(session: Session, task: Task, data: TaskInput, allow_early_deadline: 
     issued = directive.doc_date or directive.arrival_date
     last_report = max((p.reported_on for p in task.progress if not p.deleted), default=None) if task.id else None
     deadline = resolve_deadline(data, last_report or issued)
+    check_fields(Task, {"due_date": deadline.due}, {"due_date": "deadline"})
     if data.deadline_kind == DeadlineKind.DATE and deadline.due < issued and not allow_early_deadline:
         which = "ngày văn bản" if directive.doc_date else "ngày đến"
         raise ValidationError(
@@ -105,7 +127,7 @@ def _apply(session: Session, task: Task, data: TaskInput, allow_early_deadline: 
     task.recurrence = Recurrence(data.recurrence).value if recurring else None
     task.recurrence_day = data.recurrence_day if recurring else None
     task.recurrence_month = data.recurrence_month if recurring else None
-    task.notes = data.notes or ""
+    task.notes = notes
     if task.owner_unit_id is None:
         task.owner_unit_id = directive.owner_unit_id
 
@@ -158,18 +180,9 @@ def input_from(task: Task) -> TaskInput:
 
 def owned_here(session: Session, task: Task) -> bool:
     """This office may change the task: it or a unit below it owns it (the owner's rule in sync)."""
-    from ntm_desktop.services import settings
+    from ntm_desktop.services.units import within_office
 
-    office = settings.office_unit_id(session)
-    unit_id, seen = task.owner_unit_id, set()
-    if office is None or unit_id is None:
-        return True
-    while unit_id and unit_id not in seen:
-        if unit_id == office:
-            return True
-        seen.add(unit_id)
-        unit_id = session.scalar(select(Unit.parent_id).where(Unit.id == unit_id))
-    return False
+    return task.owner_unit_id is None or within_office(session, task.owner_unit_id)
 
 
 def add_progress(session: Session, task_id: str, reported_on: date, text: str, reported_by: str) -> str:
@@ -184,11 +197,17 @@ def add_progress(session: Session, task_id: str, reported_on: date, text: str, r
     text = nfc(text) or ""
     if not text:
         raise ValidationError("Nội dung tiến độ không được để trống.", "progress")
-    if reported_on > date.today():
-        raise ValidationError("Ngày báo cáo tiến độ không thể ở tương lai.", "progress_date")
+    if reported_on is None:
+        raise ValidationError("Hãy nhập ngày báo cáo tiến độ.", "progress_date")
+    reported_by = nfc(reported_by) or ""
+    check_fields(ProgressUpdate, {"reported_on": reported_on, "text": text, "reported_by": reported_by},
+                 {"reported_on": "progress_date", "text": "progress", "reported_by": "progress_who"})
+    owner = settings.office_unit_id(session) or task.owner_unit_id
+    if owner is None:
+        raise ValidationError("Chưa chọn cơ quan đang dùng phần mềm, nên báo cáo tiến độ chưa thuộc về đơn vị nào. "
+                              "Hãy hoàn tất bước khởi động lần đầu.", "progress")
     update = ProgressUpdate(
-        task_id=task.id, reported_on=reported_on, text=text, reported_by=nfc(reported_by) or "",
-        owner_unit_id=settings.office_unit_id(session) or task.owner_unit_id,
+        task_id=task.id, reported_on=reported_on, text=text, reported_by=reported_by, owner_unit_id=owner,
     )
     session.add(update)
     if task.started_on is None or reported_on < task.started_on:
@@ -214,18 +233,18 @@ def complete_task(session: Session, task_id: str, completed_on: date | None, rep
     """Mark done (or reopen with None); the reply document's number and symbol is kept."""
     task = load(session, task_id)
     _require_owned(session, task, "ghi nhận hoàn thành", "completed_on")
+    reply_number = nfc(reply_number) or ""
+    check_fields(Task, {"completed_on": completed_on, "reply_number": reply_number})
     if completed_on is not None:
         issued = task_directive_date(session, task)
         if completed_on < issued:
             raise ValidationError(
                 f"Ngày hoàn thành {completed_on:%d/%m/%Y} trước ngày văn bản {issued:%d/%m/%Y}.", "completed_on"
             )
-        if completed_on > date.today():
-            raise ValidationError("Ngày hoàn thành không thể ở tương lai.", "completed_on")
         if task.started_on is None:
             task.started_on = completed_on
     task.completed_on = completed_on
-    task.reply_number = nfc(reply_number) or ""
+    task.reply_number = reply_number
 
 
 def task_directive_date(session: Session, task: Task) -> date:

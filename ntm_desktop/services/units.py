@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Unit, UnitLevel
+from ntm_desktop.services.field_limits import check_fields
 from ntm_desktop.text import fold, nfc, sort_key
 
 
@@ -80,6 +81,58 @@ def find_by_name(session: Session, name: str) -> Unit | None:
     return None
 
 
+def within_office(session: Session, unit_id: str | None) -> bool:
+    """`unit_id` is this office or a unit below it: a record it owns may be changed here (the owner's rule of
+    sync). Before the office is chosen (first start) every unit is."""
+    from ntm_desktop.services import settings
+
+    office = settings.office_unit_id(session)
+    if office is None:
+        return True
+    current, seen = unit_id, set()
+    while current and current not in seen:
+        if current == office:
+            return True
+        seen.add(current)
+        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
+    return False
+
+
+def may_hold_new_unit(session: Session, parent_id: str | None) -> bool:
+    """A unit may be added (or moved) under `parent_id` here: the parent is this office, a unit below it or a
+    unit it keeps, as sync accepts from this office. No parent: only for an office at the top of its tree
+    (every unit above it kept here), whose data nobody above receives. Before the office is chosen: anywhere."""
+    from ntm_desktop.services import settings
+    from ntm_desktop.sync.ownership import Tree
+
+    office = settings.office_unit_id(session)
+    if office is None:
+        return True
+    tree = Tree(session)
+    if parent_id is not None:
+        return tree.owns(office, parent_id)
+    return all(tree.owns(office, above) for above in tree.ancestors(office))
+
+
+def _require_place(session: Session, unit_id: str | None, parent_id: str | None) -> None:
+    """Where a new or moved unit may go (the same rule as a package from this office)."""
+    from ntm_desktop.services import settings
+
+    if unit_id is not None:
+        unit = session.get(Unit, unit_id)
+        if unit is not None and unit.parent_id == parent_id:
+            return  # not moved
+        office = settings.office_unit_id(session)
+        if unit_id == office and not may_hold_new_unit(session, None):
+            raise ValidationError("Đơn vị mình không tự chuyển sang đơn vị cấp trên khác được; việc này do cấp trên "
+                                  "làm rồi gửi dữ liệu xuống.", "parent_id")
+    if not may_hold_new_unit(session, parent_id):
+        raise ValidationError(
+            "Đơn vị mới chỉ được đặt dưới chính đơn vị mình hoặc dưới một đơn vị do đơn vị mình quản lý; các đơn vị "
+            "khác do cấp trên lập và gửi xuống. Hãy chọn đơn vị cấp trên là đơn vị mình (hoặc đơn vị trực thuộc).",
+            "parent_id")
+
+
 def _validate(session: Session, unit_id: str | None, data: dict) -> dict:
     code = (nfc(data.get("code")) or "").upper().replace(" ", "")
     name = nfc(data.get("name")) or ""
@@ -87,6 +140,13 @@ def _validate(session: Session, unit_id: str | None, data: dict) -> dict:
         raise ValidationError("Mã đơn vị không được để trống.", "code")
     if not name:
         raise ValidationError("Tên đơn vị không được để trống.", "name")
+    check_fields(Unit, {"code": code, "name": name, "short_name": nfc(data.get("short_name")),
+                        "valid_from": data.get("valid_from"), "valid_to": data.get("valid_to")})
+    from ntm_desktop.sync.identifiers import is_unit_code
+
+    if not is_unit_code(code):
+        raise ValidationError(f"Mã đơn vị “{code}” có ký tự không dùng được trong mã (/ \\ : * ? \" < > | hoặc "
+                              "dấu chấm đứng riêng). Hãy dùng chữ, số và dấu gạch ngang, ví dụ LC-VPDP.", "code")
     clash = find_by_code(session, code)
     if clash is not None and clash.id != unit_id:
         raise ValidationError(f"Mã đơn vị “{code}” đã được dùng cho “{clash.name}”.", "code")
@@ -103,6 +163,7 @@ def _validate(session: Session, unit_id: str | None, data: dict) -> dict:
     successor_id = data.get("successor_id") or None
     if successor_id and successor_id == unit_id:
         raise ValidationError("Đơn vị kế thừa phải là một đơn vị khác.", "successor_id")
+    _require_place(session, unit_id, parent_id)
     return dict(
         code=code, name=name, short_name=nfc(data.get("short_name")) or None, level_code=level,
         parent_id=parent_id, valid_from=valid_from, valid_to=valid_to, successor_id=successor_id,
@@ -152,11 +213,14 @@ def labels(rows: list[UnitRow]) -> dict[str, str]:
 
 
 def create_unit(session: Session, owner_unit_id: str | None = None, **data) -> str:
+    """A new unit, kept by `owner_unit_id` (default: this office; before the office is chosen, the unit itself)."""
+    from ntm_desktop.services import settings
+
     values = _validate(session, None, data)
     unit = Unit(**values)
     session.add(unit)
     session.flush()
-    unit.owner_unit_id = owner_unit_id or unit.id
+    unit.owner_unit_id = owner_unit_id or settings.office_unit_id(session) or unit.id
     return unit.id
 
 

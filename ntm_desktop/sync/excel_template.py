@@ -33,9 +33,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError, ValidationError
-from ntm_desktop.models import Directive, Task, Unit, task_cooperators
+from ntm_desktop.models import Directive, ProgressUpdate, Task, Unit, task_cooperators
 from ntm_desktop.reports.xlsx_layout import write as write_cell
 from ntm_desktop.services.dates import parse_vn_date
+from ntm_desktop.services.field_limits import column_problem
 from ntm_desktop.services.criteria import assessments
 from ntm_desktop.services.criteria.statuses import STATUS_LABELS, status_from_text
 from ntm_desktop.sync.entities import BY_NAME, load_rows
@@ -302,6 +303,13 @@ def _date(value, where: str) -> date | None:
         raise PackageRefused(f"{error} Hãy sửa trong tệp Excel rồi nhập lại.") from None
 
 
+def _fits(model, column: str, value, cell) -> None:
+    """A cell's value within the forms' limits (length, date range, no report or completion in the future)."""
+    found = column_problem(model, column, value)
+    if found:
+        raise PackageRefused(f"Ô {cell.coordinate}: {found}. Hãy sửa trong tệp Excel rồi nhập lại.")
+
+
 def read_template(session: Session, path: Path, unit_code: str, year: int) -> Package:
     """The filled workbook as a package from the commune; refused whole on any mismatch."""
     path = Path(path)
@@ -345,6 +353,10 @@ def read_template(session: Session, path: Path, unit_code: str, year: int) -> Pa
         text = str(values[5] or "").strip()
         done = _date(values[6], row[6].coordinate)
         reply = str(values[7] or "").strip()
+        for model, column, value, cell in ((ProgressUpdate, "reported_on", reported, row[4]),
+                                           (ProgressUpdate, "text", text, row[5]),
+                                           (Task, "completed_on", done, row[6]), (Task, "reply_number", reply, row[7])):
+            _fits(model, column, value, cell)
         task = allowed[task_id]
         if not text and done == task.completed_on and reply == (task.reply_number or ""):
             continue
@@ -353,6 +365,7 @@ def read_template(session: Session, path: Path, unit_code: str, year: int) -> Pa
             parts.append(f"Đã hoàn thành ngày {done:%d/%m/%Y}")
         if reply and reply != (task.reply_number or ""):
             parts.append(f"văn bản trả lời số {reply}")
+        _fits(ProgressUpdate, "text", "; ".join(parts), row[5])
         records.append({
             "id": str(uuid.uuid5(NAMESPACE, f"{sha}:{task_id}")), "task_id": task_id,
             "reported_on": (reported or done or now.date()).isoformat(), "text": "; ".join(parts),

@@ -12,7 +12,7 @@ from ntm_desktop.models import Directive, Task
 from ntm_desktop.services.directives import (
     create_directive, delete_directive, find_duplicates, load, next_arrival_number, update_directive,
 )
-from ntm_desktop.services import register
+from ntm_desktop.services import register, settings
 
 from core_factories import directive_input, make_directive, make_office, make_task, make_unit
 
@@ -35,7 +35,9 @@ def test_next_arrival_number_runs_per_office_and_year(db, office):
         for _ in range(3):
             make_directive(s, office, date(2025, 3, 1))
         make_directive(s, office, date(2025, 12, 31))
+        settings.put(s, settings.OFFICE_UNIT, other)  # the other office's register, as its own computer keeps it
         make_directive(s, other, date(2025, 5, 1))
+        settings.put(s, settings.OFFICE_UNIT, office)
         assert next_arrival_number(s, office, 2025) == 5
         assert next_arrival_number(s, other, 2025) == 2
         # a new year starts again at 1

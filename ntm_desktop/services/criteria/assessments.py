@@ -14,6 +14,7 @@ from ntm_desktop.models import Assessment, Criterion, Indicator, IndicatorAssess
 from ntm_desktop.services.criteria import catalogue, periods
 from ntm_desktop.services.criteria.profiles import ensure_profile, get_profile, require_commune, require_year_in_set
 from ntm_desktop.services.criteria.statuses import CHUA_DAT, CO_BAN_DAT, DAT, STATUSES
+from ntm_desktop.services.field_limits import check_fields
 from ntm_desktop.text import nfc
 
 
@@ -175,6 +176,7 @@ def save_grid(session: Session, unit_id: str, year: int, cells: list[CellInput],
     """Save what was entered; indicator statuses are computed where the target allows it,
     then each criterion with indicators takes its rolled-up status. Returns rows changed."""
     unit = require_commune(session, unit_id)
+    check_fields(Assessment, {"year": year, "assessed_on": assessed_on})
     grid = load_grid(session, unit_id, year)
     by_id = {r.target_id: r for r in grid.rows}
     for cell in cells:
@@ -182,6 +184,15 @@ def save_grid(session: Session, unit_id: str, year: int, cells: list[CellInput],
             raise ValidationError("Dòng đánh giá không thuộc bộ tiêu chí của xã trong năm này.")
         if cell.status is not None and cell.status not in STATUSES:
             raise ValidationError(f"Trạng thái “{cell.status}” không hợp lệ (Đạt, Cơ bản đạt, Chưa đạt).")
+        row = by_id[cell.target_id]
+        try:
+            if row.kind == "indicator":
+                check_fields(IndicatorAssessment, {"measured_value": nfc(cell.measured_value or "").strip(),
+                                                   "note": nfc(cell.note or "").strip()})
+            else:
+                check_fields(Assessment, {"note": nfc(cell.note or "").strip()})
+        except ValidationError as error:
+            raise ValidationError(f"{row.code} {row.name[:80]}: {error}", error.field) from None
     changed = 0
     touched_criteria = set()
     for cell in cells:
@@ -287,6 +298,7 @@ def attach_evidence(session: Session, files_dir: Path, unit_id: str, year: int, 
     unit = require_commune(session, unit_id)
     if session.get(Criterion, criterion_id) is None:
         raise ValidationError("Không tìm thấy tiêu chí.")
+    check_fields(Assessment, {"year": year, "evidence_name": Path(source).name})
     sha, _size = store_file(files_dir, Path(source))
     record = _assessment(session, unit, year, criterion_id)
     record.evidence_sha256 = sha

@@ -12,6 +12,7 @@ from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import CommuneProfile, CriteriaSet, Recognition, Unit, natural_id
 from ntm_desktop.services.criteria import catalogue, periods
 from ntm_desktop.services.criteria.statuses import COMMUNE_LEVELS, RECOGNITION_LABELS
+from ntm_desktop.services.field_limits import check_fields
 from ntm_desktop.text import nfc
 
 
@@ -66,6 +67,9 @@ def save_profile(session: Session, unit_id: str, year: int, set_id: str | None =
                  planned_year: int | None = None, note: str = "") -> CommuneProfile:
     """Create or update the commune's profile for `year` (the set defaults to the year's national set)."""
     unit = require_commune(session, unit_id)
+    note = nfc(note or "").strip()
+    check_fields(CommuneProfile, {"year": year, "planned_year": planned_year, "note": note,
+                                  "target_key": nfc(target_key or "").strip()})
     if set_id:
         criteria_set = catalogue.get_set(session, set_id)
     else:
@@ -80,8 +84,6 @@ def save_profile(session: Session, unit_id: str, year: int, set_id: str | None =
             f"“{target_key}” không có trong danh sách vùng/nhóm xã của bộ tiêu chí: "
             + "; ".join(criteria_set.target_keys) + ".", "target_key"
         )
-    if planned_year is not None and not 2000 <= planned_year <= 2100:
-        raise ValidationError("Năm kế hoạch đạt chuẩn phải là năm có 4 chữ số, ví dụ 2025.", "planned_year")
     profile = session.get(CommuneProfile, natural_id("commune_profile", unit_id, year))
     if profile is None:
         profile = CommuneProfile(id=natural_id("commune_profile", unit_id, year), unit_id=unit_id, year=year,
@@ -91,7 +93,7 @@ def save_profile(session: Session, unit_id: str, year: int, set_id: str | None =
     profile.set_id = criteria_set.id
     profile.target_key = target_key
     profile.planned_year = planned_year
-    profile.note = nfc(note or "").strip()
+    profile.note = note
     session.flush()
     return profile
 
@@ -128,6 +130,8 @@ def add_recognition(session: Session, unit_id: str, level: str, decision_number:
         raise ValidationError("Hãy nhập số quyết định công nhận.", "decision_number")
     if decision_date is None:
         raise ValidationError("Hãy nhập ngày quyết định công nhận.", "decision_date")
+    note = nfc(note or "").strip()
+    check_fields(Recognition, {"decision_number": number, "decision_date": decision_date, "note": note})
     if set_id:
         catalogue.get_set(session, set_id)
     else:
@@ -135,7 +139,7 @@ def add_recognition(session: Session, unit_id: str, level: str, decision_number:
         found = recognition_set(session, level, decision_date)
         set_id = found.id if found else None
     recognition = Recognition(unit_id=unit_id, level=level, decision_number=number, decision_date=decision_date,
-                              note=nfc(note or "").strip(), owner_unit_id=unit.owner_unit_id or unit.id,
+                              note=note, owner_unit_id=unit.owner_unit_id or unit.id,
                               set_id=set_id)
     session.add(recognition)
     session.flush()
@@ -149,6 +153,7 @@ def revoke_recognition(session: Session, recognition_id: str, revoked_number: st
     number = nfc(revoked_number or "").strip()
     if not number or revoked_date is None:
         raise ValidationError("Hãy nhập số và ngày của quyết định thu hồi.", "revoked_number")
+    check_fields(Recognition, {"revoked_number": number, "revoked_date": revoked_date})
     if revoked_date < recognition.decision_date:
         raise ValidationError("Ngày thu hồi không thể trước ngày quyết định công nhận.", "revoked_date")
     recognition.revoked_number = number

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
+from ntm_desktop.models import CommuneProfile, CriteriaSet, Criterion, Indicator
 from ntm_desktop.services.criteria import catalogue
 from ntm_desktop.services.criteria.catalogue import CriterionDef, IndicatorDef, SetDefinition
 from ntm_desktop.services.criteria.xlsx_template import (
@@ -30,6 +31,7 @@ from ntm_desktop.services.criteria.xlsx_template import (
     SET_FIELDS, SET_SHEET, TIER_WORDS, YES_WORDS,
 )
 from ntm_desktop.services.dates import parse_vn_date
+from ntm_desktop.services.field_limits import column_problem, year_problem
 from ntm_desktop.text import fold
 
 MAX_ERRORS_SHOWN = 20
@@ -61,6 +63,12 @@ class _Reader:
 
     def error(self, place: str, text: str) -> None:
         self.errors.append(f"{place}: {text}")
+
+    def fits(self, model, column: str, value, place: str) -> None:
+        """The value may be stored: the same limits as the forms and sync (length, date, year)."""
+        found = column_problem(model, column, value)
+        if found:
+            self.error(place, f"{found}.")
 
     def text(self, value, place: str) -> str:
         if value is None:
@@ -136,8 +144,12 @@ def _year(reader: _Reader, text: str, place: str, label: str) -> int | None:
     if not text:
         return None
     value = _number(text)
-    if value is None or not value.is_integer() or not 2000 <= value <= 2100:
+    if value is None or not value.is_integer() or not 1000 <= value <= 9999:
         reader.error(place, f"“{label}” phải là năm có 4 chữ số (ví dụ 2026), không phải “{text}”.")
+        return None
+    found = year_problem(int(value), label=f"“{label}”")
+    if found:
+        reader.error(place, f"{found}.")
         return None
     return int(value)
 
@@ -223,11 +235,17 @@ def _read_set(reader: _Reader, sheet) -> SetDefinition | None:
     if tier is None:
         reader.error(tier_place, f"hạng “{tier_text}” không rõ; ghi “nông thôn mới”, “nâng cao” hoặc “kiểu mẫu”.")
     keys = [k.strip() for k in get("target_keys")[0].split(";") if k.strip()]
+    for key in ("code", "name", "level", "legal_basis", "targets_vary_by"):
+        reader.fits(CriteriaSet, key, get(key)[0], get(key)[1])
+    for target_key in keys:
+        reader.fits(CommuneProfile, "target_key", target_key, get("target_keys")[1])
+    in_force_from = _day(reader, *get("in_force_from"), "Ngày có hiệu lực")
+    reader.fits(CriteriaSet, "in_force_from", in_force_from, get("in_force_from")[1])
     return SetDefinition(
         code=get("code")[0], name=get("name")[0], level=get("level")[0] or "xã", tier=tier or "ntm",
         period_start=start, period_end=end, legal_basis=get("legal_basis")[0],
         targets_vary_by=get("targets_vary_by")[0], target_keys=keys, version=version,
-        in_force_from=_day(reader, *get("in_force_from"), "Ngày có hiệu lực"),
+        in_force_from=in_force_from,
         indicator_count=_count(reader, *get("indicator_count"), "Số chỉ tiêu theo quyết định"),
         summary_bands=_bands(reader, *get("summary_bands"), "Nhóm tổng hợp theo số tiêu chí đạt"),
     )
@@ -258,6 +276,8 @@ def _read_criteria(reader: _Reader, sheet) -> list[CriterionDef]:
             reader.error(place("code"), f"mã tiêu chí “{raw['code']}” bị trùng với dòng {seen[raw['code']]}.")
             continue
         seen[raw["code"]] = r
+        for key in ("code", "name", "group_name"):
+            reader.fits(Criterion, key, raw[key], place(key))
         number = _number(raw["number"]) if raw["number"] else _number(raw["code"])
         if number is None or not number.is_integer():
             reader.error(place("number"), f"số thứ tự “{raw['number']}” phải là số nguyên.")
@@ -310,6 +330,8 @@ def _read_indicators(reader: _Reader, sheet, criteria: list[CriterionDef], keys:
         seen[raw["code"]] = r
         if not raw["name"]:
             reader.error(place("name"), f"chỉ tiêu “{raw['code']}” chưa có tên.")
+        for key in ("code", "name", "unit_of_measure"):
+            reader.fits(Indicator, key, raw[key], place(key))
         kind = KIND_WORDS.get(fold(raw["kind"]))
         if kind is None:
             reader.error(place("kind"), f"kiểu “{raw['kind']}” không rõ; ghi “số” hoặc “chữ”.")
