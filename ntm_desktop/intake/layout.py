@@ -95,46 +95,43 @@ class _Para:
 
 
 def segments_of(chars: list[Char]) -> list[Segment]:
-    """Runs of characters on one baseline, split where a gap is wider than a column gutter."""
+    """Runs of characters on one baseline, split where a gap is wider than a column gutter (one pass: pages are
+    read character by character, so this loop is the reading's cost)."""
     out: list[Segment] = []
-    cur: list[Char] = []
-
-    def flush() -> None:
-        if not cur:
-            return
-        text = _text_of(cur)
-        if text.strip():
-            ink = [c for c in cur if c.ch != " "]
-            out.append(Segment(text.strip(), ink[0].x0, min(c.top for c in ink), ink[-1].x1,
-                               max(c.bottom for c in ink), max(c.size for c in ink) or 10.0))
-        cur.clear()
-
-    for c in chars:
-        if cur:
-            last = next((p for p in reversed(cur) if p.ch != " "), cur[-1])
-            size = max(last.size, c.size, 4.0)
-            mid = (c.top + c.bottom) / 2
-            same_line = last.top - 0.25 * size <= mid <= last.bottom + 0.25 * size
-            if c.ch != " " and (not same_line or c.x0 < last.x1 - 0.5 * size or c.x0 - last.x1 > 1.8 * size):
-                flush()
-        cur.append(c)
-    flush()
-    return out
-
-
-def _text_of(chars: list[Char]) -> str:
     parts: list[str] = []
-    prev: Char | None = None
+    first = last = None  # first and last inked character of the current run
+    top = bottom = size = 0.0
+    pending_space = False
     for c in chars:
         if c.ch == " ":
-            if parts and parts[-1] != " ":
-                parts.append(" ")
+            pending_space = first is not None
             continue
-        if prev is not None and parts and parts[-1] != " " and c.x0 - prev.x1 > 0.22 * max(c.size, prev.size, 4.0):
-            parts.append(" ")
+        if last is not None:
+            big = last.size if last.size > c.size else c.size
+            if big < 4.0:
+                big = 4.0
+            mid = (c.top + c.bottom) * 0.5
+            if (mid < last.top - 0.25 * big or mid > last.bottom + 0.25 * big or c.x0 < last.x1 - 0.5 * big
+                    or c.x0 - last.x1 > 1.8 * big):
+                out.append(Segment("".join(parts), first.x0, top, last.x1, bottom, size or 10.0))
+                parts, first, last, pending_space = [], None, None, False
+            elif pending_space or c.x0 - last.x1 > 0.22 * big:
+                parts.append(" ")
+        if first is None:
+            first, top, bottom, size = c, c.top, c.bottom, c.size
+        else:
+            if c.top < top:
+                top = c.top
+            if c.bottom > bottom:
+                bottom = c.bottom
+            if c.size > size:
+                size = c.size
         parts.append(c.ch)
-        prev = c
-    return "".join(parts)
+        last = c
+        pending_space = False
+    if first is not None:
+        out.append(Segment("".join(parts), first.x0, top, last.x1, bottom, size or 10.0))
+    return out
 
 
 def visual_lines(segments: list[Segment]) -> list[VisualLine]:

@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     ch: str
     x0: float

@@ -38,6 +38,10 @@ class PageSource:
             self._count = 0
 
     @property
+    def closed(self) -> bool:
+        return self.kind == "pdf" and self._document is None
+
+    @property
     def page_count(self) -> int:
         return self._count
 

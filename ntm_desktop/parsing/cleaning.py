@@ -14,21 +14,30 @@ import unicodedata
 _D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
 
 
+class _FoldTable(dict):
+    """str.translate table for fold_keep, filled one character at a time as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if code < 128:
+            folded = ch.lower()
+        else:
+            base = unicodedata.normalize("NFD", ch.translate(_D_MAP))[0]
+            folded = base.lower() if len(base.lower()) == 1 else base
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold_keep(text: str) -> str:
     """Diacritic-free lower-case form with exactly one character per input character.
 
     Unlike ``ntm_desktop.text.fold`` it keeps offsets, so a match found in the
     folded form maps back to the same span of the original (NFC) text.
     """
-    out = []
-    for ch in text:
-        if ord(ch) < 128:
-            out.append(ch.lower())
-            continue
-        ch = ch.translate(_D_MAP)
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else base)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 # A list marker at the start of a line: "1.", "1.2.", "a)", "II.", "-", "+", "•".
@@ -71,7 +80,10 @@ _SHARE_WORDS = {
     "ban in", "tai ve", "tai xuong", "luu", "luu bai", "thich", "like", "share", "tweet", "print", "copy link",
     "sao chep lien ket", "gop y", "a", "a-", "a+", "x", "linkedin", "telegram", "messenger",
 }
-_CHROME_PHRASES = sorted(_SHARE_WORDS | _PORTAL, key=len, reverse=True)
+_CHROME_WORDS = re.compile(
+    r"(?<![\w+-])(?:" + "|".join(re.escape(p) for p in sorted(_SHARE_WORDS | _PORTAL, key=len, reverse=True))
+    + r")(?![\w+-])"
+)
 _RELATED = {
     "tin lien quan", "cac tin khac", "bai viet lien quan", "tin cung chuyen muc", "van ban lien quan",
     "tin moi hon", "tin cu hon", "binh luan", "y kien ban doc", "gui y kien",
@@ -86,10 +98,7 @@ def _is_furniture(line: str) -> bool:
         return True
     if len(folded) <= 90:
         # Only button and menu words: "Chia sẻ | Facebook | Zalo | In", "Trang chủ | Giới thiệu | Liên hệ".
-        rest = folded
-        for phrase in _CHROME_PHRASES:
-            rest = re.sub(rf"(?<![\w+-]){re.escape(phrase)}(?![\w+-])", " ", rest)
-        return not re.search(r"\w", rest)
+        return not re.search(r"\w", _CHROME_WORDS.sub(" ", folded))
     return False
 
 

@@ -89,6 +89,8 @@ class FilePane(QObject):
             self._source = PageSource(self.path, extraction.kind)
             self.view = PageView(self._source, extraction.scanned_pages)
             self.view.destroyed.connect(lambda *_: self.close())
+            if hasattr(parent, "finished"):  # the dialog is done with the file: let go of it
+                parent.finished.connect(lambda *_: self.close())
 
     def place(self, splitter: QSplitter, text_pane: QWidget) -> None:
         """Put the page picture before the text (page on top, text under it) in the dialog's splitter."""

@@ -104,7 +104,7 @@ class PageView(QWidget):
         return self._target_width() / max(width, 1.0)
 
     def _draw(self) -> None:
-        if not self.isVisible() or not self.page_count:
+        if not self.isVisible() or not self.page_count or self._source.closed:
             return  # drawn when shown: a hidden view costs nothing
         width = self._target_width()
         if self._drawn == (self._page, width):
