@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
 )
 
 from ntm_desktop.errors import UserError, ValidationError
-from ntm_desktop.models import DOC_TYPES, SECRECY_LABELS, URGENCY_LABELS, Attachment, Secrecy, Urgency
+from ntm_desktop.models import DOC_TYPES, SECRECY_LABELS, URGENCY_LABELS, Secrecy, Urgency
 from ntm_desktop.services import attachments, directives, units
 from ntm_desktop.services.directives import DirectiveInput
-from ntm_desktop.services.file_types import is_allowed_attachment, refusal_reason
+from ntm_desktop.services.file_types import is_allowed_attachment, refusal_reason, safe_display_name
 from ntm_desktop.intake import READABLE
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
 from ntm_desktop.ui.file_intake import dropped_files, open_directive_file
@@ -166,7 +166,7 @@ class DirectiveForm(QDialog):
         with self._ws.db.transaction() as session:
             d = directives.load(session, self.directive_id)
             data = directives.input_from(d)
-            files = [(a.id, a.file_name, a.size) for a in d.attachments if not a.deleted]
+            files = [(a.id, safe_display_name(a.file_name), a.size) for a in d.attachments if not a.deleted]
         self.arrival_date.blockSignals(True)
         self.arrival_date.set_date(data.arrival_date)
         self.arrival_date.blockSignals(False)
