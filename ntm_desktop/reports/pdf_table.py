@@ -2,8 +2,8 @@
 
 reportlab's Table re-measures all remaining rows at each page break, which is
 quadratic for a 10,000-line register. PagedTable measures each row once, cuts
-the rows that fit into a plain Table per page, and never leaves a group
-heading alone at the bottom of a page.
+the rows that fit into one page (pdf_table_page.TablePage draws it), and never
+leaves a group heading alone at the bottom of a page.
 
 A tall row (a task of ten lines in a register) is split between its lines when
 only part of it fits, so a page is filled instead of ending in a blank gap.
@@ -13,15 +13,16 @@ when it does not fit under them, the last rows move to the next page with it.
 
 from __future__ import annotations
 
-from reportlab.lib import colors
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
-from ntm_desktop.reports.pdf_fonts import BOLD, REGULAR
+from ntm_desktop.reports.pdf_table_page import (
+    DATA, HEADING, PAD_BOTTOM, PAD_SIDE, PAD_TOP, TOTAL, TablePage, plain_rows, table_style,
+)
 
-PAD_TOP, PAD_BOTTOM, PAD_SIDE = 2, 3, 3
-DATA, HEADING, TOTAL = "data", "heading", "total"
+__all__ = ["PagedTable", "DATA", "HEADING", "TOTAL", "PAD_SIDE", "TAIL_GAP"]
+
 MIN_SPLIT_LINES = 2  # a split row leaves at least this many lines on each page
 TAIL_GAP = 8  # points between the table and its tail
 TAIL_ROWS = 2  # rows that go with the tail when it does not fit under the table
@@ -144,30 +145,13 @@ class PagedTable(Flowable):
             self.tail.wrapOn(self.canv, self.width, self._tail_height)
             self.tail.drawOn(self.canv, 0, 0)
 
-    def _table(self, start: int, stop: int) -> RLTable:
-        h = len(self.header)
-        data = [*self.header, *self.rows[start:stop]]
-        table = RLTable(data, colWidths=self.widths, rowHeights=[*self._header_heights, *self._heights[start:stop]],
-                        repeatRows=h, hAlign="LEFT")
-        style = [
-            ("FONT", (0, 0), (-1, -1), REGULAR, self.font_size, self.leading),
-            ("FONT", (0, 0), (-1, h - 1), BOLD, self.font_size, self.leading),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("VALIGN", (0, 0), (-1, h - 1), "MIDDLE"),
-            ("ALIGN", (0, 0), (-1, h - 1), "CENTER"),
-            ("TOPPADDING", (0, 0), (-1, -1), PAD_TOP),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_BOTTOM),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD_SIDE),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD_SIDE),
-        ]
-        for col, align in enumerate(self.aligns):
-            if align != "left":
-                style.append(("ALIGN", (col, h), (col, -1), align.upper()))
-        for i, kind in enumerate(self.kinds[start:stop], start=h):
-            if kind == HEADING:
-                style += [("SPAN", (0, i), (-1, i)), ("FONT", (0, i), (-1, i), BOLD, self.font_size, self.leading)]
-            elif kind == TOTAL:
-                style.append(("FONT", (0, i), (-1, i), BOLD, self.font_size, self.leading))
-        table.setStyle(TableStyle(style))
+    def _table(self, start: int, stop: int) -> Flowable:
+        """The rows start..stop under the header: drawn line by line when all are text, else as a Table."""
+        rows, kinds, heights = self.rows[start:stop], self.kinds[start:stop], self._heights[start:stop]
+        if plain_rows(rows):
+            return TablePage(self.header, self._header_heights, rows, kinds, heights, self.widths, self.aligns,
+                             self.font_size)
+        table = RLTable([*self.header, *rows], colWidths=self.widths, rowHeights=[*self._header_heights, *heights],
+                        repeatRows=len(self.header), hAlign="LEFT")
+        table.setStyle(TableStyle(table_style(len(self.header), self.aligns, kinds, self.font_size)))
         return table
