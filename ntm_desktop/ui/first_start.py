@@ -19,10 +19,12 @@ from ntm_desktop.services import units
 from ntm_desktop.services.dates import format_vn_datetime
 from ntm_desktop.services.office import NewUnit, office_levels, set_up_by_hand
 from ntm_desktop.sync.apply import entity_label
+from ntm_desktop.sync.keys import KeyNotConfirmed
 from ntm_desktop.sync.manifest import EXTENSION
 from ntm_desktop.sync.setup import SetupOffer, offer, set_up_from_package
 from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import UnitCombo, show_error
+from ntm_desktop.ui.sync.key_confirm import ask_to_confirm
 from ntm_desktop.workspace import Workspace
 
 class ParentUnitDialog(QDialog):
@@ -156,9 +158,16 @@ class OfficeDialog(QDialog):
 
     def set_up_from(self, path: Path) -> bool:
         title = self.tr("Nhận gói dữ liệu từ cấp trên")
+        reading = self.tr("Đang đọc và kiểm tra gói “%1”…").replace("%1", path.name)
+        confirmed = None
         try:
-            seen = run_with_progress(self, self.tr("Đang đọc và kiểm tra gói “%1”…").replace("%1", path.name),
-                                     lambda _say: offer(self._ws, path))
+            try:
+                seen = run_with_progress(self, reading, lambda _say: offer(self._ws, path))
+            except KeyNotConfirmed as refusal:  # the office above's key: compared with its printed key slip
+                confirmed = ask_to_confirm(self, refusal)
+                if confirmed is None:
+                    return False
+                seen = run_with_progress(self, reading, lambda _say: offer(self._ws, path, confirmed))
         except UserError as error:
             show_error(self, error, self.tr("Không dùng được gói này"))
             return False
@@ -166,7 +175,7 @@ class OfficeDialog(QDialog):
             return False
         try:
             run_with_progress(self, self.tr("Đang nhận dữ liệu từ gói “%1”…").replace("%1", path.name),
-                              lambda _say: set_up_from_package(self._ws, path))
+                              lambda _say: set_up_from_package(self._ws, path, confirmed_key=confirmed))
         except UserError as error:
             show_error(self, error, self.tr("Chưa nhận được gói"))
             return False
@@ -183,6 +192,8 @@ class OfficeDialog(QDialog):
         text = (self.tr("Gói “toàn bộ dữ liệu” do %1 lập lúc %2, dành cho đơn vị:")
                 .replace("%1", seen.origin_label()).replace("%2", format_vn_datetime(seen.created_utc)))
         text += f"\n\n{seen.office_label()}\n\n" + self.tr("Gói mang: %1.").replace("%1", counts)
+        if seen.fingerprint:
+            text += "\n\n" + self.tr("Gói được ký bằng khóa có mã %1 (đã đối chiếu).").replace("%1", seen.fingerprint)
         for note in seen.notes:
             text += "\n\n" + note
         return text + "\n\n" + self.tr("Cài đặt máy này là đơn vị trên và nhận dữ liệu này?")

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
 from sqlalchemy import select
 
+from key_helpers import confirm_key
 from modal import while_modal
 from typing_helpers import focus, press, replace_text, type_text
 from ntm_desktop.models import ProgressUpdate
@@ -103,7 +104,8 @@ def test_commune_set_up_from_the_province_package_reports_back(qtbot, demo_works
     dialog.show()
     qtbot.waitExposed(dialog)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(package), "")))
-    qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
+    # The province's key fingerprint is compared with its key slip and confirmed.
+    while_modal(lambda: qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton), confirm_key)
     assert dialog.result() == QDialog.DialogCode.Accepted, messages
     offer_text, done_text = messages[-2:]
     assert "do LC-VPDP – Văn phòng Điều phối nông thôn mới tỉnh Lào Cai lập lúc" in offer_text
@@ -148,7 +150,7 @@ def test_commune_set_up_from_the_province_package_reports_back(qtbot, demo_works
     qtbot.waitExposed(office)
     receive = open_sync_tab(qtbot, office, "Nhận")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(sent[0]), "")))
-    qtbot.mouseClick(receive.open_button, Qt.MouseButton.LeftButton)
+    while_modal(lambda: qtbot.mouseClick(receive.open_button, Qt.MouseButton.LeftButton), confirm_key)
     assert "của LC-XHOPTHANH" in receive.header.text()
     assert receive.rejections.count() == 0, [receive.rejections.item(i).text() for i in range(receive.rejections.count())]
     qtbot.mouseClick(receive.apply_button, Qt.MouseButton.LeftButton)
@@ -207,7 +209,7 @@ def test_hand_made_commune_accepts_the_package_in_the_receive_tab(qtbot, demo_wo
     window.show()
     receive = open_sync_tab(qtbot, window, "Nhận")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(package), "")))
-    qtbot.mouseClick(receive.open_button, Qt.MouseButton.LeftButton)
+    while_modal(lambda: qtbot.mouseClick(receive.open_button, Qt.MouseButton.LeftButton), confirm_key)
     header = receive.header.text()
     assert "Đơn vị của máy này “LC-XHOPTHANH – Ủy ban nhân dân xã Hợp Thành” được tạo tay ở máy này" in header
     assert f"Đơn vị “LC – Ủy ban nhân dân tỉnh Lào Cai” được tạo tay ở máy này, nên sẽ được gộp vào đơn vị cùng mã " \

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlalchemy import select
 
+from key_helpers import confirm_key
 from modal import while_modal
 from typing_helpers import focus, press, type_text
 from ntm_desktop.models import Unit
@@ -98,7 +99,7 @@ def test_offer_names_the_office_and_no_keeps_the_dialog(qtbot, demo_workspace, t
     dialog = shown(qtbot, commune)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(package), "")))
     messages.answers.append(QMessageBox.StandardButton.No)
-    qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton)
+    while_modal(lambda: qtbot.mouseClick(dialog.from_package, Qt.MouseButton.LeftButton), confirm_key)
     assert "dành cho đơn vị:\n\nLC-YENBINH – Ủy ban nhân dân xã Yên Bình" in messages[-1]
     assert dialog.isVisible() and commune.office_unit_id() is None
     commune.close()

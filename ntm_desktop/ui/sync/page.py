@@ -20,7 +20,10 @@ from ntm_desktop.sync.manifest import EXTENSION
 from ntm_desktop.sync.preview import OUTCOMES, Plan
 from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import UnitCombo, show_error
+from ntm_desktop.sync.keys import KeyNotConfirmed
 from ntm_desktop.ui.sync.excel_tab import ExcelTemplateTab
+from ntm_desktop.ui.sync.key_confirm import ask_to_confirm
+from ntm_desktop.ui.sync.keys_tab import KeysTab
 from ntm_desktop.ui.sync.models import RowsModel
 from ntm_desktop.ui.sync.tabs import ConflictsTab, HistoryTab, InboxTab
 
@@ -155,6 +158,7 @@ class ReceiveTab(QWidget):
         super().__init__(parent)
         self._ws = workspace
         self._path: Path | None = None
+        self._confirmed_key: str | None = None  # the sender's fingerprint, as the clerk compared it
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -199,14 +203,13 @@ class ReceiveTab(QWidget):
             self.open_package(Path(path))
 
     def open_package(self, path: Path) -> Plan | ApplyResult | None:
-        self._path = None
+        self._path, self._confirmed_key = None, None
         self.apply_button.setEnabled(False)
         self.model.set_rows([])
         self.rejections.clear()
         self.message.clear()
         try:
-            plan = run_with_progress(self, self.tr("Đang đọc và kiểm tra gói “%1”…").replace("%1", path.name),
-                                     lambda _say: preview_file(self._ws, path))
+            plan = self._preview(path)
         except UserError as error:
             self.header.setText(self.tr("Không mở được gói “%1”:").replace("%1", path.name) + "\n" + str(error))
             return None
@@ -232,14 +235,27 @@ class ReceiveTab(QWidget):
         self.apply_button.setEnabled(True)
         return plan
 
+    def _preview(self, path: Path):
+        """The plan; a sender's key not known here is first compared by the clerk with the key slip."""
+        reading = self.tr("Đang đọc và kiểm tra gói “%1”…").replace("%1", path.name)
+        try:
+            return run_with_progress(self, reading, lambda _say: preview_file(self._ws, path))
+        except KeyNotConfirmed as refusal:
+            confirmed = ask_to_confirm(self, refusal)
+            if confirmed is None:
+                raise
+        plan = run_with_progress(self, reading, lambda _say: preview_file(self._ws, path, confirmed_key=confirmed))
+        self._confirmed_key = confirmed
+        return plan
+
     def apply(self) -> ApplyResult | None:
         if self._path is None:
             return None
         try:
-            path = self._path
+            path, confirmed = self._path, self._confirmed_key
             result = run_with_progress(self, self.tr("Đang áp dụng gói “%1” (sao lưu trước, rồi ghi trong một "
                                                      "giao dịch)…").replace("%1", path.name),
-                                       lambda _say: apply_file(self._ws, path))
+                                       lambda _say: apply_file(self._ws, path, confirmed_key=confirmed))
         except UserError as error:
             self.message.setText(str(error))
             return None
@@ -266,16 +282,18 @@ class SyncPage(QWidget):
         self.history = HistoryTab(workspace)
         self.inbox = InboxTab(workspace)
         self.excel = ExcelTemplateTab(workspace)
+        self.keys = KeysTab(workspace)
         self.tabs.addTab(self.send, self.tr("Gửi"))
         self.tabs.addTab(self.receive, self.tr("Nhận"))
         self.tabs.addTab(self.conflicts, self.tr("Xung đột"))
         self.tabs.addTab(self.history, self.tr("Lịch sử"))
         self.tabs.addTab(self.inbox, self.tr("Hộp thư"))
         self.tabs.addTab(self.excel, self.tr("Biểu mẫu Excel cho xã"))
+        self.tabs.addTab(self.keys, self.tr("Khóa"))
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
         layout.addWidget(self.tabs)
         self.refresh()
 
     def refresh(self) -> None:
-        for tab in (self.send, self.conflicts, self.history, self.inbox, self.excel):
+        for tab in (self.send, self.conflicts, self.history, self.inbox, self.excel, self.keys):
             tab.refresh()
