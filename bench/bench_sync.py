@@ -9,7 +9,8 @@ audits them like real saves) and assesses its communes' 19 criteria for 2021-202
 assessment service; then the district exports everything for the province and the
 province imports it. Printed: export and import time, the package size, peak memory (maxrss), and
 the import time against a plain `executemany` of the same rows into an empty SQLite file with the
-same schema (target: within 3x).
+same schema (target: within 3x). Also printed: what signing the manifest adds to each export and what
+verifying the signature and its signer adds to each import (target: under 5% of the import time).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ntm_desktop.models import Base, Directive, Task, Unit, new_id
 from ntm_desktop.services import settings, units
 from ntm_desktop.services.criteria import assessments, catalogue
 from ntm_desktop.db import open_database
+from ntm_desktop.sync import keys, reader
 from ntm_desktop.sync.apply import apply_file
 from ntm_desktop.sync.entities import ENTITIES
 from ntm_desktop.sync.export import export_package
@@ -50,8 +52,9 @@ def build(root: Path, communes: int, directives: int, tasks: int):
             units.create_unit(s, code=f"XA{n:03d}", name=f"Ủy ban nhân dân xã số {n}", level_code="xa", parent_id=d)
         settings.put(s, settings.OFFICE_UNIT, p)
         boot = export_package(s, province.folder.files, "HUYEN", None, out_dir=root, full=True).path
+        province_key = keys.own_key(s).fingerprint
     district = open_workspace(root / "huyen")
-    apply_file(district, boot, user="bench")
+    apply_file(district, boot, user="bench", confirmed_key=province_key)  # compared with the province's key slip
     rng = random.Random(5)
     started = time.perf_counter()
     with district.db.transaction("bench") as s:
@@ -136,6 +139,33 @@ def plain_executemany(stored, target: Path, schema: str) -> float:
     return elapsed
 
 
+class Stopwatch:
+    """Time spent in the functions that sign and verify, however often they are called."""
+
+    def __init__(self):
+        self.seconds = {"sign": 0.0, "verify": 0.0}
+
+    def wrap(self, owner, name: str, bucket: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[bucket] += time.perf_counter() - started
+
+        setattr(owner, name, timed)
+
+    def take(self, bucket: str) -> float:
+        value, self.seconds[bucket] = self.seconds[bucket], 0.0
+        return value
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part * 1000:.1f} ms = {100 * part / whole:.2f}% of {whole:.2f} s"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=100)
@@ -145,6 +175,12 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         province, district = build(root, args.communes, args.directives, args.tasks)
+        watch = Stopwatch()
+        watch.wrap(keys, "sign_manifest", "sign")
+        watch.wrap(reader, "check_signature", "verify")
+        watch.wrap(reader, "check_signer", "verify")
+        with district.db.transaction("bench") as s:
+            district_key = keys.own_key(s).fingerprint
         started = time.perf_counter()
         with district.db.transaction("bench") as s:
             result = export_package(s, district.folder.files, "TINH", None, out_dir=root, full=True)
@@ -152,10 +188,13 @@ def main(argv=None) -> int:
         size = result.path.stat().st_size / 1024 ** 2
         print(f"export: {export_s:.2f} s, {sum(result.counts.values())} records, package {size:.1f} MB, "
               f"peak memory so far {peak_mb():.0f} MB")
+        print(f"  signing the manifest: {_share(watch.take('sign'), export_s)} of the export")
         started = time.perf_counter()
-        outcome = apply_file(province, result.path, user="bench")
+        outcome = apply_file(province, result.path, user="bench", confirmed_key=district_key)
         import_s = time.perf_counter() - started
         print(f"import: {import_s:.2f} s ({outcome.message}); peak memory {peak_mb():.0f} MB")
+        print(f"  verifying the signature and its signer (preview read and apply re-check): "
+              f"{_share(watch.take('verify'), import_s)} of the import (target under 5%)")
         stored = _stored_rows(province.folder.database)
         rows = sum(len(r) for _, _, r in stored)
         for schema, label in (("app", "the app's schema (indexes, search index, foreign keys)"), ("bare", "bare tables")):
@@ -171,9 +210,12 @@ def main(argv=None) -> int:
             delta = export_package(s, district.folder.files, "TINH", None, out_dir=root)
         print(f"edited 5,000 tasks, delta package: {sum(delta.counts.values())} records "
               f"(edit + export {time.perf_counter() - started:.2f} s)")
+        print(f"  signing the manifest: {watch.take('sign') * 1000:.1f} ms of the delta export")
         started = time.perf_counter()
         outcome = apply_file(province, delta.path, user="bench")
-        print(f"delta import: {time.perf_counter() - started:.2f} s ({outcome.message}); peak memory {peak_mb():.0f} MB")
+        delta_s = time.perf_counter() - started
+        print(f"delta import: {delta_s:.2f} s ({outcome.message}); peak memory {peak_mb():.0f} MB")
+        print(f"  verifying the signature and its signer: {_share(watch.take('verify'), delta_s)} of the delta import")
         province.close()
         district.close()
     return 0
