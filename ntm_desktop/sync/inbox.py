@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import ImportLedger, SyncConflict, Unit
 from ntm_desktop.sync import ledger
+from ntm_desktop.sync.keys import KeyNotConfirmed
 from ntm_desktop.sync.manifest import EXTENSION
 from ntm_desktop.sync.reader import peek_manifest
 
@@ -72,8 +73,12 @@ def process_folder(workspace, folder: Path, user: str = "", progress=None) -> li
             outcomes.append(InboxOutcome(path.name, m.origin_code if m else "", m.sequence if m else 0,
                                          result.status, result.message))
         except UserError as error:
+            message = str(error)
+            if isinstance(error, KeyNotConfirmed):  # the clerk compares the key where the package can be opened
+                message += (" Hộp thư không hỏi xác nhận khóa: hãy mở tệp này ở mục Trao đổi dữ liệu → Nhận để đối "
+                            "chiếu mã khóa, rồi nhận lại hộp thư.")
             outcomes.append(InboxOutcome(path.name, m.origin_code if m else "", m.sequence if m else 0,
-                                         "refused", str(error)))
+                                         "refused", message))
         except Exception as error:  # noqa: BLE001 - one file that breaks a rule nobody foresaw stops only itself
             log.exception("inbox: %s could not be applied", path.name)
             message = (f"Gói không nhập được do một lỗi chưa lường trước ({type(error).__name__}); không có gì "

@@ -167,3 +167,20 @@ def test_a_package_that_would_not_fit_on_the_disk(with_attachments, monkeypatch)
     monkeypatch.undo()
     assert apply_file(province, package).status == "applied"
     province.close()
+
+
+def test_an_inbox_run_refuses_a_first_key_and_says_where_to_confirm_it(world, tmp_path):
+    from ntm_desktop.sync.inbox import process_folder
+
+    commune_a = fresh(world, "XA-A", tmp_path)
+    (commune_a.folder.root / signing.KEY_FILE).unlink()
+    report(commune_a, world.ids["task XA-A"], "XA-A: báo cáo sau khi cài lại máy")
+    folder = tmp_path / "hop-thu"
+    send(commune_a, "TINH", folder)
+    commune_a.close()
+    province = fresh(world, "TINH", tmp_path)
+    before = dump(province.folder.database)
+    [outcome] = process_folder(province, folder)
+    assert outcome.status == "refused" and "CẢNH BÁO" in outcome.message and "mục Trao đổi dữ liệu → Nhận" in outcome.message
+    assert dump(province.folder.database) == before
+    province.close()
