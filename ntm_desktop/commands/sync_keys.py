@@ -33,8 +33,8 @@ def register(actions) -> None:
 
     p = actions.add_parser("limits", help="xem hoặc đặt giới hạn tệp đính kèm của một gói nhận được")
     data_dir_argument(p)
-    p.add_argument("--files", type=int, help="số tệp đính kèm tối đa một gói (mặc định 2000)")
-    p.add_argument("--mb", type=int, help="tổng dung lượng tệp đính kèm tối đa một gói, MB (mặc định 2048)")
+    p.add_argument("--files", type=int, metavar="SỐ_TỆP", help="số tệp đính kèm tối đa một gói (mặc định 2000)")
+    p.add_argument("--mb", type=int, metavar="SỐ_MB", help="tổng dung lượng tệp đính kèm tối đa một gói, MB (mặc định 2048)")
     p.set_defaults(func=run_limits)
 
 
