@@ -42,6 +42,15 @@ def _fresh_database(work: Path, state: dict) -> str:
     return "cơ sở dữ liệu mới, di chuyển lược đồ"
 
 
+def _signing(work: Path, state: dict) -> str:
+    from ntm_desktop.sync import signing
+
+    key = signing.load_or_create(state["workspace"].folder.root)
+    if not signing.verify(key.public_key, key.sign(b"ntm selfcheck"), b"ntm selfcheck"):
+        raise RuntimeError("an Ed25519 signature made here does not verify")
+    return f"khóa ký số Ed25519 ({key.fingerprint})"
+
+
 def _backup(work: Path, state: dict) -> str:
     from ntm_desktop.backup import BackupKind, create_backup, verify_backup
 
@@ -100,7 +109,7 @@ def _translations(work: Path, state: dict) -> str:
     return "nút chuẩn của Qt bằng tiếng Việt (" + ", ".join(texts) + ")"
 
 
-STEPS = (_database, _backup, _pdf, _window, _translations)
+STEPS = (_database, _signing, _backup, _pdf, _window, _translations)
 
 
 def run(args) -> int:
