@@ -22,6 +22,8 @@ def _candidates(folder: DataFolder) -> list[Path]:
     found: list[Path] = []
     root, backups = folder.root, folder.backups
     found += [p for p in root.glob(".restore-*") if p.is_dir()]
+    # a signing key written under a temporary name (made, or brought by a restore) and never renamed
+    found += [p for p in root.glob(".signing-key.pem.*") if p.is_file()]
     if backups.is_dir():
         found += [p for p in backups.glob(".tmp-*") if p.is_dir()]
         found += [p for p in backups.glob("*.tmp") if p.is_file()]

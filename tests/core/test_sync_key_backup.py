@@ -46,3 +46,18 @@ def test_a_backup_whose_key_file_is_damaged_is_refused_before_anything_changes(t
     with pytest.raises(NotABackupError, match="khóa ký bị hỏng"):
         restore_backup(folder, bad, datetime(2026, 3, 2, 10, 0))
     assert (folder.root / signing.KEY_FILE).read_bytes() == key and folder.database.read_bytes() == database
+
+
+def test_a_key_file_left_half_written_is_removed_at_start_and_the_key_kept(tmp_path):
+    from ntm_desktop.safety.startup import prepare_data_folder
+
+    district = build_district(tmp_path)
+    printed = fingerprint(district)
+    folder = district.folder
+    district.close()
+    half = folder.root / ".signing-key.pem.restore"  # a restore killed between its two renames
+    half.write_bytes(b"-----BEGIN PRIVATE KEY-----\n")
+    report = prepare_data_folder(folder, backup=False)
+    report.lock.release()
+    assert half in report.leftovers_removed and not half.exists()
+    assert signing.load(folder.root).fingerprint == printed
