@@ -217,12 +217,15 @@ def check_signer(session: Session, manifest: Manifest, confirmed: str | None = N
     rows = _rows(session, origin)
     same = next((r for r in rows if r.public_key == signer), None)
     if same is not None and same.status in ("revoked", "replaced"):
-        if same.revoked_at is not None and created >= same.revoked_at:
-            when = format_vn_datetime(same.revoked_at)
+        # A revoked key may be in a thief's hands, and the creation time is what the package claims: every
+        # package it signs is refused, whatever date it bears (the office re-sends with its new key; packages
+        # carry whole records, so nothing is lost). A key replaced by its own office keeps what it made before.
+        if same.status == "revoked" or (same.revoked_at is not None and created >= same.revoked_at):
+            when = format_vn_datetime(same.revoked_at) if same.revoked_at else ""
             if same.status == "revoked":
                 raise PackageRefused(
                     f"Gói ghi là của {label}, ký bằng khóa đã bị thu hồi từ {when} ({same.revoked_by or 'cấp trên'}"
-                    f"). Gói lập từ lúc đó bị từ chối. Không nhập gói này; hãy gọi điện cho {code}: nếu {code} đã "
+                    f"). Mọi gói ký bằng khóa này đều bị từ chối, dù gói ghi ngày lập nào. Không nhập gói này; hãy gọi điện cho {code}: nếu {code} đã "
                     "có khóa mới, đề nghị lập lại gói bằng khóa mới và gửi phiếu xác nhận khóa mới; nếu không, "
                     "báo ngay cho đơn vị cấp trên (có thể máy hoặc khóa của đơn vị đó đã bị lấy mất)."
                 )
