@@ -6,18 +6,19 @@ Each command lives in a module of `ntm_desktop.commands` that defines
 
 from __future__ import annotations
 
-import argparse
 import errno
-import importlib
-import pkgutil
 import sys
+from types import SimpleNamespace
 
-from ntm_desktop import __version__, argparse_vi
 from ntm_desktop.errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ntm_desktop import commands
+    import argparse
+    import importlib
+    import pkgutil
+
+    from ntm_desktop import __version__, argparse_vi, commands
 
     argparse_vi.install()
     parser = argparse.ArgumentParser(
@@ -36,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def data_dir_argument(parser: argparse.ArgumentParser) -> None:
     """Let `--data-dir` stand after the command too (`ntm-desktop demo --data-dir X`)."""
+    import argparse
+
     parser.add_argument("--data-dir", metavar="THƯ_MỤC", default=argparse.SUPPRESS, help="thư mục dữ liệu")
 
 
@@ -53,7 +56,28 @@ def describe_os_error(error: OSError) -> str:
             "rồi chạy lại.")
 
 
+def _app_start(argv: list[str]) -> SimpleNamespace | None:
+    """`ntm-desktop [--data-dir DIR]`, the way the app is started: no need to build every command's parser
+    (the window paints sooner). None for anything else."""
+    data_dir = None
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--data-dir" and rest and not rest[0].startswith("-"):
+            data_dir = rest.pop(0)
+        elif arg.startswith("--data-dir=") and len(arg) > len("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
+        else:
+            return None
+    return SimpleNamespace(command=None, data_dir=data_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
+    start = _app_start(sys.argv[1:] if argv is None else argv)
+    if start is not None:
+        from ntm_desktop.commands.run import run_app
+
+        return run_app(start)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -19,6 +19,8 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from ntm_desktop.changes import ChangeWatch
+from ntm_desktop.paths import DB_FILE_NAME  # noqa: F401 - also known here
 from ntm_desktop.errors import (
     DatabaseError,
     DatabaseLockedError,
@@ -27,7 +29,6 @@ from ntm_desktop.errors import (
     NotADatabaseError,
 )
 
-DB_FILE_NAME = "ntm.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -152,11 +153,12 @@ def translate_error(error: Exception) -> DatabaseError | None:
 
 @dataclass
 class Database:
-    """An open data folder's database: the engine and a session factory."""
+    """An open data folder's database: the engine, a session factory, and what commits wrote (changes)."""
 
     path: Path
     engine: Engine
     sessions: sessionmaker
+    watch: ChangeWatch | None = None
 
     @contextmanager
     def transaction(self, user: str = "") -> Iterator[Session]:
@@ -277,4 +279,4 @@ def open_database(path: Path, backup_dir: Path | None = None, readonly: bool = F
 
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     revisions.install(sessions)
-    return Database(path=path, engine=engine, sessions=sessions)
+    return Database(path=path, engine=engine, sessions=sessions, watch=ChangeWatch(engine))

@@ -7,10 +7,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-from ntm_desktop.db import DB_FILE_NAME
 from ntm_desktop.errors import UserError
+
+DB_FILE_NAME = "ntm.sqlite3"  # the database file in a data folder
 
 ENV_VAR = "NTM_DATA_DIR"
 
@@ -90,6 +89,8 @@ def read_only_error(root: Path) -> ReadOnlyFolderError:
 
 
 def _default_root() -> Path:
+    import platformdirs  # only when no folder is given
+
     return Path(platformdirs.user_data_dir("NTM Desktop", "NTM", roaming=False))
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ntm_desktop.db import Database, open_database
 from ntm_desktop.paths import DataFolder, MissingDataFolderError, resolve_data_folder
 from ntm_desktop.services import settings
+
+_SHARED_LOCK = threading.Lock()
 
 
 @dataclass
@@ -19,6 +22,21 @@ class Workspace:
     lock: object | None = None  # the InstanceLock a command-line write holds until close()
     readonly: bool = False
     scratch: Path | None = None  # a stand-in for a folder that has no data yet, removed by close()
+    _shared: object = field(default=None, init=False, repr=False)
+
+    def shared(self):
+        """The unit tree and criteria catalogue, read once and kept until a commit changes them
+        (ntm_desktop.services.shared.SharedData)."""
+        with _SHARED_LOCK:  # a page loading in a worker thread may ask at the same time as the window
+            if self._shared is None:
+                from ntm_desktop.services.shared import SharedData
+
+                self._shared = SharedData(self.db)
+        return self._shared
+
+    def units(self) -> list:
+        """Every unit (services.units.UnitRow), from the shared copy."""
+        return self.shared().units()
 
     def office_unit_id(self) -> str | None:
         with self.db.transaction() as session:

@@ -8,23 +8,27 @@ Layout of a backup folder (the data folder's `backups/`, or a folder the user ch
                                              so each is kept once) and pruned with the backups that need it.
 
 A `.ntmbak` without its `files/` folder still restores the database; missing attachments are reported.
+
+The names below are imported on first use: the start of the app reads the backup settings before the
+database modules are loaded.
 """
 
-from ntm_desktop.backup.manifest import BACKUP_SUFFIX, BackupInfo, BackupKind, Manifest
-from ntm_desktop.backup.retention import select_to_keep
-from ntm_desktop.backup.store import (
-    NotABackupError,
-    create_backup,
-    daily_backup_due,
-    list_backups,
-    make_daily_backup,
-    prune,
-)
-from ntm_desktop.backup.restore import RestoreResult, restore_backup, verify_backup
-from ntm_desktop.backup.config import extra_folder, set_extra_folder
+from importlib import import_module
 
-__all__ = [
-    "BACKUP_SUFFIX", "BackupInfo", "BackupKind", "Manifest", "select_to_keep", "NotABackupError",
-    "create_backup", "daily_backup_due", "list_backups", "make_daily_backup", "prune", "RestoreResult",
-    "restore_backup", "verify_backup", "extra_folder", "set_extra_folder",
-]
+_WHERE = {
+    "BACKUP_SUFFIX": "manifest", "BackupInfo": "manifest", "BackupKind": "manifest", "Manifest": "manifest",
+    "select_to_keep": "retention", "NotABackupError": "store", "create_backup": "store",
+    "daily_backup_due": "store", "list_backups": "store", "make_daily_backup": "store", "prune": "store",
+    "RestoreResult": "restore", "restore_backup": "restore", "verify_backup": "restore",
+    "extra_folder": "config", "set_extra_folder": "config",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value

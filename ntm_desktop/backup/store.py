@@ -27,7 +27,6 @@ from ntm_desktop.backup.manifest import (
 )
 from ntm_desktop.backup.retention import select_to_keep
 from ntm_desktop.backup.space import database_size, is_disk_full, require_free_space
-from ntm_desktop.db import backup_to
 from ntm_desktop.errors import DiskFullError, UserError
 from ntm_desktop.paths import DataFolder
 
@@ -121,6 +120,13 @@ def _disk_error(error: OSError | sqlite3.Error, where: Path) -> UserError:
     if is_disk_full(error):
         return DiskFullError(f"Ổ đĩa chứa “{where}” đã đầy nên chưa sao lưu được. Hãy giải phóng dung lượng rồi thử lại.")
     return UserError(f"Không ghi được bản sao lưu vào “{where}”: {getattr(error, 'strerror', None) or error}.")
+
+
+def backup_to(source: Path, target: Path) -> Path:
+    """ntm_desktop.db.backup_to, imported when a backup is made: the app's start does not load SQLAlchemy."""
+    from ntm_desktop.db import backup_to as copy
+
+    return copy(source, target)
 
 
 def write_backup(folder: DataFolder, target_dir: Path, kind: BackupKind, now: datetime) -> BackupInfo:

@@ -8,16 +8,48 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ntm_desktop.backup import config
-from ntm_desktop.backup.leftovers import remove_leftovers
-from ntm_desktop.backup.store import BackupResult, make_daily_backup
+from typing import TYPE_CHECKING
+
 from ntm_desktop.errors import UserError
 from ntm_desktop.paths import DataFolder
 from ntm_desktop.safety.errors import CorruptDatabaseError
-from ntm_desktop.safety.integrity import check_integrity, newest_good_backup
 from ntm_desktop.safety.lock import InstanceLock
-from ntm_desktop.safety.logs import setup_logging
 from ntm_desktop.safety.network import FsTypeLookup, check_local_folder
+
+if TYPE_CHECKING:
+    from ntm_desktop.backup.store import BackupResult
+
+# Loaded when used (zipfile, logging.handlers, the backup store): the window paints before they are needed.
+
+
+def setup_logging(log_dir: Path) -> Path:
+    from ntm_desktop.safety.logs import setup_logging as start
+
+    return start(log_dir)
+
+
+def remove_leftovers(folder: DataFolder, lock) -> list[Path]:
+    from ntm_desktop.backup.leftovers import remove_leftovers as remove
+
+    return remove(folder, lock)
+
+
+def check_integrity(database: Path):
+    from ntm_desktop.safety.integrity import check_integrity as check
+
+    return check(database)
+
+
+def newest_good_backup(backup_dirs: list[Path]) -> Path | None:
+    from ntm_desktop.safety.integrity import newest_good_backup as newest
+
+    return newest(backup_dirs)
+
+
+def make_daily_backup(folder: DataFolder, now: datetime | None = None):
+    from ntm_desktop.backup.store import make_daily_backup as make
+
+    return make(folder, now)
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +57,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class StartupReport:
     lock: InstanceLock  # keep it until the app exits, then lock.release()
-    log_file: Path
+    log_file: Path | None = None
     daily_backup: BackupResult | None = None
     warnings: list[str] = field(default_factory=list)  # Vietnamese; show them, they do not stop the start
     backup_failed: str = ""  # Vietnamese, when today's backup could not be made: show it so it is seen
@@ -49,6 +81,66 @@ def _backup_failure(error: Exception) -> str:
     )
 
 
+def lock_data_folder(folder: DataFolder, fs_type: FsTypeLookup | None = None) -> StartupReport:
+    """The part before any window: refuse a network or read-only folder, take the instance lock.
+    Raises NetworkDriveError, ReadOnlyFolderError or AlreadyRunningError."""
+    check_local_folder(folder.root, fs_type)
+    folder.require_writable()
+    return StartupReport(InstanceLock(folder.root).acquire())
+
+
+def tidy_data_folder(folder: DataFolder, report: StartupReport) -> None:
+    """Start the log, remove what killed backups and restores left (before the database opens; the app
+    does it once the window has painted)."""
+    report.log_file = setup_logging(folder.logs)
+    report.leftovers_removed = remove_leftovers(folder, report.lock)
+
+
+def open_data_folder(folder: DataFolder, fs_type: FsTypeLookup | None = None) -> StartupReport:
+    """lock_data_folder, then tidy_data_folder; the lock is released again on any error."""
+    report = lock_data_folder(folder, fs_type)
+    try:
+        tidy_data_folder(folder, report)
+    except BaseException:
+        report.lock.release()
+        raise
+    return report
+
+
+def check_database(folder: DataFolder) -> None:
+    """The quick integrity check (it reads the whole file: the app runs it in the background once the
+    window shows). Raises CorruptDatabaseError naming the newest good backup; the lock stays held."""
+    if not folder.database.exists():
+        return
+    result = check_integrity(folder.database)
+    if result.ok:
+        return
+    log.error("quick_check failed on %s: %s", folder.database, result.problems)
+    from ntm_desktop.backup import config
+
+    newest = newest_good_backup([folder.backups, config.extra_folder(folder.root)])
+    way_out = (
+        f"Hãy khôi phục bản sao lưu tốt gần nhất ({newest.name})." if newest else
+        "Không tìm thấy bản sao lưu còn tốt; hãy liên hệ người hỗ trợ và đừng xóa thư mục dữ liệu."
+    )
+    raise CorruptDatabaseError(
+        "Kiểm tra nhanh cho thấy cơ sở dữ liệu bị hỏng (có thể do mất điện hoặc ổ đĩa lỗi). " + way_out,
+        result.problems, newest,
+    )
+
+
+def daily_backup(folder: DataFolder, report: StartupReport, now: datetime | None = None) -> None:
+    """The first start of the day backs up; a failure is a warning in the report, never a refusal."""
+    try:
+        report.daily_backup = make_daily_backup(folder, now)
+    except Exception as error:  # a full disk (sqlite3 says so too) must not stop the office from working
+        log.warning("daily backup failed", exc_info=True)
+        report.backup_failed = _backup_failure(error)
+        report.warnings.append(report.backup_failed)
+    if report.daily_backup:
+        report.warnings.extend(report.daily_backup.warnings)
+
+
 def prepare_data_folder(
     folder: DataFolder,
     now: datetime | None = None,
@@ -63,36 +155,12 @@ def prepare_data_folder(
     On CorruptDatabaseError the lock is released again: the caller may restore
     `error.newest_backup` with ntm_desktop.backup.restore_backup under a fresh InstanceLock.
     """
-    check_local_folder(folder.root, fs_type)
-    folder.require_writable()
-    log_file = setup_logging(folder.logs)
-    lock = InstanceLock(folder.root).acquire()
+    report = open_data_folder(folder, fs_type)
     try:
-        report = StartupReport(lock, log_file)
-        report.leftovers_removed = remove_leftovers(folder, lock)
-        if folder.database.exists():
-            result = check_integrity(folder.database)
-            if not result.ok:
-                log.error("quick_check failed on %s: %s", folder.database, result.problems)
-                newest = newest_good_backup([folder.backups, config.extra_folder(folder.root)])
-                way_out = (
-                    f"Hãy khôi phục bản sao lưu tốt gần nhất ({newest.name})." if newest else
-                    "Không tìm thấy bản sao lưu còn tốt; hãy liên hệ người hỗ trợ và đừng xóa thư mục dữ liệu."
-                )
-                raise CorruptDatabaseError(
-                    "Kiểm tra nhanh cho thấy cơ sở dữ liệu bị hỏng (có thể do mất điện hoặc ổ đĩa lỗi). "
-                    + way_out, result.problems, newest,
-                )
+        check_database(folder)
         if backup:
-            try:
-                report.daily_backup = make_daily_backup(folder, now)
-            except Exception as error:  # a full disk (sqlite3 says so too) must not stop the office from working
-                log.warning("daily backup failed", exc_info=True)
-                report.backup_failed = _backup_failure(error)
-                report.warnings.append(report.backup_failed)
-            if report.daily_backup:
-                report.warnings.extend(report.daily_backup.warnings)
+            daily_backup(folder, report, now)
         return report
     except BaseException:
-        lock.release()
+        report.lock.release()
         raise

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -10,28 +9,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ntm_desktop.models import Directive, Task, Unit, task_cooperators
+from ntm_desktop.services.due_window import DueWindow  # noqa: F401 - the list's filter, also known here
 from ntm_desktop.services.dates import month_bounds, week_bounds
 from ntm_desktop.services.status import TaskStatus, derive_status, days_overdue, status_condition
 from ntm_desktop.services.task_scope import TaskScope, scope_condition
 from ntm_desktop.text import fold
-
-
-class DueWindow(str, enum.Enum):
-    OVERDUE = "overdue"
-    THIS_WEEK = "this_week"
-    NEXT_WEEK = "next_week"
-    THIS_MONTH = "this_month"
-    DONE_THIS_WEEK = "done_this_week"
-
-    @property
-    def label(self) -> str:
-        return {
-            "overdue": "Quá hạn",
-            "this_week": "Đến hạn tuần này",
-            "next_week": "Đến hạn tuần sau",
-            "this_month": "Đến hạn tháng này",
-            "done_this_week": "Hoàn thành tuần này",
-        }[self.value]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Unit, UnitLevel
@@ -54,11 +54,28 @@ def _row(unit: Unit) -> UnitRow:
 
 
 def all_units(session: Session, include_deleted: bool = False) -> list[UnitRow]:
-    """Every unit in Vietnamese alphabetical order (merged ones included: they are history)."""
-    query = select(Unit).order_by(Unit.name_sort)
+    """Every unit in Vietnamese alphabetical order (merged ones included: they are history).
+
+    One query with the level, parent and successor joined in (a country has thousands of communes);
+    screens take the list from the workspace's shared data rather than calling this each.
+    """
+    parent, successor = aliased(Unit), aliased(Unit)
+    query = (
+        select(Unit.id, Unit.code, Unit.name, Unit.short_name, Unit.level_code, UnitLevel.name, Unit.parent_id,
+               Unit.valid_from, Unit.valid_to, Unit.successor_id, successor.name, parent.name)
+        .outerjoin(UnitLevel, UnitLevel.code == Unit.level_code)
+        .outerjoin(parent, parent.id == Unit.parent_id)
+        .outerjoin(successor, successor.id == Unit.successor_id)
+        .order_by(Unit.name_sort)
+    )
     if not include_deleted:
         query = query.where(Unit.deleted.is_(False))
-    return [_row(u) for u in session.scalars(query)]
+    return [
+        UnitRow(id=r[0], code=r[1], name=r[2], short_name=r[3] or "", level_code=r[4], level_name=r[5] or r[4],
+                parent_id=r[6], valid_from=r[7], valid_to=r[8], successor_id=r[9], successor_name=r[10] or "",
+                parent_name=r[11] or "")
+        for r in session.execute(query)
+    ]
 
 
 def get_unit(session: Session, unit_id: str) -> UnitRow:

@@ -13,13 +13,16 @@ from ntm_desktop.resources import resource
 from ntm_desktop.ui.fonts import register_report_fonts
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
+def make_application(argv: list[str] | None = None, fonts: bool = True) -> QApplication:
+    """The Qt application in Vietnamese; `fonts=False` leaves the report fonts for later (the start
+    registers them after the first paint)."""
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("NTM")
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     install_qt_translations(app)
-    register_report_fonts()
+    if fonts:
+        register_report_fonts()
     return app
 
 
@@ -56,31 +59,6 @@ def open_main_window(workspace):
     return MainWindow(workspace)
 
 
-def _prepare(folder):
-    """Safety checks before the database opens; offers the newest good backup when the file is damaged."""
-    from ntm_desktop.backup.restore import restore_backup
-    from ntm_desktop.safety.errors import CorruptDatabaseError
-    from ntm_desktop.safety.lock import InstanceLock
-    from ntm_desktop.safety.startup import prepare_data_folder
-
-    try:
-        return prepare_data_folder(folder)
-    except CorruptDatabaseError as error:
-        newest = getattr(error, "newest_backup", None)
-        if newest is None:
-            QMessageBox.critical(None, APP_NAME, str(error))
-            return None
-        answer = QMessageBox.question(None, APP_NAME, f"{error}\n\nKhôi phục bản sao lưu {newest.name} ngay bây giờ?")
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
-        lock = InstanceLock(folder.root).acquire()
-        try:
-            restore_backup(folder, newest)
-        finally:
-            lock.release()
-        return prepare_data_folder(folder)
-
-
 def _refuse(message: str) -> int:
     """The data folder cannot be opened: say why and what to do, then end (exit code 2)."""
     if sys.stderr is not None:  # the windowed Windows build has no console
@@ -90,32 +68,132 @@ def _refuse(message: str) -> int:
 
 
 def run(data_dir=None, demo: bool = False) -> int:
+    """Start the app on a data folder. The order keeps the first paint quick: the folder's lock (a second
+    start hands over to the running window), then, for a folder ready for work, the window, and only
+    after it has painted the database, its check and the day's backup (ntm_desktop.ui.opening)."""
     from ntm_desktop.paths import resolve_data_folder
-    from ntm_desktop.services.demo import build_demo
-    from ntm_desktop.ui.crash import install_crash_handler
-    from ntm_desktop.ui.single_instance import listen_for_second_starts, notify_running
-    from ntm_desktop.workspace import open_workspace
+    from ntm_desktop.safety.errors import AlreadyRunningError
+    from ntm_desktop.safety.peek import peek_ready_folder
+    from ntm_desktop.safety.startup import lock_data_folder
 
-    app = make_application()
-    report = None
+    app = make_application(fonts=False)
     try:
         folder = resolve_data_folder(data_dir)
+        report = lock_data_folder(folder)
+    except AlreadyRunningError as error:
+        from ntm_desktop.ui.single_instance import notify_running
+
         if notify_running(folder.root):
             return 0  # the running window was brought to the front
-        report = _prepare(folder)
-        if report is None:
+        return _refuse(str(error))
+    except (UserError, OSError) as error:  # OSError: a folder the checks did not foresee
+        return _refuse_error(error)
+    try:
+        while True:
+            ready = peek_ready_folder(folder.database)
+            if ready is None:  # a new folder, an upgrade due, a file that cannot be read: the careful way
+                return _run_checked_first(app, folder, report, demo)
+            code = _run_painted_first(app, folder, report, ready)
+            if code != "restored":
+                return code
+    finally:
+        report.lock.release()
+
+
+def _refuse_error(error: Exception) -> int:
+    if isinstance(error, UserError):
+        return _refuse(str(error))
+    from ntm_desktop.cli import describe_os_error
+
+    reason = describe_os_error(error)
+    return _refuse(reason[:1].upper() + reason[1:])
+
+
+def _settle_in(app, folder, window) -> list:
+    """What the session needs that the first paint does not: the crash handler, the report fonts, the
+    server a second start knocks on. Returns what must stay alive."""
+    from ntm_desktop.ui.crash import install_crash_handler
+    from ntm_desktop.ui.single_instance import listen_for_second_starts
+
+    handler = install_crash_handler(app, folder.logs)
+    register_report_fonts()
+    return [handler, listen_for_second_starts(folder.root, window)]
+
+
+def _run_painted_first(app, folder, report, ready):
+    """A folder ready for work: the window paints first; the database opens and is checked after
+    (ntm_desktop.ui.opening). Returns the exit code, or "restored" to start again on the restored data."""
+    from ntm_desktop.ui.main_window import MainWindow
+    from ntm_desktop.ui.opening import RESTORE_EXIT, Opening
+    from ntm_desktop.ui.paint_probe import after_first_paint, exit_after_first_paint
+
+    opening, restore_from, kept = None, None, []
+    try:
+        window = MainWindow(office_name=ready.office_name)
+        opening = Opening(window, folder, report)
+
+        def painted() -> None:
+            opening.begin()
+            kept.extend(_settle_in(app, folder, window))
+
+        after_first_paint(window, painted)
+        exit_after_first_paint(window)
+        window.show()
+        code = app.exec()
+        window.close()
+        if code == RESTORE_EXIT:
+            restore_from = opening.restore_from
+    finally:
+        if opening is not None:
+            opening.wait()  # the day's backup is finished before the folder is let go
+            if opening.workspace is not None:
+                opening.workspace.close()
+    if restore_from is not None:
+        from ntm_desktop.backup.restore import restore_backup
+
+        restore_backup(folder, restore_from)  # under this start's instance lock
+        return "restored"
+    return code
+
+
+def _check_before_window(folder, report) -> bool:
+    """The quick check and the day's backup, before any window; a damaged file gets the restore offer.
+    False when the app must not go on."""
+    from ntm_desktop.backup.restore import restore_backup
+    from ntm_desktop.safety.errors import CorruptDatabaseError
+    from ntm_desktop.safety.startup import check_database, daily_backup
+
+    try:
+        check_database(folder)
+    except CorruptDatabaseError as error:
+        newest = getattr(error, "newest_backup", None)
+        if newest is None:
+            QMessageBox.critical(None, APP_NAME, str(error))
+            return False
+        answer = QMessageBox.question(None, APP_NAME, f"{error}\n\nKhôi phục bản sao lưu {newest.name} ngay bây giờ?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        restore_backup(folder, newest)  # under this start's instance lock
+        check_database(folder)
+    daily_backup(folder, report)
+    return True
+
+
+def _run_checked_first(app, folder, report, demo: bool) -> int:
+    """Everything checked before the window: a new folder (first start), an upgrade, a damaged file."""
+    from ntm_desktop.safety.startup import tidy_data_folder
+    from ntm_desktop.services.demo import build_demo
+    from ntm_desktop.ui.paint_probe import exit_after_first_paint
+    from ntm_desktop.workspace import open_workspace
+
+    try:
+        tidy_data_folder(folder, report)
+        if not _check_before_window(folder, report):
             return 2
         workspace = open_workspace(folder.root)
-    except (UserError, OSError) as error:  # OSError: a folder the checks above did not foresee
-        if report is not None:
-            report.lock.release()
-        if isinstance(error, UserError):
-            return _refuse(str(error))
-        from ntm_desktop.cli import describe_os_error
-
-        reason = describe_os_error(error)
-        return _refuse(reason[:1].upper() + reason[1:])
-    handler = install_crash_handler(app, folder.logs)  # noqa: F841 - kept alive for the session
+    except (UserError, OSError) as error:
+        return _refuse_error(error)
+    kept = _settle_in(app, folder, None)  # noqa: F841 - kept alive for the session
     try:
         if demo and not workspace.office_unit_id():
             with workspace.db.transaction("demo") as session:
@@ -126,10 +204,10 @@ def run(data_dir=None, demo: bool = False) -> int:
             if OfficeDialog(workspace).exec() != QDialog.DialogCode.Accepted:
                 return 0
         window = open_main_window(workspace)
-        server = listen_for_second_starts(folder.root, window)  # noqa: F841
+        kept[1].window = window  # a second start now brings this window forward
+        exit_after_first_paint(window)
         window.show()
         window.show_startup_warnings(report.warnings, report.backup_failed)
         return app.exec()
     finally:
         workspace.close()
-        report.lock.release()

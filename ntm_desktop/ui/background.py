@@ -1,16 +1,19 @@
-"""Run a long piece of work (apply a package, process an inbox) off the GUI thread and wait for it.
+"""Work off the GUI thread: long actions behind a busy dialog, and page reads that do not block at all.
 
-The window stays painted and shows a busy dialog that says what is happening;
-the dialog is window-modal, so nothing else can be started meanwhile. The
-caller gets the work's result (or its exception) as if it had run in place.
+`run_with_progress`: a long piece of work (apply a package, process an inbox); the window stays painted
+and shows a busy dialog that says what is happening; the dialog is window-modal, so nothing else can be
+started meanwhile. The caller gets the work's result (or its exception) as if it had run in place.
+
+`Loader`: a page's reads; the page shows what it had (or "Đang tải…") and fills in when the rows arrive.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Callable, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 T = TypeVar("T")
@@ -25,6 +28,8 @@ class _Relay(QObject):
 
 def run_with_progress(parent: QWidget, label: str, work: Callable[[Callable[[str], None]], T]) -> T:
     """`work(say)` runs in a worker thread; `say(text)` updates the dialog's text. Returns work's result."""
+    from PySide6.QtCore import Qt  # (not at the top: the first screen is drawn before the Qt namespace loads)
+
     outcome: dict = {}
     relay = _Relay()
     loop = QEventLoop()
@@ -54,3 +59,88 @@ def run_with_progress(parent: QWidget, label: str, work: Callable[[Callable[[str
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+# --- reading a page's data without freezing the window ----------------------------------------------------
+
+INLINE = False  # the test suite sets it: work then runs at once in the calling thread (a test that checks the
+# threading turns it off again)
+
+
+class _Finished(QObject):
+    finished = Signal(int, object, object)  # ticket, result, error
+
+
+class Loader(QObject):
+    """Runs `work()` in a worker thread and hands its result to `done(result)` on the GUI thread.
+
+    For a page's reads (the counts of the overview, the rows of a list) and for the start's own checks:
+    the window keeps painting and answering meanwhile. A newer `load` supersedes one still running: only
+    the newest result is handed over. `busy` is True while a result is awaited; `busy_changed` says when
+    that changes (a page shows "Đang tải…"). An error goes to `failed(error)`, or to the crash handler.
+    """
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._ticket = 0
+        self._busy = False
+        self._callbacks: tuple = ()
+        self._relay = _Finished(self)
+        self._relay.finished.connect(self._finished)  # queued: the worker emits from its own thread
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def load(self, work: Callable[[], T], done: Callable[[T], None],
+             failed: Callable[[BaseException], None] | None = None) -> None:
+        self._ticket += 1
+        ticket = self._ticket
+        self._callbacks = (done, failed)
+        if INLINE:
+            try:
+                result = work()
+            except BaseException as error:  # noqa: BLE001 - handed over as a worker's error would be
+                self._finished(ticket, None, error)
+            else:
+                self._finished(ticket, result, None)
+            return
+        self._set_busy(True)
+        relay = self._relay
+
+        def target() -> None:
+            result, error = None, None
+            try:
+                result = work()
+            except BaseException as caught:  # noqa: BLE001 - handed to the GUI thread
+                error = caught
+            try:
+                relay.finished.emit(ticket, result, error)
+            except RuntimeError:  # the page was closed meanwhile: nobody waits for the result
+                pass
+
+        threading.Thread(target=target, name="ntm-load", daemon=True).start()
+
+    def cancel(self) -> None:
+        """Forget the result awaited (the page was closed or shows something else now)."""
+        self._ticket += 1
+        self._set_busy(False)
+
+    def _finished(self, ticket: int, result, error) -> None:
+        if ticket != self._ticket:
+            return  # superseded by a newer load
+        done, failed = self._callbacks
+        self._set_busy(False)
+        if error is None:
+            done(result)
+        elif failed is not None:
+            failed(error)
+        else:
+            sys.excepthook(type(error), error, error.__traceback__)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)

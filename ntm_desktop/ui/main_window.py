@@ -1,45 +1,95 @@
-"""The main window: a navigation list on the left, one page at a time on the right."""
+"""The main window: a navigation list on the left, one page at a time on the right.
+
+The window paints before anything heavy happens. Each page is built the first time it is opened (its
+module imported only then), and the window can be shown before the data folder is open at all: the
+app's start paints it with the office's name, opens the database in the background and then calls
+`attach(workspace)`. A page built earlier is refreshed when shown again only if a commit changed data
+since (or the day changed), not every time.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+import importlib
+import importlib.util
+import logging
+from collections.abc import Mapping
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSize
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from ntm_desktop import APP_NAME, __version__
-from ntm_desktop.models import Unit
-from ntm_desktop.ui.overview_page import OverviewPage
-from ntm_desktop.ui.register.page import RegisterPage
-from ntm_desktop.ui.tasks.page import TaskListPage
-from ntm_desktop.ui.units.page import UnitsPage
-from ntm_desktop.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+# key, title, module, class; the optional ones are features a build may lack.
+PAGES = (
+    ("overview", "Tổng quan", "ntm_desktop.ui.overview_page", "OverviewPage"),
+    ("register", "Sổ văn bản đến", "ntm_desktop.ui.register.page", "RegisterPage"),
+    ("tasks", "Nhiệm vụ", "ntm_desktop.ui.tasks.page", "TaskListPage"),
+    ("criteria", "Tiêu chí NTM", "ntm_desktop.ui.criteria.page", "CriteriaPage"),
+    ("reports", "Báo cáo, in sổ", "ntm_desktop.ui.reports_page", "ReportsPage"),
+    ("sync", "Trao đổi dữ liệu", "ntm_desktop.ui.sync.page", "SyncPage"),
+    ("units", "Đơn vị", "ntm_desktop.ui.units.page", "UnitsPage"),
+)
+OPTIONAL = {"criteria": "ntm_desktop.ui.criteria", "reports": "ntm_desktop.ui.reports_page",
+            "sync": "ntm_desktop.ui.sync"}
 
 
-def _optional_pages() -> list[tuple[str, str, type]]:
-    """Pages of features that may be absent from a build: (key, title, class)."""
-    pages = []
-    for key, title, module, name in (
-        ("criteria", "Tiêu chí NTM", "ntm_desktop.ui.criteria.page", "CriteriaPage"),
-        ("reports", "Báo cáo, in sổ", "ntm_desktop.ui.reports_page", "ReportsPage"),
-        ("sync", "Trao đổi dữ liệu", "ntm_desktop.ui.sync.page", "SyncPage"),
-    ):
-        try:
-            module_obj = __import__(module, fromlist=[name])
-        except ImportError:
-            continue
-        pages.append((key, title, getattr(module_obj, name)))
-    return pages
+def _qt():
+    """PySide6.QtCore.Qt, first touched after the first paint (building its enums takes ~10 ms)."""
+    from PySide6.QtCore import Qt
+
+    return Qt
+
+
+def _queued():
+    return _qt().ConnectionType.QueuedConnection
+
+
+def _present(key: str) -> bool:
+    """Whether this build has the page (looked up without importing it)."""
+    if key not in OPTIONAL:
+        return True
+    try:
+        return importlib.util.find_spec(OPTIONAL[key]) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class _Pages(Mapping):
+    """The window's pages by key; a page is built when first asked for."""
+
+    def __init__(self, window: "MainWindow"):
+        self._window = window
+
+    def __getitem__(self, key: str) -> QWidget:
+        return self._window.page(key)
+
+    def __iter__(self):
+        return iter(self._window.page_keys())
+
+    def __len__(self) -> int:
+        return len(self._window.page_keys())
+
+    def built(self) -> dict[str, QWidget]:
+        return dict(self._window._built)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace=None, office_name: str | None = None):
         super().__init__()
-        self._ws = workspace
-        with workspace.db.transaction() as session:
-            office = session.get(Unit, workspace.office_unit_id() or "")
-            office_name = office.name if office else ""
-        self.setWindowTitle(f"{APP_NAME} — {office_name}" if office_name else APP_NAME)
+        self._ws = None
+        self._keys = [key for key, *_ in PAGES if _present(key)]
+        self._specs = {key: (title, module, name) for key, title, module, name in PAGES}
+        self._built: dict[str, QWidget] = {}
+        self._holders: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+        self._shown_on: dict[str, date] = {}
+        self._events = None
+        self.pages = _Pages(self)
         self.resize(1280, 800)
         self.nav = QListWidget()
         self.nav.setFixedWidth(190)
@@ -50,36 +100,25 @@ class MainWindow(QMainWindow):
             "QListWidget::item:selected { background: #1f5fa8; color: white; }"
         )
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        self.overview = OverviewPage(workspace)
-        self.register = RegisterPage(workspace)
-        self.tasks = TaskListPage(workspace)
-        self.units = UnitsPage(workspace)
-        for key, title, page in (
-            ("overview", self.tr("Tổng quan"), self.overview),
-            ("register", self.tr("Sổ văn bản đến"), self.register),
-            ("tasks", self.tr("Nhiệm vụ"), self.tasks),
-        ):
-            self._add_page(key, title, page)
-        for key, title, cls in _optional_pages():
-            self._add_page(key, self.tr(title), cls(workspace))
-        self._add_page("units", self.tr("Đơn vị"), self.units)
-        self.nav.currentRowChanged.connect(self._show_row)
-        self.overview.open_tasks.connect(self._open_tasks)
-        self.overview.open_directive.connect(lambda d: self.register.open_form(d))
-        self.register.show_tasks.connect(self._tasks_of_directive)
-        self.register.changed.connect(self.overview.refresh)
+        for key in self._keys:
+            holder = QWidget()  # until the page is built
+            self._holders[key] = holder
+            self.stack.addWidget(holder)
+            self.nav.addItem(QCoreApplication.translate("MainWindow", self._specs[key][0]))
+        from ntm_desktop.ui.overview_page import OverviewPage
 
-        office_label = QLabel(office_name)
-        office_label.setWordWrap(True)
-        office_label.setStyleSheet("padding: 10px; font-weight: bold; color: #123a66; background: #f3f5f8;")
+        self._place("overview", OverviewPage())  # the first screen, drawn before the data folder is open
+
+        self.office_label = QLabel()
+        self.office_label.setWordWrap(True)
+        self.office_label.setStyleSheet("padding: 10px; font-weight: bold; color: #123a66; background: #f3f5f8;")
         version = QLabel(f"{APP_NAME} {__version__}")
         version.setStyleSheet("padding: 6px 10px; color: #777; background: #f3f5f8;")
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.setSpacing(0)
-        side_layout.addWidget(office_label)
+        side_layout.addWidget(self.office_label)
         side_layout.addWidget(self.nav, 1)
         side_layout.addWidget(version)
         side.setFixedWidth(190)
@@ -90,8 +129,155 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menu()
+        self._show_office(office_name or "")
+        self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
+        if workspace is not None:
+            self.attach(workspace)
+        else:
+            self.statusBar().showMessage(self.tr("Đang mở dữ liệu…"))
 
+    # --- the data folder ---------------------------------------------------------------------------------
+    def attach(self, workspace) -> None:
+        """The data folder is open: build the page on screen, listen for changes."""
+        from ntm_desktop.models import Unit
+        from ntm_desktop.ui.data_events import data_events
+
+        self._ws = workspace
+        with workspace.db.transaction() as session:
+            office = session.get(Unit, workspace.office_unit_id() or "")
+            self._show_office(office.name if office else "")
+        self._events = data_events(workspace)
+        self._events.tables_changed.connect(self._data_changed, _queued())
+        for action in self._data_actions:
+            action.setEnabled(True)
+        if self.statusBar().currentMessage() == self.tr("Đang mở dữ liệu…"):
+            self.statusBar().clearMessage()
+        self._built["overview"].attach(workspace)
+        self._shown_on["overview"] = date.today()
+        self._show_row(self.nav.currentRow())
+
+    @property
+    def workspace(self):
+        return self._ws
+
+    def _show_office(self, name: str) -> None:
+        self.setWindowTitle(f"{APP_NAME} — {name}" if name else APP_NAME)
+        self.office_label.setText(name)
+
+    def _data_changed(self, _tables) -> None:
+        """A commit changed data: pages not on screen read it again when next shown (the page on screen
+        refreshed itself after its own save, or listens for what it shows)."""
+        current = self.current_key()
+        self._stale.update(key for key in self._built if key != current)
+
+    # --- pages -------------------------------------------------------------------------------------------
+    def page_keys(self) -> list[str]:
+        return list(self._keys)
+
+    def current_key(self) -> str | None:
+        row = self.nav.currentRow()
+        return self._keys[row] if 0 <= row < len(self._keys) else None
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def page(self, key: str) -> QWidget:
+        """The page, built now if it has not been yet (the data folder must be open)."""
+        if key in self._built:
+            return self._built[key]
+        if key not in self._keys:
+            raise KeyError(key)
+        if self._ws is None:
+            raise RuntimeError("the data folder is not open yet")
+        _title, module, name = self._specs[key]
+        return self._place(key, getattr(importlib.import_module(module), name)(self._ws))
+
+    def _place(self, key: str, page: QWidget) -> QWidget:
+        """The page takes its placeholder's place in the stack."""
+        index = self._keys.index(key)
+        current = self.stack.currentIndex()
+        holder = self._holders.pop(key)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(holder)
+        holder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self._built[key] = page
+        self._shown_on[key] = date.today()
+        self._connect(key, page)
+        return page
+
+    def _connect(self, key: str, page: QWidget) -> None:
+        if key == "overview":
+            page.open_tasks.connect(self._open_tasks)
+            page.open_directive.connect(lambda d: self.register.open_form(d))
+        elif key == "register":
+            page.show_tasks.connect(self._tasks_of_directive)
+
+    @property
+    def overview(self):
+        return self.page("overview")
+
+    @property
+    def register(self):
+        return self.page("register")
+
+    @property
+    def tasks(self):
+        return self.page("tasks")
+
+    @property
+    def units(self):
+        return self.page("units")
+
+    def _show_row(self, row: int) -> None:
+        if not 0 <= row < len(self._keys):
+            return
+        if self._events is not None:  # change notices still queued count for this click
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        key = self._keys[row]
+        self.stack.setCurrentIndex(row)
+        if self._ws is None:
+            return  # shown when the data folder is open (attach)
+        if key not in self._built:
+            try:
+                self.page(key)
+            except ImportError:
+                log.exception("page %s cannot be loaded", key)
+                missing = QLabel(self.tr("Chức năng này chưa có trong phiên bản này."))
+                missing.setAlignment(_qt().AlignmentFlag.AlignCenter)
+                self._place(key, missing)
+            return
+        if key in self._stale or self._shown_on.get(key) != date.today():
+            self._stale.discard(key)
+            self._shown_on[key] = date.today()
+            page = self._built[key]
+            if hasattr(page, "refresh"):
+                page.refresh()
+
+    def show_page(self, key: str) -> QWidget:
+        self.nav.setCurrentRow(self._keys.index(key))
+        return self.page(key)
+
+    def _select_quietly(self, key: str) -> QWidget:
+        """Put `key` on screen without the refresh a click does (the caller sets what it shows)."""
+        page = self.page(key)
+        self._stale.discard(key)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(self._keys.index(key))
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(self._keys.index(key))
+        return page
+
+    def _open_tasks(self, unit_id, window) -> None:
+        self._select_quietly("tasks").show_filtered(unit_id=unit_id, window=window)
+
+    def _tasks_of_directive(self, directive_id: str, label: str) -> None:
+        tasks = self._select_quietly("tasks")
+        tasks.show_filtered()
+        tasks.set_directive(directive_id, label)
+
+    # --- start-up messages and menu ----------------------------------------------------------------------
     def show_startup_warnings(self, warnings: list[str], backup_failed: str = "") -> None:
         """What the start-up protection could not do; a failed daily backup also gets a box, so it is seen."""
         if not warnings:
@@ -108,13 +294,13 @@ class MainWindow(QMainWindow):
         data = self.menuBar().addMenu(self.tr("&Dữ liệu"))
         backup = data.addAction(self.tr("Sao lưu và khôi phục…"))
         backup.triggered.connect(self._backups)
-        try:
-            import ntm_desktop.ui.office_settings  # noqa: F401 - present when reports are built in
-        except ImportError:
-            pass
-        else:
+        self._data_actions = [backup]
+        if importlib.util.find_spec("ntm_desktop.ui.office_settings") is not None:  # with reports built in
             office = data.addAction(self.tr("Thông tin cơ quan (dùng khi in báo cáo)…"))
             office.triggered.connect(self._office_settings)
+            self._data_actions.append(office)
+        for action in self._data_actions:
+            action.setEnabled(False)  # until the data folder is open
         data.addSeparator()
         data.addAction(self.tr("Thoát"), self.close)
 
@@ -122,7 +308,8 @@ class MainWindow(QMainWindow):
         from ntm_desktop.ui.backup_dialog import BackupDialog
 
         BackupDialog(self._ws, self).exec()
-        for page in self.pages.values():
+        self._ws.shared().changed()  # a restore replaced the database: nothing kept from before holds
+        for page in self._built.values():
             if hasattr(page, "refresh"):
                 page.refresh()
 
@@ -130,34 +317,3 @@ class MainWindow(QMainWindow):
         from ntm_desktop.ui.office_settings import OfficeSettingsDialog
 
         OfficeSettingsDialog(self._ws, self).exec()
-
-    def _add_page(self, key: str, title: str, page: QWidget) -> None:
-        self.pages[key] = page
-        self.stack.addWidget(page)
-        self.nav.addItem(title)
-
-    def _show_row(self, row: int) -> None:
-        page = self.stack.widget(row)
-        self.stack.setCurrentWidget(page)
-        if hasattr(page, "refresh"):
-            page.refresh()
-
-    def show_page(self, key: str) -> QWidget:
-        page = self.pages[key]
-        self.nav.setCurrentRow(list(self.pages).index(key))
-        return page
-
-    def _open_tasks(self, unit_id, window) -> None:
-        self.nav.blockSignals(True)
-        self.nav.setCurrentRow(list(self.pages).index("tasks"))
-        self.nav.blockSignals(False)
-        self.stack.setCurrentWidget(self.tasks)
-        self.tasks.show_filtered(unit_id=unit_id, window=window)
-
-    def _tasks_of_directive(self, directive_id: str, label: str) -> None:
-        self.nav.blockSignals(True)
-        self.nav.setCurrentRow(list(self.pages).index("tasks"))
-        self.nav.blockSignals(False)
-        self.stack.setCurrentWidget(self.tasks)
-        self.tasks.show_filtered()
-        self.tasks.set_directive(directive_id, label)

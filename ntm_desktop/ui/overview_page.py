@@ -1,17 +1,20 @@
-"""The first screen: overdue, due this week, done this week, by unit; newest directives."""
+"""The first screen: overdue, due this week, done this week, by unit; newest directives.
+
+It is drawn before the data folder is open (the figures show "…"), and its counts are read off the GUI
+thread (counting a province's 300,000 tasks takes longer than a click should freeze the window).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
 from ntm_desktop.services.dates import format_vn_date
-from ntm_desktop.services.overview import overview
-from ntm_desktop.services.tasklist import DueWindow
-from ntm_desktop.workspace import Workspace
+from ntm_desktop.services.due_window import DueWindow
+from ntm_desktop.ui.background import Loader
 
 CARD_STYLE = (
     "QPushButton {{ text-align: left; padding: 12px 16px; border-radius: 6px; border: 1px solid {border};"
@@ -23,10 +26,11 @@ class OverviewPage(QWidget):
     open_tasks = Signal(object, object)  # unit_id or None, DueWindow or None
     open_directive = Signal(str)
 
-    def __init__(self, workspace: Workspace, parent=None):
+    def __init__(self, workspace=None, parent=None):
         super().__init__(parent)
-        self._ws = workspace
-        self.title = QLabel()
+        self._ws = None
+        self._loader = Loader(self)
+        self.title = QLabel(self.tr("Tổng quan công việc"))
         self.title.setStyleSheet("font-size: 18px; font-weight: bold;")
         # The counts are the task page's default set ("Tất cả"): say which tasks they cover.
         self.scope_note = QLabel(self.tr(
@@ -45,7 +49,7 @@ class OverviewPage(QWidget):
             button = QPushButton()
             button.setStyleSheet(CARD_STYLE.format(border=colors[0], bg=colors[1], fg=colors[2]))
             button.setMinimumHeight(78)
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setText("…")
             button.clicked.connect(lambda _c=False, w=window: self.open_tasks.emit(None, w))
             self.cards[window] = button
             cards.addWidget(button)
@@ -69,8 +73,7 @@ class OverviewPage(QWidget):
         self.newest.setColumnWidth(2, 230)
         self.newest.verticalHeader().setVisible(False)
         self.newest.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.newest.cellDoubleClicked.connect(
-            lambda row, _c: self.open_directive.emit(self.newest.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+        self.newest.cellDoubleClicked.connect(self._newest_opened)
 
         grid = QGridLayout()
         grid.addWidget(self._heading(self.tr("Nhiệm vụ theo đơn vị chủ trì")), 0, 0)
@@ -84,7 +87,21 @@ class OverviewPage(QWidget):
         layout.addLayout(grid)
         self._windows = [DueWindow.OVERDUE, DueWindow.THIS_WEEK, DueWindow.DONE_THIS_WEEK, None]
         self._unit_ids: list[str] = []
+        if workspace is not None:
+            self.attach(workspace)
+
+    def attach(self, workspace) -> None:
+        """The data folder is open: read the figures."""
+        from PySide6.QtCore import Qt  # first touched here, after the first paint (its enums take ~10 ms)
+
+        self._ws = workspace
+        for button in self.cards.values():  # (the Qt namespace is first touched here, after the first paint)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.refresh()
+
+    @property
+    def loading(self) -> bool:
+        return self._loader.busy
 
     @staticmethod
     def _heading(text: str) -> QLabel:
@@ -93,11 +110,32 @@ class OverviewPage(QWidget):
         return label
 
     def refresh(self) -> None:
-        office = self._ws.office_unit_id()
-        if not office:
+        """Read the figures again, off the GUI thread; the ones shown stay until the new ones arrive."""
+        if self._ws is None:
             return
-        with self._ws.db.transaction() as session:
-            data = overview(session, office)
+        workspace = self._ws
+
+        def read():
+            from ntm_desktop.services.overview import overview
+
+            office = workspace.office_unit_id()
+            if not office:
+                return None
+            with workspace.db.transaction() as session:
+                return overview(session, office)
+
+        self._loader.load(read, self._show)
+
+    def _newest_opened(self, row: int, _column: int) -> None:
+        from PySide6.QtCore import Qt
+
+        self.open_directive.emit(self.newest.item(row, 0).data(Qt.ItemDataRole.UserRole))
+
+    def _show(self, data) -> None:
+        from PySide6.QtCore import Qt
+
+        if data is None:
+            return
         self.title.setText(self.tr("Tổng quan công việc — ngày {d}").format(d=format_vn_date(data.today)))
         texts = {
             DueWindow.OVERDUE: (data.overdue, self.tr("nhiệm vụ quá hạn")),

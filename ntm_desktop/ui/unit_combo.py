@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
+import heapq
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from ntm_desktop.services.units import UnitRow, labels
@@ -43,21 +46,104 @@ class _FoldedFilter(QSortFilterProxyModel):
         self._phrase = " ".join(self._words)
         self.endFilterChange()
         self.sort(-1)
-        self.sort(0)
+        if self._words:  # sorted only while words are typed: a list of thousands resets without sorting
+            self.sort(0)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 (Qt override)
-        index = self.sourceModel().index(row, 0, parent)
-        if index.data(KIND_ROLE) not in (UNIT, PROPOSED):
+        entry = self.sourceModel().entry(row)
+        if entry.kind not in (UNIT, PROPOSED):
             return False
-        words = (index.data(SEARCH_ROLE) or "").split()
+        if not self._words:
+            return True
+        words = entry.search.split()
         return all(any(w.startswith(typed) for w in words) for typed in self._words)
 
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 (Qt override)
+        model = self.sourceModel()
+
         def rank(index: QModelIndex) -> tuple[int, int]:
-            together = f" {self._phrase}" in f" {index.data(SEARCH_ROLE) or ''}"
+            together = f" {self._phrase}" in f" {model.entry(index.row()).search}"
             return (0 if together else 1, index.row())
 
         return rank(left) < rank(right)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    label: str
+    kind: str
+    unit_id: str | None
+    search: str = ""
+    tooltip: str = ""
+
+
+_PROPOSED_COLOR = QColor("#8a4b00")
+_TOGGLE_COLOR = QColor("#555555")
+
+
+class _Entries(QAbstractListModel):
+    """The combo's lines as plain tuples: a country's thousands of units are set in one reset."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._entries: list[_Entry] = []
+        self._italic = QFont()
+        self._italic.setItalic(True)
+
+    def set_entries(self, entries: list[_Entry]) -> None:
+        self.beginResetModel()
+        self._entries = entries
+        self.endResetModel()
+
+    def entry(self, row: int) -> _Entry:
+        return self._entries[row]
+
+    def entries(self) -> list[_Entry]:
+        return self._entries
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return entry.label
+        if role == Qt.ItemDataRole.UserRole:
+            return entry.unit_id
+        if role == KIND_ROLE:
+            return entry.kind
+        if role == SEARCH_ROLE:
+            return entry.search
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.tooltip or None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _PROPOSED_COLOR if entry.kind == PROPOSED else _TOGGLE_COLOR if entry.kind == TOGGLE else None
+        if role == Qt.ItemDataRole.FontRole and entry.kind == TOGGLE:
+            return self._italic
+        return None
+
+    def flags(self, index: QModelIndex):
+        if index.isValid() and self._entries[index.row()].kind == TOGGLE:
+            return Qt.ItemFlag.ItemIsEnabled
+        return super().flags(index)
+
+
+_PREPARED: list[tuple[list, dict[str, str], list[UnitRow], dict[str, str]]] = []  # the last few lists seen
+
+
+def _prepared(units: list[UnitRow]) -> tuple[dict[str, str], list[UnitRow], dict[str, str]]:
+    """Labels (namesakes told apart), Vietnamese order and folded search text of a list of units."""
+    for seen, names, ordered, search in _PREPARED:
+        if seen is units:
+            return names, ordered, search
+    names = labels(list(units))
+    ordered = sorted(units, key=lambda r: sort_key(names[r.id]))
+    search = {r.id: fold(f"{names[r.id]} {r.short_name} {r.code}") for r in units}
+    _PREPARED.insert(0, (units, names, ordered, search))
+    del _PREPARED[4:]
+    return names, ordered, search
 
 
 class UnitCombo(QComboBox):
@@ -70,16 +156,17 @@ class UnitCombo(QComboBox):
         # a long unit name must not widen the form: the list opens wider than the box instead
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(24)
-        self._items = QStandardItemModel(self)
+        self._items = _Entries(self)
         self.setModel(self._items)
         self._rows: list[UnitRow] = []
         self._labels: dict[str, str] = {}
+        self._search: dict[str, str] = {}
+        self._exclude: frozenset[str] = frozenset()
         self._allow_empty = allow_empty
         self._expired_shown = False
         self._proposed: tuple[str, str] | None = None
         self._filter = _FoldedFilter(self)
         self._filter.setSourceModel(self._items)
-        self._filter.sort(0)
         completer = QCompleter(self._filter, self)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -90,11 +177,14 @@ class UnitCombo(QComboBox):
         self.set_units(units, allow_empty)
 
     # --- filling the list
-    def set_units(self, units: list[UnitRow], allow_empty: bool | None = None) -> None:
+    def set_units(self, units: list[UnitRow], allow_empty: bool | None = None,
+                  exclude: frozenset[str] | set[str] = frozenset()) -> None:
+        """The units to offer, less `exclude` (a unit cannot be its own parent). Labels and order are worked
+        out once per list: every box given the workspace's shared list reuses them."""
         if allow_empty is not None:
             self._allow_empty = allow_empty
-        self._labels = labels(list(units))
-        self._rows = sorted(units, key=lambda r: sort_key(self._labels[r.id]))
+        self._labels, self._rows, self._search = _prepared(units)
+        self._exclude = frozenset(exclude)
         self._rebuild(self.unit_id() if self.count() else None)
 
     def set_show_expired(self, shown: bool) -> None:
@@ -121,34 +211,34 @@ class UnitCombo(QComboBox):
         text = self.currentText()
         today = date.today()
         self.blockSignals(True)
-        self._items.clear()
+        entries: list[_Entry] = []
         if self._allow_empty:
-            self._add("", EMPTY, "")
+            entries.append(_Entry("", EMPTY, ""))
         if self._proposed:
             name, tooltip = self._proposed
-            item = self._add(name, PROPOSED, "", fold(name))
-            item.setToolTip(tooltip)
-            item.setForeground(QColor("#8a4b00"))
+            entries.append(_Entry(name, PROPOSED, "", fold(name), tooltip))
         hidden = 0
         for row in self._rows:
+            if row.id in self._exclude:
+                continue
             if not self._visible(row, today, keep):
                 hidden += 1
                 continue
             label = self._labels.get(row.id, row.name)
-            if not row.is_active(today):
+            if row.is_active(today):
+                search = self._search[row.id]
+            else:
                 label = self.tr("{name} (hết hiệu lực)").format(name=label)
-            self._add(label, UNIT, row.id, fold(f"{label} {row.short_name} {row.code}"))
-        if hidden or self._expired_shown and any(not r.is_active(today) for r in self._rows):
-            toggle = self._add(
+                search = fold(f"{label} {row.short_name} {row.code}")
+            entries.append(_Entry(label, UNIT, row.id, search))
+        if hidden or self._expired_shown and any(not r.is_active(today) for r in self._rows
+                                                 if r.id not in self._exclude):
+            entries.append(_Entry(
                 self.tr("Ẩn đơn vị hết hiệu lực") if self._expired_shown
-                else self.tr("Hiện cả đơn vị hết hiệu lực ({n})").format(n=hidden), TOGGLE, None)
-            toggle.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            font = QFont(toggle.font())
-            font.setItalic(True)
-            toggle.setFont(font)
-            toggle.setForeground(QColor("#555555"))
-        self.view().setMinimumWidth(self._list_width(self._items.item(r).text() for r in range(self._items.rowCount())))
-        index = self.findData(keep) if keep else -1
+                else self.tr("Hiện cả đơn vị hết hiệu lực ({n})").format(n=hidden), TOGGLE, None))
+        self._items.set_entries(entries)
+        self.view().setMinimumWidth(self._list_width(e.label for e in entries))
+        index = self._row_of(keep) if keep else -1
         if index >= 0:
             self.setCurrentIndex(index)
         elif keep_text:
@@ -159,18 +249,15 @@ class UnitCombo(QComboBox):
             self.setCurrentIndex(next((row for row in firsts if row >= 0), -1))
         self.blockSignals(False)
 
-    def _add(self, label: str, kind: str, data, search: str = "") -> QStandardItem:
-        item = QStandardItem(label)
-        item.setData(data, Qt.ItemDataRole.UserRole)
-        item.setData(kind, KIND_ROLE)
-        item.setData(search, SEARCH_ROLE)
-        item.setEditable(False)
-        self._items.appendRow(item)
-        return item
+    def _row_of(self, unit_id: str) -> int:
+        for row, entry in enumerate(self._items.entries()):
+            if entry.unit_id == unit_id and entry.kind == UNIT:
+                return row
+        return -1
 
     def _first_row_of(self, kind: str) -> int:
-        for row in range(self._items.rowCount()):
-            if self._items.item(row).data(KIND_ROLE) == kind:
+        for row, entry in enumerate(self._items.entries()):
+            if entry.kind == kind:
                 return row
         return -1
 
@@ -181,16 +268,18 @@ class UnitCombo(QComboBox):
 
     def _list_width(self, texts) -> int:
         """Wide enough for the names shown (a list may be wider than its box), at most 640 pixels."""
-        widest = max((self.fontMetrics().horizontalAdvance(t or "") for t in texts), default=0)
+        longest = heapq.nlargest(40, (t or "" for t in texts), key=len)  # measured: the longest by letters
+        widest = max((self.fontMetrics().horizontalAdvance(t) for t in longest), default=0)
         return min(max(self.width(), widest + 40), 640)
 
     # --- reading and setting the value
     def unit_id(self) -> str | None:
         """The unit shown: the item picked, or a name typed in full (folded) that only one unit has."""
-        index = self.findText(self.currentText())
+        current = self.currentText()
+        index = next((row for row, e in enumerate(self._items.entries()) if e.label == current), -1)
         if index >= 0:
-            item = self._items.item(index)
-            return item.data(Qt.ItemDataRole.UserRole) or None if item.data(KIND_ROLE) == UNIT else None
+            entry = self._items.entry(index)
+            return entry.unit_id or None if entry.kind == UNIT else None
         typed = fold(self.currentText())
         if not typed:
             return None
@@ -198,9 +287,9 @@ class UnitCombo(QComboBox):
         return matches.pop() if len(matches) == 1 else None
 
     def set_unit_id(self, unit_id: str | None) -> None:
-        if unit_id and self.findData(unit_id) < 0 and any(r.id == unit_id for r in self._rows):
+        if unit_id and self._row_of(unit_id) < 0 and any(r.id == unit_id for r in self._rows):
             self._rebuild(unit_id)  # an ended unit already set is shown
-        index = self.findData(unit_id or "") if unit_id else self._first_row_of(EMPTY)
+        index = self._row_of(unit_id) if unit_id else self._first_row_of(EMPTY)
         self.setCurrentIndex(max(index, 0))
         if index < 0:
             self.setEditText("")

@@ -29,3 +29,12 @@ def messages(monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     shown.answers = answers
     return shown
+
+
+@pytest.fixture(autouse=True)
+def _page_reads_at_once(monkeypatch):
+    """Pages read their data off the GUI thread (ntm_desktop.ui.background.Loader); here the reads run at
+    once, so that a test sees the rows when the call returns. Tests of the threading itself set it back."""
+    from ntm_desktop.ui import background
+
+    monkeypatch.setattr(background, "INLINE", True)

@@ -1,4 +1,8 @@
-"""The unit tree: levels are data; a merged unit stays in history and shows its successor."""
+"""The unit tree: levels are data; a merged unit stays in history and shows its successor.
+
+The units come from the workspace's shared copy (read once); the page builds its tree again when that
+copy changes (one notice per commit that wrote units), not each time it is shown.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.services import units
+from ntm_desktop.services.shared import UNITS
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
+from ntm_desktop.ui.data_events import data_events
 from ntm_desktop.workspace import Workspace
 
 
@@ -32,12 +38,11 @@ class UnitEditor(QWidget):
         with workspace.db.transaction() as session:
             for level in units.levels(session):
                 self.level.addItem(level.name, level.code)
-            all_units = units.all_units(session)
-        self._all = all_units
-        self.parent_unit = UnitCombo(all_units, allow_empty=True)
+        self._all = workspace.units()
+        self.parent_unit = UnitCombo([], allow_empty=True)  # filled by _offer
         self.valid_from = DateEdit(None, optional=True)
         self.valid_to = DateEdit(None, optional=True)
-        self.successor = UnitCombo(all_units, allow_empty=True)
+        self.successor = UnitCombo([], allow_empty=True)
         self.history = QLabel()
         self.history.setWordWrap(True)
         form.addRow(self.tr("Mã đơn vị:"), self.code)
@@ -49,17 +54,20 @@ class UnitEditor(QWidget):
         form.addRow(self.tr("Hết hiệu lực sau ngày:"), self.valid_to)
         form.addRow(self.tr("Đơn vị kế thừa (sau sáp nhập):"), self.successor)
         form.addRow(self.tr("Lịch sử:"), self.history)
+        self._offer(None)
 
     def reload_units(self) -> None:
-        with self._ws.db.transaction() as session:
-            self._all = units.all_units(session)
+        rows = self._ws.units()
+        if rows is self._all:
+            return  # the lists already hold these units
+        self._all = rows
         self._offer(self.unit_id)
 
     def _offer(self, unit_id: str | None, below: set[str] = frozenset()) -> None:
         """Lists without the unit itself; the parent list without its units below either (no loop in the tree)."""
-        others = [u for u in self._all if u.id != unit_id]
-        self.parent_unit.set_units([u for u in others if u.id not in below], allow_empty=True)
-        self.successor.set_units(others, allow_empty=True)
+        itself = {unit_id} if unit_id else set()
+        self.parent_unit.set_units(self._all, allow_empty=True, exclude=itself | set(below))
+        self.successor.set_units(self._all, allow_empty=True, exclude=itself)
 
     def show_unit(self, unit_id: str | None, parent_id: str | None = None) -> None:
         self.unit_id = unit_id
@@ -155,7 +163,13 @@ class UnitsPage(QWidget):
         splitter.setSizes([860, 420])  # the tree's name, code, level and validity side by side
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        self._shown_rows = None
         self.refresh()
+        data_events(workspace).shared_changed.connect(self._shared_changed, Qt.ConnectionType.QueuedConnection)
+
+    def _shared_changed(self, kinds) -> None:
+        if UNITS in kinds and self._ws.units() is not self._shown_rows:
+            self.refresh()
 
     def _current_id(self) -> str | None:
         item = self.tree.currentItem()
@@ -163,35 +177,45 @@ class UnitsPage(QWidget):
 
     def refresh(self) -> None:
         keep = self._current_id()
-        with self._ws.db.transaction() as session:
-            rows = units.all_units(session)
-        self.tree.clear()
-        items: dict[str, QTreeWidgetItem] = {}
-        today = date.today()
-        for row in rows:
-            validity = ""
-            if row.valid_from and row.valid_to:
-                validity = f"{vn_date(row.valid_from)} – {vn_date(row.valid_to)}"
-            elif row.valid_from:
-                validity = self.tr("từ {day}").format(day=vn_date(row.valid_from))
-            elif row.valid_to:
-                validity = self.tr("đến {day}").format(day=vn_date(row.valid_to))
-            name = row.name
-            if row.successor_name:
-                name = self.tr("{name} → {successor}").format(name=row.name, successor=row.successor_name)
-            item = QTreeWidgetItem([name, row.code, row.level_name, validity])
-            item.setData(0, Qt.ItemDataRole.UserRole, row.id)
-            if not row.is_active(today):
-                for col in range(4):
-                    item.setForeground(col, QBrush(QColor("#888888")))
-            items[row.id] = item
-        for row in rows:
-            parent = items.get(row.parent_id) if row.parent_id else None
-            (parent.addChild if parent else self.tree.addTopLevelItem)(items[row.id])
-        self.tree.expandToDepth(0)
-        if keep in items:
-            self.tree.setCurrentItem(items[keep])
-        self.editor.reload_units()
+        rows = self._ws.units()
+        self._shown_rows = rows
+        self.editor.reload_units()  # before a unit is selected again: its lists then leave out its units below
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.clear()
+            items: dict[str, QTreeWidgetItem] = {}
+            today = date.today()
+            grey = QBrush(QColor("#888888"))
+            for row in rows:
+                validity = ""
+                if row.valid_from and row.valid_to:
+                    validity = f"{vn_date(row.valid_from)} – {vn_date(row.valid_to)}"
+                elif row.valid_from:
+                    validity = self.tr("từ {day}").format(day=vn_date(row.valid_from))
+                elif row.valid_to:
+                    validity = self.tr("đến {day}").format(day=vn_date(row.valid_to))
+                name = row.name
+                if row.successor_name:
+                    name = self.tr("{name} → {successor}").format(name=row.name, successor=row.successor_name)
+                item = QTreeWidgetItem([name, row.code, row.level_name, validity])
+                item.setData(0, Qt.ItemDataRole.UserRole, row.id)
+                if not row.is_active(today):
+                    for col in range(4):
+                        item.setForeground(col, grey)
+                items[row.id] = item
+            children: dict[str | None, list[QTreeWidgetItem]] = {}
+            for row in rows:  # each parent's children in one call: thousands of communes under a province
+                parent = row.parent_id if row.parent_id in items else None
+                children.setdefault(parent, []).append(items[row.id])
+            for parent_id, kids in children.items():
+                if parent_id is not None:
+                    items[parent_id].addChildren(kids)
+            self.tree.addTopLevelItems(children.get(None, []))
+            self.tree.expandToDepth(0)
+            if keep in items:
+                self.tree.setCurrentItem(items[keep])
+        finally:
+            self.tree.setUpdatesEnabled(True)
 
     def _selected(self, current, _previous) -> None:
         if current is not None:
