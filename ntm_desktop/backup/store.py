@@ -1,11 +1,15 @@
-"""Making, listing and pruning backups in a backup folder."""
+"""Making, listing and pruning backups in a backup folder.
+
+A backup reports its progress in bytes and can be stopped (`create_backup(..., progress=...)`, see
+backup.progress): stopped at any step, it removes all it had written, the finished file and its copies
+included, and the backups made before stay as they were.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -25,6 +29,7 @@ from ntm_desktop.backup.manifest import (
     Manifest,
     NewerBackupFormat,
 )
+from ntm_desktop.backup.progress import BackupCancelled, Meter, Report, copy_database, copy_file, copy_stream
 from ntm_desktop.backup.retention import select_to_keep
 from ntm_desktop.backup.space import database_size, is_disk_full, require_free_space
 from ntm_desktop.errors import DiskFullError, UserError
@@ -79,11 +84,23 @@ def _read_facts(db_path: Path, readonly: bool = False) -> tuple[str | None, dict
                 columns = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
                 where = " WHERE deleted = 0" if "deleted" in columns else ""
                 counts[table] = con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
-        hashes: tuple[str, ...] = ()
-        if "attachments" in tables:
-            rows = con.execute("SELECT sha256 FROM attachments")
-            hashes = tuple(sorted({r[0] for r in rows if isinstance(r[0], str) and _SHA.match(r[0])}))
-        return revision, counts, hashes
+        return revision, counts, _hashes(con, tables)
+    finally:
+        con.close()
+
+
+def _hashes(con: sqlite3.Connection, tables: set[str]) -> tuple[str, ...]:
+    if "attachments" not in tables:
+        return ()
+    rows = con.execute("SELECT sha256 FROM attachments")
+    return tuple(sorted({r[0] for r in rows if isinstance(r[0], str) and _SHA.match(r[0])}))
+
+
+def _attachment_hashes(db_path: Path) -> tuple[str, ...]:
+    """The attachments a database names, read without writing anything (to plan a backup's bytes)."""
+    con = sqlite3.connect(f"file:{Path(db_path).as_posix()}?mode=ro", uri=True)
+    try:
+        return _hashes(con, {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")})
     finally:
         con.close()
 
@@ -98,21 +115,36 @@ def _unique_name(folder: Path, now: datetime, kind: BackupKind) -> Path:
     return candidate
 
 
-def _copy_attachments(hashes: tuple[str, ...], source_files: Path, target_folder: Path) -> list[str]:
-    """Copy each attachment into target_folder/files once; returns the hashes not found at the source."""
-    missing = []
+def _attachments_to_copy(hashes: tuple[str, ...], source_files: Path,
+                         target_folder: Path) -> list[tuple[Path, Path]]:
+    """(source, target) of each attachment not yet in target_folder/files and present at the source."""
+    pairs = []
     for sha in hashes:
         target = target_folder / FILES_DIR / sha[:2] / sha
-        if target.exists():
-            continue
         source = source_files / sha[:2] / sha
-        if not source.is_file():
-            missing.append(sha)
-            continue
+        if not target.exists() and source.is_file():
+            pairs.append((source, target))
+    return pairs
+
+
+def _bytes_of(pairs: list[tuple[Path, Path]]) -> int:
+    return sum(source.stat().st_size for source, _target in pairs)
+
+
+def _copy_attachments(hashes: tuple[str, ...], source_files: Path, target_folder: Path,
+                      meter: Meter | None = None, written: list[Path] | None = None) -> list[str]:
+    """Copy each attachment into target_folder/files once; returns the hashes not found at the source.
+
+    Each file copied is added to `written` (so a stopped backup can take it back).
+    """
+    meter = meter or Meter()
+    missing = [sha for sha in hashes if not (target_folder / FILES_DIR / sha[:2] / sha).exists()
+               and not (source_files / sha[:2] / sha).is_file()]
+    for source, target in _attachments_to_copy(hashes, source_files, target_folder):
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        copy_file(source, target, meter)
+        if written is not None:
+            written.append(target)
     return missing
 
 
@@ -122,57 +154,79 @@ def _disk_error(error: OSError | sqlite3.Error, where: Path) -> UserError:
     return UserError(f"Không ghi được bản sao lưu vào “{where}”: {getattr(error, 'strerror', None) or error}.")
 
 
-def backup_to(source: Path, target: Path) -> Path:
-    """ntm_desktop.db.backup_to, imported when a backup is made: the app's start does not load SQLAlchemy."""
-    from ntm_desktop.db import backup_to as copy
+def backup_to(source: Path, target: Path, meter: Meter | None = None, share: int = 0) -> Path:
+    """The database copied by the SQLite backup API in steps, filling `share` bytes of the meter.
 
-    return copy(source, target)
+    sqlite3 only: the app's start, which makes the day's backup, does not load SQLAlchemy for it.
+    """
+    return copy_database(source, target, meter or Meter(), share)
 
 
-def write_backup(folder: DataFolder, target_dir: Path, kind: BackupKind, now: datetime) -> BackupInfo:
-    """One backup of `folder` into `target_dir`: database by the SQLite backup API, then attachments."""
+def write_backup(folder: DataFolder, target_dir: Path, kind: BackupKind, now: datetime,
+                 meter: Meter | None = None, written: list[Path] | None = None) -> BackupInfo:
+    """One backup of `folder` into `target_dir`: database by the SQLite backup API, then attachments.
+
+    The meter moves by the database's size for its copy and again for the zip, and by each attachment's
+    size; the attachments copied and the finished file are added to `written`.
+    """
     if not folder.database.exists():
         raise UserError("Chưa có dữ liệu nào để sao lưu.")
+    meter = meter or Meter()
+    written = [] if written is None else written
     target_dir = Path(target_dir)
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
         # a copy of the database, then its zip: refused before writing when the disk cannot hold them
-        require_free_space(target_dir, database_size(folder.database) * 3 // 2, "sao lưu")
+        size = database_size(folder.database)
+        require_free_space(target_dir, size * 3 // 2, "sao lưu")
         with tempfile.TemporaryDirectory(dir=target_dir, prefix=".tmp-") as tmp:
-            db_copy = backup_to(folder.database, Path(tmp) / DATABASE_NAME)
+            db_copy = backup_to(folder.database, Path(tmp) / DATABASE_NAME, meter, size)
             _single_file(db_copy)
             revision, counts, hashes = _read_facts(db_copy)
+            meter.check()
             manifest = Manifest(now.replace(microsecond=0), kind, __version__, revision, counts, hashes)
-            missing = _copy_attachments(hashes, folder.files, target_dir)
+            missing = _copy_attachments(hashes, folder.files, target_dir, meter, written)
             if missing:
                 log.warning("backup: %d attachment(s) missing from %s", len(missing), folder.files)
             target = _unique_name(target_dir, now, kind)
             partial = Path(tmp) / target.name
-            # Fastest deflate: a third of the time of the default level for a sixth more bytes; a backup is
-            # made before every import and at the first start of the day, and nobody should wait for it.
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-                zf.writestr(MANIFEST_NAME, manifest.to_json())
-                zf.write(db_copy, DATABASE_NAME)
-                key = folder.root / KEY_MEMBER  # the signing key goes with the data it signs for
-                if key.is_file():
-                    zf.write(key, KEY_MEMBER)
+            _zip(partial, manifest, db_copy, folder.root / KEY_MEMBER, meter, size)
             os.replace(partial, target)
+            written.append(target)
     except (OSError, sqlite3.Error) as error:
         raise _disk_error(error, target_dir) from error
     log.info("backup written: %s", target)
     return BackupInfo(target, manifest, target.stat().st_size)
 
 
-def copy_backup(info: BackupInfo, source_dir: Path, target_dir: Path) -> Path:
-    """Copy a finished backup file and the attachments it needs into another backup folder."""
+def _zip(partial: Path, manifest: Manifest, db_copy: Path, key: Path, meter: Meter, share: int) -> None:
+    """The backup file: manifest, database (its bytes move the meter by `share`), signing key if any."""
+    db_size = db_copy.stat().st_size
+    # Fastest deflate: a third of the time of the default level for a sixth more bytes; a backup is
+    # made before every import and at the first start of the day, and nobody should wait for it.
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr(MANIFEST_NAME, manifest.to_json())
+        with open(db_copy, "rb") as source, zf.open(DATABASE_NAME, "w",
+                                                    force_zip64=db_size * 1.05 > zipfile.ZIP64_LIMIT) as member:
+            copy_stream(source, member, meter, db_size, share)
+        if key.is_file():  # the signing key goes with the data it signs for
+            zf.write(key, KEY_MEMBER)
+
+
+def copy_backup(info: BackupInfo, source_dir: Path, target_dir: Path, meter: Meter | None = None,
+                share: int | None = None, written: list[Path] | None = None) -> Path:
+    """Copy a finished backup file and the attachments it needs into another backup folder.
+
+    The file's bytes move the meter by `share` (its size if not given); what is copied goes to `written`.
+    """
+    meter = meter or Meter()
     target_dir = Path(target_dir)
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
-        _copy_attachments(info.manifest.attachments, Path(source_dir) / FILES_DIR, target_dir)
-        target = target_dir / info.path.name
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(info.path, tmp)
-        os.replace(tmp, target)
+        _copy_attachments(info.manifest.attachments, Path(source_dir) / FILES_DIR, target_dir, meter, written)
+        target = copy_file(info.path, target_dir / info.path.name, meter, share)
+        if written is not None:
+            written.append(target)
     except OSError as error:
         raise _disk_error(error, target_dir) from error
     return target
@@ -183,37 +237,84 @@ def create_backup(
     kind: BackupKind = BackupKind.MANUAL,
     now: datetime | None = None,
     to: Path | None = None,
+    progress: Report | None = None,
 ) -> BackupResult:
     """Back up into the data folder's backups/, then copy to `to` and to the user's extra folder.
 
     The extra folder (a USB stick) may be missing: that is a warning, not a failure.
+    `progress(done, total)` is told the bytes done of all the bytes the backup copies, rising to the
+    total; when it returns False the backup stops, takes back everything it wrote (BackupCancelled) and
+    prunes nothing.
     """
     now = now or datetime.now()
-    info = write_backup(folder, folder.backups, kind, now)
-    result = BackupResult(info)
+    warnings: list[str] = []
+    targets = _copy_targets(folder, to, warnings)
+    meter = Meter(progress, _planned_bytes(folder, targets)) if progress is not None else Meter()
+    written: list[Path] = []
+    copies: list[Path] = []
+    failure: UserError | None = None
+    try:
+        info = write_backup(folder, folder.backups, kind, now, meter, written)
+        size = database_size(folder.database)
+        for target in targets:
+            try:
+                copies.append(copy_backup(info, folder.backups, target, meter, size, written))
+            except UserError as error:
+                if target == config.extra_folder(folder.root):
+                    warnings.append(str(error))
+                else:
+                    failure = error
+                    break
+    except BackupCancelled:
+        _take_back(written)
+        log.info("backup stopped by the user; nothing of it was kept")
+        raise
+    # pruned only now: a backup stopped half-way leaves the older backups as they were
     prune(folder.backups, now)
+    for copy in copies:
+        prune(copy.parent, now)
+    if failure is not None:
+        raise failure
+    meter.finish()
+    return BackupResult(info, copies, warnings)
+
+
+def _copy_targets(folder: DataFolder, to: Path | None, warnings: list[str]) -> list[Path]:
+    """The other folders a backup is copied to: `to`, then the extra folder when it can be reached."""
     targets = [Path(to)] if to else []
     extra = config.extra_folder(folder.root)
     if extra and extra not in targets:
-        targets.append(extra)
-    for target in targets:
-        if target.resolve() == folder.backups.resolve():
-            continue  # already there
-        if target == extra and not extra.exists():
-            result.warnings.append(
+        if extra.exists():
+            targets.append(extra)
+        else:
+            warnings.append(
                 f"Không tìm thấy thư mục sao lưu thêm “{extra}” (có thể USB chưa được cắm). "
                 "Bản sao lưu vẫn được lưu trong thư mục dữ liệu."
             )
-            continue
+    return [t for t in targets if t.resolve() != folder.backups.resolve()]  # backups/ is written anyway
+
+
+def _planned_bytes(folder: DataFolder, targets: list[Path]) -> int:
+    """The bytes a backup will copy: the database twice (copy, zip), once more per other folder, and the
+    attachments each folder lacks."""
+    size = database_size(folder.database)
+    try:
+        hashes = _attachment_hashes(folder.database)
+    except sqlite3.Error:
+        hashes = ()
+    total = size * (2 + len(targets))
+    for target in [folder.backups, *targets]:
+        total += _bytes_of(_attachments_to_copy(hashes, folder.files, target))
+    return total
+
+
+def _take_back(written: list[Path]) -> None:
+    """Remove what a stopped backup wrote (attachments it copied, the finished file and its copies)."""
+    for path in reversed(written):
         try:
-            result.copies.append(copy_backup(info, folder.backups, target))
-            prune(target, now)
-        except UserError as error:
-            if target == extra:
-                result.warnings.append(str(error))
-            else:
-                raise
-    return result
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not remove %s after the backup was stopped", path)
 
 
 def read_manifest(path: Path) -> Manifest:

@@ -33,10 +33,11 @@ from ntm_desktop.backup import (
     set_extra_folder,
 )
 from ntm_desktop.backup.office_check import OtherOfficeError
+from ntm_desktop.backup.progress import BackupCancelled
 from ntm_desktop.db import open_database
 from ntm_desktop.errors import UserError
 from ntm_desktop.safety import check_integrity, newest_good_backup
-from ntm_desktop.ui.background import run_with_progress
+from ntm_desktop.ui.background import run_cancellable, run_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -182,15 +183,18 @@ class BackupDialog(QDialog):
 
     @Slot()
     def backup_now(self) -> None:
-        self._busy(True)
+        """Back up with a progress bar; "Hủy" (or Esc) stops it and leaves no new backup behind."""
         try:
-            result = run_with_progress(self, self.tr("Đang sao lưu dữ liệu…"),
-                                       lambda _say: create_backup(self.folder, BackupKind.MANUAL))
+            result = run_cancellable(self, self.tr("Đang sao lưu dữ liệu…"),
+                                     lambda report: create_backup(self.folder, BackupKind.MANUAL, progress=report))
+        except BackupCancelled:
+            self.status.setText(self.tr(
+                "Đã hủy sao lưu: không có bản sao lưu mới, các bản sao lưu trước vẫn giữ nguyên."))
+            self.refresh()
+            return
         except UserError as error:
-            self._busy(False)
             self._error(error)
             return
-        self._busy(False)
         text = self.tr("Đã sao lưu lúc %1 (%2).").replace("%1", result.info.created_at.strftime("%d/%m/%Y %H:%M")).replace(
             "%2", result.info.counts_text())
         if result.copies:
