@@ -3,8 +3,10 @@
 Usage: .venv/bin/python bench/bench_pages.py DATA_DIR
 
 Opens the main window (offscreen), then clicks each page in the navigation list and times it until the
-page has painted with its rows; then each filter of the task list, the overdue list's next rows, the
-criteria matrix of one year, and the sync page's history and inbox tabs. Target: 0.3 s each.
+page has painted with its rows (a page that reads off the GUI thread: until the rows arrived); then each
+filter of the task list (until its rows show; the count in the corner follows from a worker thread and
+is timed once, for the overdue list), the overdue list's next rows, the criteria matrix of one year, and
+the sync page's history and inbox tabs. Target: 0.3 s each.
 """
 
 from __future__ import annotations
@@ -78,13 +80,15 @@ def main(data_dir: Path) -> int:
             timed(f"open page: {key}", open_page(key), loaded(key))
     tasks = window.show_page("tasks")
     settle(loaded("tasks"))
+    counted = lambda: not tasks.model.counting  # noqa: E731
     for combo, name in ((tasks.deadline_window, "thời hạn"), (tasks.status, "trạng thái"),
                         (tasks.scope, "phạm vi")):
         for index in list(range(1, combo.count())) + [0]:
             timed(f"tasks, {name}: {combo.itemText(index)}", lambda c=combo, i=index: c.setCurrentIndex(i),
                   loaded("tasks"))
-    tasks.deadline_window.setCurrentIndex(tasks.deadline_window.findData("overdue"))
-    settle(loaded("tasks"))
+            settle(counted)  # the count (off the GUI thread) is not timed: the rows show first
+    timed("tasks, overdue: rows and their count", lambda: tasks.deadline_window.setCurrentIndex(
+        tasks.deadline_window.findData("overdue")), lambda: not tasks.model.counting)
     log(f"    {tasks.model.total} overdue tasks")
     for n in range(3):
         timed(f"tasks, overdue: next rows (scroll), #{n + 1}", lambda: tasks.model.fetchMore())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ntm_desktop.models.base import Base, Synced
@@ -23,6 +23,10 @@ class Task(Synced, Base):
     __table_args__ = (
         # Overdue and due-window filters count open tasks by due date without reading the rows.
         Index("ix_tasks_open_due", "completed_on", "due_date", "deleted", "directive_id", "lead_unit_id"),
+        # The task list's order (open first, then by due date, no deadline last): a page is read by walking
+        # it (services.tasklist writes the same two expressions).
+        Index("ix_tasks_list_order", text("(completed_on IS NOT NULL)"), text("coalesce(due_date, '9999-12-31')"),
+              "deleted", "directive_id", "lead_unit_id"),
     )
 
     directive_id: Mapped[str] = mapped_column(ForeignKey("directives.id"), index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, literal_column, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from ntm_desktop.models import Directive, Task, Unit, task_cooperators
@@ -46,6 +46,7 @@ class TaskRow:
     status: TaskStatus
     days_overdue: int
     cooperating: str = ""
+    seq: int = 0
 
 
 def window_condition(window: DueWindow, today: date):
@@ -93,32 +94,128 @@ def count(session: Session, f: TaskFilter) -> int:
     return session.scalar(query.where(_where(session, f)))
 
 
-def page(session: Session, f: TaskFilter, offset: int, limit: int) -> list[TaskRow]:
-    """Overdue and soonest-due first; tasks with no deadline last."""
-    today = f.today or date.today()
-    lead = aliased(Unit)
-    query = (
-        select(
-            Task.id, Task.directive_id, Directive.arrival_number, Directive.arrival_year,
-            Directive.number_symbol, Task.summary, func.coalesce(lead.short_name, lead.name),
-            Task.due_date, Task.deadline_text, Task.completed_on, Task.started_on, Task.reply_number,
-        )
-        .join(Directive, Directive.id == Task.directive_id)
-        .join(lead, lead.id == Task.lead_unit_id)
-        .where(_where(session, f))
-        .order_by(Task.completed_on.is_not(None), Task.due_date.is_(None), Task.due_date,
-                  Directive.arrival_year.desc(), Directive.arrival_number.desc(), Task.seq)
-        .offset(offset).limit(limit)
+# The list's order: open tasks first, soonest due first, tasks without a deadline last; then the newest
+# directive, the task's place in it, and its id (so that no two tasks tie). The list is read as two
+# segments, open tasks then done ones (a filter may hold only one of them); in each, SQLite walks an
+# index in due-date order (ix_tasks_open_due for open tasks with a deadline, ix_tasks_list_order
+# otherwise) and stops after a page, instead of sorting every task the filter keeps. A page after a key
+# starts its walk at that key's due date (keyset paging: the same cost at row 40,000 as at row 200).
+NO_DEADLINE = "9999-12-31"  # after every date, as SQLite stores dates ("YYYY-MM-DD")
+DONE = Task.completed_on.is_not(None)
+DUE_KEY = func.coalesce(Task.due_date, literal_column(f"'{NO_DEADLINE}'"))
+_OPEN_WITH_DEADLINE = {DueWindow.OVERDUE, DueWindow.THIS_WEEK, DueWindow.NEXT_WEEK, DueWindow.THIS_MONTH,
+                       TaskStatus.IN_PROGRESS_OVERDUE, TaskStatus.IN_PROGRESS_ON_TIME, TaskStatus.NOT_STARTED}
+_OPEN = _OPEN_WITH_DEADLINE | {TaskStatus.ONGOING}
+_DONE = {DueWindow.DONE_THIS_WEEK, TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE}
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """Where a page of the list ends, in the list's order: the next page starts after it."""
+
+    done: bool
+    due_key: str  # the due date as stored, or NO_DEADLINE
+    arrival_year: int
+    arrival_number: int
+    seq: int
+    task_id: str
+
+
+def key_of(row: TaskRow) -> PageKey:
+    return PageKey(row.completed_on is not None, row.due_date.isoformat() if row.due_date else NO_DEADLINE,
+                   row.arrival_year, row.arrival_number, row.seq, row.id)
+
+
+def _segments(f: TaskFilter) -> list[bool]:
+    """The segments (done or not) the filter can hold, in the list's order."""
+    kept = {f.window, f.status} - {None}
+    if kept & _DONE:
+        return [True]
+    if kept & _OPEN:
+        return [False]
+    return [False, True]
+
+
+def _columns(lead):
+    return (
+        Task.id, Task.directive_id, Directive.arrival_number, Directive.arrival_year, Directive.number_symbol,
+        Task.summary, func.coalesce(lead.short_name, lead.name), Task.due_date, Task.deadline_text,
+        Task.completed_on, Task.started_on, Task.reply_number, Task.seq,
     )
+
+
+_TAIL = (Directive.arrival_year.desc(), Directive.arrival_number.desc(), Task.seq, Task.id)
+
+
+def _segment(session: Session, f: TaskFilter, done: bool, after: PageKey | None, limit: int) -> list:
+    """Up to `limit` rows of one segment in the list's order, after `after` if given."""
+    lead = aliased(Unit)
+    with_deadline = not done and bool({f.window, f.status} & _OPEN_WITH_DEADLINE)
+    due = Task.due_date if with_deadline else DUE_KEY  # the column the chosen index is ordered by
+    conditions = [_where(session, f)]
+    if not with_deadline:
+        conditions.append(DONE == literal(int(done)))  # the first column of ix_tasks_list_order
+    if after is not None:
+        start = date.fromisoformat(after.due_key) if with_deadline else literal(after.due_key)
+        conditions += [due >= start, ~and_(due == start, tuple_(
+            -Directive.arrival_year, -Directive.arrival_number, Task.seq, Task.id) <= tuple_(
+            literal(-after.arrival_year), literal(-after.arrival_number), literal(after.seq),
+            literal(after.task_id)))]
+    query = (
+        select(*_columns(lead))
+        # `|| ''`: the directive is found from the task, never its tasks from the directive; else SQLite may
+        # start from the office's directives (every one, for a province's register) and sort all their tasks
+        # for one page instead of walking the tasks in the list's order.
+        .join(Directive, Directive.id == Task.directive_id.concat(""))
+        .join(lead, lead.id == Task.lead_unit_id)
+        .where(*conditions)
+        .order_by(due, *_TAIL)
+        .limit(limit)
+    )
+    return list(session.execute(query))
+
+
+def page(session: Session, f: TaskFilter, offset: int = 0, limit: int = 200,
+         after: PageKey | None = None) -> list[TaskRow]:
+    """A page of the list in its order (overdue and soonest due first; tasks with no deadline last).
+
+    `after`: the page following that key (key_of the last row shown); `offset` counts rows from the
+    start instead (each page then costs more the further it is).
+    """
+    if offset and after is None:
+        lead = aliased(Unit)
+        query = (
+            select(*_columns(lead))
+            .join(Directive, Directive.id == Task.directive_id)
+            .join(lead, lead.id == Task.lead_unit_id)
+            .where(_where(session, f))
+            .order_by(DONE, DUE_KEY, *_TAIL)
+            .offset(offset).limit(limit)
+        )
+        found = list(session.execute(query))
+    else:
+        found = []
+        for done in _segments(f):
+            if after is not None and done < after.done:
+                continue  # that segment lies before the key
+            found += _segment(session, f, done, after if after is not None and after.done == done else None,
+                              limit - len(found))
+            if len(found) >= limit:
+                break
+    return _rows(session, f, found)
+
+
+def _rows(session: Session, f: TaskFilter, found: list) -> list[TaskRow]:
+    today = f.today or date.today()
     rows = []
-    for r in session.execute(query):
+    for r in found:
         status = derive_status(r.due_date, r.completed_on, r.started_on, today)
         rows.append(TaskRow(
             id=r.id, directive_id=r.directive_id, arrival_number=r.arrival_number,
             arrival_year=r.arrival_year, number_symbol=r.number_symbol, summary=r.summary,
             lead_unit=r[6], due_date=r.due_date, deadline_text=r.deadline_text,
             completed_on=r.completed_on, started_on=r.started_on, reply_number=r.reply_number,
-            status=status, days_overdue=days_overdue(r.due_date, r.completed_on, today),
+            status=status, days_overdue=days_overdue(r.due_date, r.completed_on, today), seq=r.seq,
         ))
     names = cooperating_names(session, [r.id for r in rows])
     return [TaskRow(**{**r.__dict__, "cooperating": names.get(r.id, "")}) for r in rows]

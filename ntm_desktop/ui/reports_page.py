@@ -11,9 +11,8 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QThread, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressDialog,
     QPushButton, QRadioButton, QTextBrowser, QVBoxLayout, QWidget,
@@ -21,12 +20,10 @@ from PySide6.QtWidgets import (
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.reports.request import ReportCancelled, ReportFormat, ReportKind, ReportRequest
-from ntm_desktop.reports.runner import build_document, write_document
-from ntm_desktop.services import units as unit_service
 from ntm_desktop.services.dates import month_bounds, week_bounds
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error
-from ntm_desktop.ui.office_settings import OfficeSettingsDialog
-from ntm_desktop.ui.report_print import paint_report, report_printer, show_report
+from ntm_desktop.services.shared import UNITS
+from ntm_desktop.ui.data_events import data_events
 
 log = logging.getLogger(__name__)
 
@@ -165,16 +162,24 @@ class ReportsPage(QWidget):
         self._period_changed()
         self._kind_changed()
         self.refresh()
+        data_events(workspace).shared_changed.connect(self._shared_changed, Qt.ConnectionType.QueuedConnection)
 
     # --- choices -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        with self.workspace.db.transaction() as session:
-            rows = unit_service.all_units(session)
+        """The unit list, from the workspace's shared copy (set again only when it changed)."""
+        rows = self.workspace.units()
+        if rows is getattr(self, "_unit_rows", None):
+            return
+        self._unit_rows = rows
         current = self.unit.unit_id()
         self.unit.set_units(rows, allow_empty=True)
         self.unit.set_unit_id(current)
         self._unit_codes = {r.id: r.code for r in rows}
+
+    def _shared_changed(self, kinds) -> None:
+        if UNITS in kinds:
+            self.refresh()
 
     def _kind_changed(self) -> None:
         self.unit.setEnabled(self.selected_kind() == ReportKind.UNIT)
@@ -263,6 +268,8 @@ class ReportsPage(QWidget):
 
         def work(_is_cancelled):
             with db.transaction() as session:
+                from ntm_desktop.reports.runner import build_document
+
                 return (yield from build_document(session, req))
 
         return work
@@ -283,6 +290,8 @@ class ReportsPage(QWidget):
 
         def shown(doc) -> None:
             self.document = doc
+            from ntm_desktop.ui.report_print import show_report  # reportlab: loaded when a report is made
+
             show_report(self.preview, doc)
             self.status.setText(self.tr("Bản xem trước: {0}").format(doc.title))
             if then:
@@ -290,15 +299,21 @@ class ReportsPage(QWidget):
 
         self._run(self._document_work(req), shown, self.tr("Đang đọc dữ liệu…"))
 
-    def _printer(self, doc) -> QPrinter:
+    def _printer(self, doc):
+        from ntm_desktop.ui.report_print import report_printer
+
         return report_printer(doc)
 
-    def _paint(self, printer: QPrinter, doc) -> None:
+    def _paint(self, printer, doc) -> None:
+        from ntm_desktop.ui.report_print import paint_report
+
         paint_report(doc, printer)
 
     def print_report(self) -> None:
         def ready(doc) -> None:
             printer = self._printer(doc)
+            from PySide6.QtPrintSupport import QPrintPreviewDialog
+
             preview = QPrintPreviewDialog(printer, self)
             preview.setWindowTitle(self.tr("Xem trước khi in"))
             preview.paintRequested.connect(lambda p: self._paint(p, doc))
@@ -326,6 +341,8 @@ class ReportsPage(QWidget):
 
         def work(is_cancelled):
             doc = yield from work_doc(is_cancelled)
+            from ntm_desktop.reports.runner import write_document
+
             write_document(doc, fmt, out, is_cancelled)
             return out
 
@@ -341,4 +358,6 @@ class ReportsPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_saved.parent)))
 
     def edit_office(self) -> None:
+        from ntm_desktop.ui.office_settings import OfficeSettingsDialog
+
         OfficeSettingsDialog(self.workspace, self).exec()

@@ -37,12 +37,12 @@ def commune_ws(workspace):
         other = make_unit(s, "Ủy ban nhân dân xã Văn Phú", parent_id=province)
         department = make_unit(s, "Sở Tài chính", level="so", parent_id=province)
         company = make_unit(s, "Công ty Điện lực Lào Cai", level="khac")
-        settings.put(s, settings.OFFICE_UNIT, commune)
         due = dict(deadline_kind=DeadlineKind.DATE, deadline_date=TODAY - 3 * D)
-        plan = make_directive(s, province, TODAY - 30 * D, subject="Kế hoạch của tỉnh")
+        plan = make_directive(s, province, TODAY - 30 * D, subject="Kế hoạch của tỉnh")  # as a package brings it
         make_task(s, plan, commune, summary=LONG, **due)
         make_task(s, plan, department, summary="Xã phối hợp", cooperating_unit_ids=(commune,))
         make_task(s, plan, other, summary="Việc của xã bên cạnh", **due)
+        settings.put(s, settings.OFFICE_UNIT, commune)
         own = make_directive(s, commune, TODAY - 10 * D, subject="Kế hoạch của xã")
         make_task(s, own, company, summary="Việc xã giao cho công ty")
     return workspace

@@ -40,8 +40,8 @@ class TaskEditor(QDialog):
         self.setWindowTitle(self.tr("Giao nhiệm vụ") if task_id is None else self.tr("Theo dõi nhiệm vụ"))
         self.resize(780, 720)
         self._saved_due: date | None = None  # the deadline as last saved, to warn only when it changes
+        self._units = workspace.units()  # the shared copy: read once, not for every task opened
         with workspace.db.transaction() as session:
-            self._units = units.all_units(session)
             directive = directives.load(session, directive_id)
             self._issued = directive.doc_date or directive.arrival_date
             self._reporter = settings.progress_reporter(session)

@@ -1,4 +1,5 @@
-"""Tasks as a Qt model: paged from SQL; overdue rows stand out; texts are given whole (the view wraps them)."""
+"""Tasks as a Qt model: paged from SQL by key, counted off the GUI thread; overdue rows stand out; texts are
+given whole (the view wraps them)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ class TaskModel(PagedTableModel):
             _tr("Thời hạn"), _tr("Trạng thái"), _tr("Quá hạn\n(ngày)"), _tr("Hoàn thành"),
             _tr("Văn bản\ntrả lời"),
         ]
-        super().__init__(db, filter_, headers, tasklist.count, tasklist.page, parent)
+        super().__init__(db, filter_, headers, tasklist.count, tasklist.page, parent, key=tasklist.key_of,
+                         count_later=True)
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

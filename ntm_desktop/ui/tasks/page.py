@@ -10,11 +10,12 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
-from ntm_desktop.services import units
+from ntm_desktop.services.shared import UNITS
 from ntm_desktop.services.status import TaskStatus
 from ntm_desktop.services.task_scope import TaskScope
 from ntm_desktop.services.tasklist import DueWindow, TaskFilter
 from ntm_desktop.ui.common import UnitCombo
+from ntm_desktop.ui.data_events import data_events
 from ntm_desktop.ui.tasks.editor import TaskEditor
 from ntm_desktop.ui.tasks.model import TaskModel
 from ntm_desktop.ui.wrapped_rows import WrappedRows
@@ -29,14 +30,13 @@ class TaskListPage(QWidget):
         super().__init__(parent)
         self._ws = workspace
         self._office = workspace.office_unit_id()
-        with workspace.db.transaction() as session:
-            unit_rows = units.all_units(session)
+        self._unit_rows = workspace.units()
         self.scope = QComboBox()
         for scope in TaskScope:
             self.scope.addItem(scope.label, scope.value)
             self.scope.setItemData(self.scope.count() - 1, scope.description, Qt.ItemDataRole.ToolTipRole)
         self.scope.setToolTip(self.tr("Tất cả: nhiệm vụ của đơn vị mình và nhiệm vụ do mình giao"))
-        self.unit = UnitCombo(unit_rows, allow_empty=True)
+        self.unit = UnitCombo(self._unit_rows, allow_empty=True)
         self.unit.lineEdit().setPlaceholderText(self.tr("Tất cả đơn vị"))
         self.unit.setMaximumWidth(300)
         self.status = QComboBox()
@@ -74,7 +74,7 @@ class TaskListPage(QWidget):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.verticalHeader().setVisible(False)
-        self._rows = WrappedRows(self.view)
+        self._rows = WrappedRows(self.view, wrapping={0, 1, 2, 3, 5})  # number, wording, units, status
         self.view.doubleClicked.connect(self._open)
         directive_bar = QHBoxLayout()
         directive_bar.addWidget(self.search, 1)
@@ -94,7 +94,22 @@ class TaskListPage(QWidget):
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.deadline_window.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self._show_directive(None, "")
+        self.model.total_changed.connect(self._show_count)
         self._show_count()
+        data_events(workspace).shared_changed.connect(self._shared_changed, Qt.ConnectionType.QueuedConnection)
+
+    def _shared_changed(self, kinds) -> None:
+        """The units changed (saved here or elsewhere, or a package brought some): the unit list follows."""
+        if UNITS in kinds:
+            self._set_units()
+
+    def _set_units(self) -> None:
+        rows = self._ws.units()
+        if rows is not self._unit_rows:
+            self._unit_rows = rows
+            current = self.unit.unit_id()
+            self.unit.set_units(rows, allow_empty=True)
+            self.unit.set_unit_id(current)
 
     def current_filter(self) -> TaskFilter:
         status = self.status.currentData()
@@ -110,7 +125,8 @@ class TaskListPage(QWidget):
         self._show_count()
 
     def _show_count(self) -> None:
-        self.count_label.setText(self.tr("{n} nhiệm vụ").format(n=self.model.total))
+        total = self.model.total
+        self.count_label.setText(self.tr("Đang đếm…") if total is None else self.tr("{n} nhiệm vụ").format(n=total))
 
     def show_filtered(self, unit_id: str | None = None, window: DueWindow | None = None,
                       status: TaskStatus | None = None) -> None:
@@ -139,6 +155,7 @@ class TaskListPage(QWidget):
 
     def refresh(self) -> None:
         self._office = self._ws.office_unit_id()  # a package may have given this office its identity
+        self._set_units()
         self.apply_filter()
 
     def _open(self, index) -> None:
