@@ -132,12 +132,14 @@ def communes_to_move(session: Session, to_year: int) -> list[tuple[str, str]]:
                Unit.valid_to.is_(None) | (Unit.valid_to >= date(to_year, 1, 1)))
         .order_by(Unit.name_sort)
     ).all()
+    moved = set(session.scalars(  # one query for every commune, not one each
+        select(CommuneProfile.unit_id).where(CommuneProfile.year == to_year, CommuneProfile.deleted.is_(False),
+                                             CommuneProfile.carried_over_on.is_not(None))))
     found = []
     for unit_id, name, period_end in rows:
         if period_end is None or period_end >= to_year:
             continue
-        current = profiles.get_profile(session, unit_id, to_year)
-        if current is not None and current.carried_over_on is not None:
+        if unit_id in moved:
             continue
         found.append((unit_id, name))
     return found

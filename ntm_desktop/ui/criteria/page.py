@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ntm_desktop.services.criteria import catalogue, matrix, periods, transition, warnings
+from ntm_desktop.ui.background import Loader
 from ntm_desktop.ui.common import guarded
 from ntm_desktop.ui.criteria.assessment_dialog import AssessmentDialog
 from ntm_desktop.ui.criteria.matrix_model import MatrixModel, UNIT_ROLE
@@ -30,6 +31,8 @@ class CriteriaPage(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.model = MatrixModel(self)
+        self._loader = Loader(self)
+        self._warnings_loader = Loader(self)  # the warnings follow the matrix
 
         self.year = QComboBox()
         self.year.currentIndexChanged.connect(lambda _i: self.load_year())
@@ -61,6 +64,7 @@ class CriteriaPage(QWidget):
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.doubleClicked.connect(self.open_assessment)
         self.view.horizontalHeader().setMinimumSectionSize(28)
+        self.view.horizontalHeader().setResizeContentsPrecision(200)  # widths from the first communes, not all
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.legend = QLabel(self.tr("✓ Đạt   ~ Cơ bản đạt   ✗ Chưa đạt   •n: số nhiệm vụ đang thực hiện gắn với tiêu "
@@ -113,15 +117,32 @@ class CriteriaPage(QWidget):
     def current_year(self) -> int:
         return self.year.currentData() or date.today().year
 
+    @property
+    def loading(self) -> bool:
+        return self._loader.busy
+
     def load_year(self) -> None:
-        year = self.current_year()
-        with self.workspace.db.transaction() as session:
-            data = matrix.build_matrix(session, year)
-            found = warnings.warnings_for_year(session, year)
-            notes = warnings.notes_for_year(session, year)
-            if data.set_id:
-                notes = periods.set_notes(session, catalogue.get_set(session, data.set_id)) + notes
-            pending = len(transition.communes_to_move(session, year))
+        """Read the year's matrix, then its warnings, off the GUI thread (3,321 communes take longer than a
+        click may freeze the window); the table fills in first, the warnings below it next."""
+        year, workspace = self.current_year(), self.workspace
+
+        def read():
+            with workspace.db.transaction() as session:
+                data = matrix.build_matrix(session, year)
+                notes = periods.set_notes(session, catalogue.get_set(session, data.set_id)) if data.set_id else []
+                pending = len(transition.communes_to_move(session, year))
+            return year, data, notes, pending
+
+        def read_warnings():
+            with workspace.db.transaction() as session:
+                return warnings.warnings_for_year(session, year), warnings.notes_for_year(session, year)
+
+        self._warnings_loader.cancel()
+        self._loader.load(read, lambda loaded: (self._show_year(loaded), self._warnings_loader.load(
+            read_warnings, lambda found: self._show_warnings(year, *found, loaded[2]))))
+
+    def _show_year(self, loaded) -> None:
+        year, data, _set_notes, pending = loaded
         self.model.set_matrix(data)
         self.view.resizeColumnsToContents()
         basis = f" ({data.legal_basis})" if data.legal_basis else ""
@@ -141,6 +162,11 @@ class CriteriaPage(QWidget):
         bands = "; ".join(f"{label}: {count} xã" for label, count in data.band_counts)
         self.summary.setText(self.tr("{0} xã. {1}. Bình quân {2} tiêu chí/xã.").format(
             len(data.communes), bands, f"{data.average:.2f}".replace(".", ",")))
+        self.warnings.clear()
+        self.warnings.addItem(self.tr("Đang xem xét cảnh báo…"))
+
+    def _show_warnings(self, year: int, found, year_notes, set_notes) -> None:
+        notes = set_notes + year_notes
         self.warnings.clear()
         for warning in sorted(found, key=lambda w: WARNING_ORDER.get(w.kind, 9)):
             title = self.tr(WARNING_TITLES.get(warning.kind, ""))
