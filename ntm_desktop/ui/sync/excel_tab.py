@@ -103,8 +103,7 @@ class ExcelTemplateTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the communes, keeping the one chosen (a previewed workbook stays previewed)."""
-        with self._ws.db.transaction() as session:
-            rows = [u for u in units.all_units(session) if u.level_code in COMMUNE_LEVELS]
+        rows = [u for u in self._ws.units() if u.level_code in COMMUNE_LEVELS]  # the shared copy, read once
         current = self.commune.unit_id()
         self.commune.blockSignals(True)
         try:

@@ -71,7 +71,7 @@ class SendTab(QWidget):
     def refresh(self) -> None:
         with self._ws.db.transaction() as session:
             office = self._ws_office(session)
-            rows = [u for u in units.all_units(session) if u.id != office]
+            rows = [u for u in self._ws.units() if u.id != office]  # the shared copy, read once
             statuses = receipts.destination_status(session)
             usual = receipts.usual_destination(session, office)
         current = self.destination.unit_id() or usual
@@ -269,7 +269,7 @@ class ReceiveTab(QWidget):
 
 
 class SyncPage(QWidget):
-    """Đồng bộ: the page the main window shows; `refresh()` reloads every tab."""
+    """Đồng bộ: the page the main window shows; `refresh()` reloads the tab on screen."""
 
     def __init__(self, workspace, parent=None):
         super().__init__(parent)
@@ -294,6 +294,13 @@ class SyncPage(QWidget):
         layout.addWidget(self.tabs)
         self.refresh()
 
+    @property
+    def loading(self) -> bool:
+        return getattr(self.tabs.currentWidget(), "loading", False)
+
     def refresh(self) -> None:
-        for tab in (self.send, self.conflicts, self.history, self.inbox, self.excel, self.keys):
+        """Reload the tab on screen; each other tab reloads when it is chosen (the history and the inbox
+        board of a province read thousands of packages: not all at once)."""
+        tab = self.tabs.currentWidget()
+        if tab is not self.receive and hasattr(tab, "refresh"):
             tab.refresh()

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.services.dates import format_vn_datetime
-from ntm_desktop.sync import conflicts, inbox, ledger
+from ntm_desktop.sync import conflicts, inbox
 from ntm_desktop.sync.apply import entity_label
 from ntm_desktop.sync.preview import OUTCOME_LABELS
 from ntm_desktop.sync.revert import revert_package
-from ntm_desktop.ui.background import run_with_progress
+from ntm_desktop.ui.background import Loader, run_with_progress
 from ntm_desktop.ui.common import show_error
 from ntm_desktop.ui.sync.models import RowsModel
 
@@ -30,6 +30,7 @@ def _table(model) -> QTableView:
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setResizeContentsPrecision(200)  # widths from the first rows, not all ten thousand
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()
     return view
@@ -122,6 +123,7 @@ class HistoryTab(QWidget):
         super().__init__(parent)
         self._ws = workspace
         self._items: list[dict] = []
+        self._loader = Loader(self)
         layout = QVBoxLayout(self)
         self.model = RowsModel([self.tr("Chiều"), self.tr("Đơn vị"), self.tr("Số gói"), self.tr("Thời điểm"),
                                 self.tr("Kết quả"), self.tr("Tóm tắt"), self.tr("Tệp")], self)
@@ -137,16 +139,39 @@ class HistoryTab(QWidget):
         buttons.addWidget(self.revert_button)
         layout.addLayout(buttons)
 
+    @property
+    def loading(self) -> bool:
+        return self._loader.busy
+
     def refresh(self) -> None:
+        """Read the history off the GUI thread (a province's year is tens of thousands of packages)."""
+        self._loader.load(self._read, self._show)
+
+    def _read(self) -> list[dict]:
         items = []
         with self._ws.db.transaction() as session:
-            from ntm_desktop.models import Unit
+            from sqlalchemy import select
+
+            from ntm_desktop.models import ExportLog, ImportLedger, Unit
+
+            codes: dict[str, str] = {}
 
             def unit_code(unit_id):
-                unit = session.get(Unit, unit_id) if unit_id else None
-                return unit.code if unit else ""
+                if unit_id not in codes:
+                    unit = session.get(Unit, unit_id) if unit_id else None
+                    codes[unit_id] = unit.code if unit else ""
+                return codes[unit_id]
 
-            for e in ledger.sent(session):
+            # Columns, not records: a province's year of packages is tens of thousands of lines.
+            sent = session.execute(select(
+                ExportLog.summary, ExportLog.acknowledged_at, ExportLog.kind, ExportLog.destination_unit_id,
+                ExportLog.sequence, ExportLog.created_at, ExportLog.file_name, ExportLog.package_id,
+            ).order_by(ExportLog.id.desc()))
+            received = session.execute(select(
+                ImportLedger.result, ImportLedger.summary, ImportLedger.origin_code, ImportLedger.sequence,
+                ImportLedger.at, ImportLedger.file_name, ImportLedger.package_id, ImportLedger.kind,
+            ).order_by(ImportLedger.id.desc()))
+            for e in sent:
                 counts = json.loads(e.summary or "{}")
                 text = ", ".join(f"{entity_label(k)} {v}" for k, v in counts.items() if v) or self.tr("(không có thay đổi)")
                 state = self.tr("đã báo nhận") if e.acknowledged_at else self.tr("chưa báo nhận")
@@ -154,7 +179,7 @@ class HistoryTab(QWidget):
                 items.append(dict(direction=self.tr("Gửi"), unit=unit_code(e.destination_unit_id), seq=e.sequence,
                                   at=e.created_at, result=state, summary=text if e.kind != "receipt" else self.tr("Giấy báo đã nhận"),
                                   file=e.file_name, package=e.package_id, received=False))
-            for e in ledger.received(session):
+            for e in received:
                 if e.result == "refused":
                     text = e.summary
                 else:
@@ -167,8 +192,13 @@ class HistoryTab(QWidget):
                                   result=self.tr(RESULT_LABELS.get(e.result, e.result)), summary=text, file=e.file_name,
                                   package=e.package_id, received=e.result == "applied" and e.kind != "receipt"))
         items.sort(key=lambda i: i["at"], reverse=True)
+        for i in items:
+            i["shown_at"] = format_vn_datetime(i["at"])
+        return items
+
+    def _show(self, items: list[dict]) -> None:
         self._items = items
-        self.model.set_rows([(i["direction"], i["unit"], i["seq"], format_vn_datetime(i['at']), i["result"],
+        self.model.set_rows([(i["direction"], i["unit"], i["seq"], i["shown_at"], i["result"],
                               i["summary"], i["file"]) for i in items], [i["package"] for i in items])
 
     def summary_html(self) -> str:
@@ -231,6 +261,7 @@ class InboxTab(QWidget):
                                 self.tr("Thiếu gói số"), self.tr("Tệp bị từ chối"), self.tr("Xung đột chờ")], self)
         self.view = _table(self.model)
         layout.addWidget(self.view, 2)
+        self._loader = Loader(self)
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục hộp thư"))
@@ -251,9 +282,17 @@ class InboxTab(QWidget):
             self.outcomes.addItem(f"{r.file_name}: {r.message}")
         self.refresh()
 
+    @property
+    def loading(self) -> bool:
+        return self._loader.busy
+
     def refresh(self) -> None:
-        with self._ws.db.transaction() as session:
-            rows = inbox.board(session)
-        self.model.set_rows([(r.unit_code, r.unit_name, r.last_sequence or "", format_vn_datetime(r.last_created),
-                              ", ".join(map(str, r.gaps)), "; ".join(f"{f}: {why}" for f, why in r.refused),
-                              r.conflicts_waiting) for r in rows])
+        """Read the board off the GUI thread (one line per office heard from: thousands for a province)."""
+        def read() -> list[tuple]:
+            with self._ws.db.transaction() as session:
+                rows = inbox.board(session)
+            return [(r.unit_code, r.unit_name, r.last_sequence or "", format_vn_datetime(r.last_created),
+                     ", ".join(map(str, r.gaps)), "; ".join(f"{f}: {why}" for f, why in r.refused),
+                     r.conflicts_waiting) for r in rows]
+
+        self._loader.load(read, self.model.set_rows)
