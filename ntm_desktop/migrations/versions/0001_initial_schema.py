@@ -169,7 +169,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tasks_lead_unit_id'), ['lead_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_owner_unit_id'), ['owner_unit_id'], unique=False)
         batch_op.create_index('ix_tasks_open_due', ['completed_on', 'due_date', 'deleted', 'directive_id', 'lead_unit_id'], unique=False)
-    op.create_index('ix_tasks_list_order', 'tasks', [sa.text('(completed_on IS NOT NULL)'), sa.text("coalesce(due_date, '9999-12-31')"), 'deleted', 'directive_id', 'lead_unit_id'], unique=False)
 
     op.create_table('progress_updates',
     sa.Column('task_id', sa.String(length=36), nullable=False),
@@ -262,7 +261,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_progress_updates_owner_unit_id'))
 
     op.drop_table('progress_updates')
-    op.drop_index('ix_tasks_list_order', table_name='tasks')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_open_due')
         batch_op.drop_index(batch_op.f('ix_tasks_owner_unit_id'))
