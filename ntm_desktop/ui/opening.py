@@ -112,6 +112,10 @@ class Opening(QObject):
     # --- on the GUI thread --------------------------------------------------------------------------------
     def _opened(self, workspace) -> None:
         self.window.attach(workspace)
+        self._checking = self.tr("Đang kiểm tra dữ liệu; có thể xem ngay, lưu thay đổi được sau khi kiểm tra xong "
+                                 "(thường vài giây).")
+        if not self.checked:
+            self.window.statusBar().showMessage(self._checking)
 
     def _refused(self, message: str) -> None:
         QMessageBox.critical(self.window, APP_NAME, message)
@@ -120,6 +124,9 @@ class Opening(QObject):
     def _checked(self) -> None:
         if self.workspace is not None:
             self.workspace.db.watch.release_writes()
+        bar = self.window.statusBar()
+        if bar.currentMessage() == getattr(self, "_checking", None):
+            bar.clearMessage()
 
     def _damaged(self, error) -> None:
         newest = getattr(error, "newest_backup", None)

@@ -39,6 +39,12 @@ class OverviewPage(QWidget):
         self.scope_note.setWordWrap(True)
         self.scope_note.setStyleSheet("color: #555;")
         self.cards: dict[DueWindow | None, QPushButton] = {}
+        self._card_labels = {
+            DueWindow.OVERDUE: self.tr("nhiệm vụ quá hạn"),
+            DueWindow.THIS_WEEK: self.tr("đến hạn trong tuần này"),
+            DueWindow.DONE_THIS_WEEK: self.tr("hoàn thành trong tuần này"),
+            None: self.tr("nhiệm vụ đang thực hiện"),
+        }
         cards = QHBoxLayout()
         for window, colors in (
             (DueWindow.OVERDUE, ("#b3261e", "#fde2e1", "#7a1a14")),
@@ -49,7 +55,10 @@ class OverviewPage(QWidget):
             button = QPushButton()
             button.setStyleSheet(CARD_STYLE.format(border=colors[0], bg=colors[1], fg=colors[2]))
             button.setMinimumHeight(78)
-            button.setText("…")
+            button.setText(f"…\n{self._card_labels[window]}")  # the figure follows once it is counted
+            font = button.font()
+            font.setPointSize(12)
+            button.setFont(font)
             button.clicked.connect(lambda _c=False, w=window: self.open_tasks.emit(None, w))
             self.cards[window] = button
             cards.addWidget(button)
@@ -137,17 +146,10 @@ class OverviewPage(QWidget):
         if data is None:
             return
         self.title.setText(self.tr("Tổng quan công việc — ngày {d}").format(d=format_vn_date(data.today)))
-        texts = {
-            DueWindow.OVERDUE: (data.overdue, self.tr("nhiệm vụ quá hạn")),
-            DueWindow.THIS_WEEK: (data.due_this_week, self.tr("đến hạn trong tuần này")),
-            DueWindow.DONE_THIS_WEEK: (data.done_this_week, self.tr("hoàn thành trong tuần này")),
-            None: (data.open_tasks, self.tr("nhiệm vụ đang thực hiện")),
-        }
-        for window, (n, label) in texts.items():
-            self.cards[window].setText(f"{n}\n{label}")
-            font = self.cards[window].font()
-            font.setPointSize(12)
-            self.cards[window].setFont(font)
+        counts = {DueWindow.OVERDUE: data.overdue, DueWindow.THIS_WEEK: data.due_this_week,
+                  DueWindow.DONE_THIS_WEEK: data.done_this_week, None: data.open_tasks}
+        for window, n in counts.items():
+            self.cards[window].setText(f"{n}\n{self._card_labels[window]}")
         self.by_unit.setRowCount(len(data.by_unit))
         self._unit_ids = [u.unit_id for u in data.by_unit]
         for r, u in enumerate(data.by_unit):
