@@ -45,7 +45,15 @@ def main(data_dir: Path) -> int:
                 return
             time.sleep(0.002)
 
+    def idle() -> bool:
+        """No page still reading off the GUI thread (so that one timing does not pay for the last one's work)."""
+        from ntm_desktop.ui.background import Loader
+
+        window = holder.get("w")
+        return window is None or not any(loader.busy for loader in window.findChildren(Loader))
+
     def timed(label: str, action, until=None, target: float | None = TARGET) -> float:
+        settle(idle)
         started = time.perf_counter()
         action()
         settle(until)

@@ -64,7 +64,7 @@ class CriteriaPage(QWidget):
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.doubleClicked.connect(self.open_assessment)
         self.view.horizontalHeader().setMinimumSectionSize(28)
-        self.view.horizontalHeader().setResizeContentsPrecision(200)  # widths from the first communes, not all
+        self.view.horizontalHeader().setResizeContentsPrecision(50)  # widths from the first communes, not all
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.legend = QLabel(self.tr("✓ Đạt   ~ Cơ bản đạt   ✗ Chưa đạt   •n: số nhiệm vụ đang thực hiện gắn với tiêu "
