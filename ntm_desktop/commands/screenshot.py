@@ -34,6 +34,9 @@ def run(args) -> int:
         window.show()
         for _ in range(5):
             app.processEvents()
+        from ntm_desktop.ui.background import wait_for_reads
+
+        wait_for_reads(window)  # the page's rows, read off the GUI thread
         ok = window.grab().save(args.out)
         window.close()
     finally:

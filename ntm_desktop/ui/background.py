@@ -222,3 +222,21 @@ def run_cancellable(parent: QWidget, label: str, work: Callable[[Callable[[int, 
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def wait_for_reads(widget: QObject, timeout: float = 30.0) -> bool:
+    """Process events until no Loader under `widget` is still reading (a picture taken offscreen shows the
+    rows, not "…"); False if some were still reading after `timeout` seconds."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+
+    deadline = time.monotonic() + timeout
+    while True:
+        QCoreApplication.processEvents()
+        if not any(loader.busy for loader in widget.findChildren(Loader)):
+            QCoreApplication.processEvents()
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)

@@ -17,6 +17,9 @@ def render_main_window(workspace, out_png: Path) -> tuple[int, int]:
         window.resize(1200, 760)
         window.show()
         app.processEvents()
+        from ntm_desktop.ui.background import wait_for_reads
+
+        wait_for_reads(window)  # the overview's counts, read off the GUI thread
         image = window.grab()
         if image.isNull() or not image.save(str(out_png)):
             raise RuntimeError("the main window could not be rendered")
