@@ -12,13 +12,14 @@ from ntm_desktop.sync.export import export_package
 from ntm_desktop.sync.setup import set_up_from_package
 from ntm_desktop.workspace import open_workspace
 
-from tests.core.test_sync_setup import COMMUNE, build_province, package_for
+from tests.core.test_sync_setup import COMMUNE, build_province, fingerprint, package_for
 
 
 def test_a_commune_takes_the_coordination_office_s_later_changes(tmp_path):
     province = build_province(tmp_path)
     commune = open_workspace(tmp_path / "xa")
-    set_up_from_package(commune, package_for(province, COMMUNE, tmp_path / "usb1"), user="Cán bộ xã")
+    set_up_from_package(commune, package_for(province, COMMUNE, tmp_path / "usb1"), user="Cán bộ xã",
+                        confirmed_key=fingerprint(province))
 
     with province.db.transaction("Văn thư tỉnh") as s:
         lc = s.scalar(select(Unit.id).where(Unit.code == "LC"))
