@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QFormLayout, QStyle
 
@@ -9,10 +10,11 @@ from ntm_desktop.ui.register.form import DirectiveForm
 from ntm_desktop.ui.register.page import RegisterPage
 
 
-def test_every_register_title_is_shown_in_full(qtbot, demo_workspace, tmp_path):
+@pytest.mark.parametrize("width", [1280, 1080])  # the page alone, and beside the side bar of a 1280 window
+def test_every_register_title_is_shown_in_full(qtbot, demo_workspace, tmp_path, width):
     page = RegisterPage(demo_workspace)
     qtbot.addWidget(page)
-    page.resize(1280, 500)
+    page.resize(width, 500)
     page.show()
     qtbot.waitExposed(page)
     header = page.view.horizontalHeader()
@@ -28,6 +30,9 @@ def test_every_register_title_is_shown_in_full(qtbot, demo_workspace, tmp_path):
             cut.append(title)
     assert cut == []
     assert page.model.headerData(4, Qt.Orientation.Horizontal) == "Ngày tháng văn bản"
+    # The subject, what a clerk reads the register for, is the widest column.
+    widths = [header.sectionSize(column) for column in range(page.model.columnCount())]
+    assert widths.index(max(widths)) == 5 and widths[5] >= 220
     page.grab().save(str(tmp_path / "register.png"))
 
 

@@ -97,7 +97,8 @@ class RegisterPage(QWidget):
         # Titles as the decree words them ("Ngày tháng văn bản") wrap onto two lines instead of being cut.
         header.setDefaultAlignment(Qt.AlignmentFlag(Qt.AlignmentFlag.AlignCenter.value | Qt.TextFlag.TextWordWrap.value))
         header.setMinimumHeight(header.fontMetrics().lineSpacing() * 2 + 10)
-        for col, width in ((0, 85), (1, 66), (2, 220), (3, 120), (4, 95), (6, 150), (7, 85), (8, 70), (9, 110)):
+        # The subject (column 5) takes what is left: the fixed columns stay narrow enough to leave it room.
+        for col, width in ((0, 80), (1, 55), (2, 170), (3, 110), (4, 85), (6, 120), (7, 80), (8, 55), (9, 80)):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda index: self.open_form(self.model.row_at(index.row()).id))
