@@ -4,6 +4,7 @@
 and shows a busy dialog that says what is happening; the dialog is window-modal, so nothing else can be
 started meanwhile. The caller gets the work's result (or its exception) as if it had run in place.
 
+`run_stoppable`: the same with "Dừng", which the work polls (reading a directive's file).
 `run_cancellable`: the same with a progress bar and "Hủy" (a backup of a big data folder).
 
 `Loader`: a page's reads; the page shows what it had (or "Đang tải…") and fills in when the rows arrive.
@@ -43,19 +44,48 @@ def run_with_progress(parent: QWidget, label: str, work: Callable[[Callable[[str
     dialog.setAutoClose(False)
     relay.said.connect(dialog.setLabelText, Qt.ConnectionType.QueuedConnection)
     relay.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    return _run_in_worker(lambda: work(relay.said.emit), relay.finished, loop, dialog)
+
+
+def run_stoppable(parent: QWidget, label: str, work: Callable[[Callable[[str], None], Callable[[], bool]], T]) -> T:
+    """`work(say, stopped)` runs in a worker thread; the dialog's "Dừng" makes `stopped()` true (reading a
+    directive's file). Returns its result."""
+    from PySide6.QtCore import Qt
+
+    stop = threading.Event()
+    relay = _Relay()
+    loop = QEventLoop()
+    dialog = QProgressDialog(label, parent.tr("Dừng"), 0, 0, parent)
+    dialog.setWindowTitle(parent.tr("Đang đọc tệp"))
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.setAutoClose(False)
+    dialog.canceled.connect(stop.set)
+    relay.said.connect(dialog.setLabelText, Qt.ConnectionType.QueuedConnection)
+    relay.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    return _run_in_worker(lambda: work(relay.said.emit, stop.is_set), relay.finished, loop, dialog)
+
+
+def _run_in_worker(work: Callable[[], T], finished, loop: QEventLoop, dialog: QProgressDialog,
+                   before_close: Callable[[], None] | None = None) -> T:
+    """Run `work()` in a worker thread while the GUI thread spins `loop` (quit by `finished`, emitted when the
+    work ends), then close `dialog`; the work's result, or its exception raised here on the GUI thread."""
+    outcome: dict = {}
 
     def target() -> None:
         try:
-            outcome["value"] = work(relay.said.emit)
+            outcome["value"] = work()
         except BaseException as error:  # noqa: BLE001 - handed to the caller on the GUI thread
             outcome["error"] = error
         finally:
-            relay.finished.emit()
+            finished.emit()
 
     worker = threading.Thread(target=target, name="ntm-background", daemon=True)
     worker.start()
     loop.exec()
     worker.join()
+    if before_close is not None:
+        before_close()
     dialog.close()
     dialog.deleteLater()
     if "error" in outcome:
@@ -204,24 +234,9 @@ def run_cancellable(parent: QWidget, label: str, work: Callable[[Callable[[int, 
         relay.moved.emit(PROGRESS_STEPS * max(0, min(done, total)) // max(1, total))
         return not stop.is_set()
 
-    def target() -> None:
-        try:
-            outcome["value"] = work(report)
-        except BaseException as error:  # noqa: BLE001 - handed to the caller on the GUI thread
-            outcome["error"] = error
-        finally:
-            relay.finished.emit()
-
-    worker = threading.Thread(target=target, name="ntm-background", daemon=True)
-    worker.start()
-    loop.exec()
-    worker.join()
-    dialog.canceled.disconnect(cancel)  # closing the dialog emits it too
-    dialog.close()
-    dialog.deleteLater()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    # closing the dialog emits `canceled` too: let go of it first
+    return _run_in_worker(lambda: work(report), relay.finished, loop, dialog,
+                          before_close=lambda: dialog.canceled.disconnect(cancel))
 
 
 def wait_for_reads(widget: QObject, timeout: float = 30.0) -> bool:

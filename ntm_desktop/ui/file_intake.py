@@ -8,66 +8,24 @@ same transaction that registers the directive.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QSplitter, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QSplitter, QWidget
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.intake import FILE_FILTER, Cancelled, Extraction, extract_file
 from ntm_desktop.intake.render import PageSource
+from ntm_desktop.ui.background import run_stoppable
 from ntm_desktop.ui.common import show_error
 from ntm_desktop.ui.page_view import PageView
-
-T = TypeVar("T")
-
-
-class _Relay(QObject):
-    said = Signal(str)
-    finished = Signal()
-
-
-def run_cancellable(parent: QWidget, label: str, work: Callable[[Callable[[str], None], Callable[[], bool]], T]) -> T:
-    """`work(say, stopped)` runs in a worker thread; the dialog's "Dừng" makes `stopped()` true. Returns its result."""
-    outcome: dict = {}
-    stop = threading.Event()
-    relay = _Relay()
-    loop = QEventLoop()
-    dialog = QProgressDialog(label, parent.tr("Dừng"), 0, 0, parent)
-    dialog.setWindowTitle(parent.tr("Đang đọc tệp"))
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(400)
-    dialog.setAutoClose(False)
-    dialog.canceled.connect(stop.set)
-    relay.said.connect(dialog.setLabelText, Qt.ConnectionType.QueuedConnection)
-    relay.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-
-    def target() -> None:
-        try:
-            outcome["value"] = work(relay.said.emit, stop.is_set)
-        except BaseException as error:  # noqa: BLE001 - handed to the caller on the GUI thread
-            outcome["error"] = error
-        finally:
-            relay.finished.emit()
-
-    worker = threading.Thread(target=target, name="ntm-intake", daemon=True)
-    worker.start()
-    loop.exec()
-    worker.join()
-    dialog.close()
-    dialog.deleteLater()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
 
 def read_file(parent: QWidget, path: Path) -> Extraction | None:
     """The file's text and pages, or None (after saying why) when it cannot be read or the officer stopped."""
     path = Path(path)
     try:
-        return run_cancellable(parent, parent.tr("Đang đọc “{name}”…").format(name=path.name),
+        return run_stoppable(parent, parent.tr("Đang đọc “{name}”…").format(name=path.name),
                                lambda say, stopped: extract_file(path, cancel=stopped, progress=say))
     except Cancelled:
         return None

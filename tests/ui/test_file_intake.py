@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from ntm_desktop.models import Attachment, Directive
 from ntm_desktop.services.attachments import stored_path
-from ntm_desktop.ui.file_intake import read_file, run_cancellable
+from ntm_desktop.ui.background import run_stoppable
+from ntm_desktop.ui.file_intake import read_file
 from ntm_desktop.ui.paste_dialog import COL_SUMMARY, PasteDialog
 from ntm_desktop.ui.register.form import DirectiveForm
 from ntm_desktop.ui.register.page import RegisterPage
@@ -216,7 +217,7 @@ def test_reading_runs_off_the_gui_thread_and_can_be_stopped(qtbot, demo_workspac
         return "stopped"
 
     started = time.perf_counter()
-    assert run_cancellable(page, "Đang đọc “dai.pdf”…", slow) == "stopped"
+    assert run_stoppable(page, "Đang đọc “dai.pdf”…", slow) == "stopped"
     assert time.perf_counter() - started < 5
     assert len(ticks) >= 5  # the window kept painting and answering while the file was read
     assert said == ["Đang đọc chữ trang 1/60…"]
