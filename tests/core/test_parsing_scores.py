@@ -73,37 +73,10 @@ def _lead_matches(proposed: list[dict], gold: list[dict]) -> tuple[int, int]:
 
 
 def compute_scores() -> tuple[dict, str]:
-    field_ok = {f: 0 for f in FIELDS}
-    docs = 0
-    n_prop = n_gold = n_match = 0
-    pairs = pairs_ok = 0
-    lines = []
-    for path in sorted(FIXTURES.glob("*.txt")):
-        gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        got = proposal_to_dict(parse_directive(path.read_text(encoding="utf-8")))
-        docs += 1
-        misses = []
-        for f in FIELDS:
-            if _norm(got[f]) == _norm(gold[f]):
-                field_ok[f] += 1
-            else:
-                misses.append(f)
-        m, _ = _match_tasks(got["tasks"], gold["tasks"])
-        pr, pok = _lead_matches(got["tasks"], gold["tasks"])
-        n_prop += len(got["tasks"])
-        n_gold += len(gold["tasks"])
-        n_match += m
-        pairs += pr
-        pairs_ok += pok
-        lines.append(f"{path.stem:28s} tasks {m:2d}/{len(got['tasks']):2d} proposed, {len(gold['tasks']):2d} gold;"
-                     f" fields missed: {', '.join(misses) or '-'}")
-    scores = {f: 100.0 * field_ok[f] / docs for f in FIELDS}
-    scores["metadata"] = sum(scores[f] for f in FIELDS) / len(FIELDS)
-    scores["precision"] = 100.0 * n_match / n_prop if n_prop else 0.0
-    scores["recall"] = 100.0 * n_match / n_gold if n_gold else 0.0
-    scores["deadline_accuracy"] = 100.0 * pairs_ok / pairs if pairs else 0.0
-    table = "\n".join(lines) + "\n" + "\n".join(f"{k:22s} {v:6.1f}%" for k, v in scores.items())
-    return scores, table
+    """Scores on the clean fixture texts (the same scoring as every other path in fixture_scores)."""
+    from fixture_scores import score  # (it imports the helpers above)
+
+    return score(lambda path: path.read_text(encoding="utf-8"))
 
 
 def test_parsing_scores_against_fixtures():
