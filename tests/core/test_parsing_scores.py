@@ -6,12 +6,10 @@ scores reached (rounded down): they may only go up.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
 
-from ntm_desktop.parsing import parse_directive, proposal_to_dict
 from ntm_desktop.parsing.units import canonical
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "directives"
