@@ -161,11 +161,16 @@ class Database:
     watch: ChangeWatch | None = None
 
     @contextmanager
-    def transaction(self, user: str = "") -> Iterator[Session]:
-        """One session per user action; commits on success, rolls back on any error."""
+    def transaction(self, user: str = "", actor=None) -> Iterator[Session]:
+        """One session per user action; commits on success, rolls back on any error.
+
+        `actor` (services.access.Actor): who acts in this transaction, else whoever signed in on this
+        database (access.sign_in). The audit rows name the actor's user name, else `user`."""
         try:
             with self.sessions.begin() as session:
-                session.info["user"] = user
+                if actor is not None:
+                    session.info["actor"] = actor
+                session.info["user"] = getattr(session.info.get("actor"), "user_name", "") or user
                 yield session
         except exc.OperationalError as error:
             friendly = translate_error(error)

@@ -41,3 +41,6 @@ __all__ += ["ExportLog", "ImportLedger", "Receipt", "SyncConflict", "SyncSnapsho
 from ntm_desktop.models.sync_keys import SyncKey  # noqa: E402
 
 __all__ += ["SyncKey"]
+from ntm_desktop.models.users import User  # noqa: E402
+
+__all__ += ["User"]

@@ -30,7 +30,9 @@ def office_unit_id(session: Session) -> str | None:
 
 
 def current_user(session: Session) -> str:
-    return get(session, USER_NAME) or getpass.getuser()
+    """The signed-in user's name (services.access), else the name set here, else the computer's login."""
+    actor = session.info.get("actor")
+    return getattr(actor, "user_name", "") or get(session, USER_NAME) or getpass.getuser()
 
 
 PROGRESS_REPORTER = "progress_reporter"
