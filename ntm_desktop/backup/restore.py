@@ -263,15 +263,21 @@ def _space_needed(folder: DataFolder, candidate: Path, hashes: list[str], backup
 
 
 def restore_backup(folder: DataFolder, path: Path, now: datetime | None = None, *,
-                   accept_other_office: bool = False) -> RestoreResult:
+                   accept_other_office: bool = False, db=None) -> RestoreResult:
     """Replace the data folder's database (and missing attachments) with a backup.
 
     The database must be closed (Workspace.close()) and no other program may use it: hold the
     instance lock. Order: check the file completely (manifest, database, office, free space); copy the
     missing attachments in; back up the current state (a damaged database is moved aside instead); only
     then replace the database. Raises OtherOfficeError, before writing anything, when the backup is another
-    office's and `accept_other_office` is not given.
+    office's and `accept_other_office` is not given. `db`: the folder's database as it was open before the
+    restore (closed since), whose signed-in user must be allowed to restore (services.access).
     """
+    if db is not None:
+        from ntm_desktop.services import access
+
+        access.require_on(db, access.Permission.BACKUPS)
+        db.dispose()  # the check's connection is let go before the file is replaced
     now = now or datetime.now()
     path = Path(path)
     try:

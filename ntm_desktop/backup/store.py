@@ -238,14 +238,20 @@ def create_backup(
     now: datetime | None = None,
     to: Path | None = None,
     progress: Report | None = None,
+    db=None,
 ) -> BackupResult:
     """Back up into the data folder's backups/, then copy to `to` and to the user's extra folder.
 
     The extra folder (a USB stick) may be missing: that is a warning, not a failure.
     `progress(done, total)` is told the bytes done of all the bytes the backup copies, rising to the
     total; when it returns False the backup stops, takes back everything it wrote (BackupCancelled) and
-    prunes nothing.
+    prunes nothing. `db`: the folder's open database, whose signed-in user must be allowed to back up
+    (services.access; the automatic backups pass none).
     """
+    if db is not None:
+        from ntm_desktop.services import access
+
+        access.require_on(db, access.Permission.BACKUPS)
     now = now or datetime.now()
     warnings: list[str] = []
     targets = _copy_targets(folder, to, warnings)

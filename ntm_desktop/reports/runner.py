@@ -16,7 +16,7 @@ from ntm_desktop.db import Database
 from ntm_desktop.errors import UserError
 from ntm_desktop.reports.document import ReportDocument
 from ntm_desktop.reports.request import Progress, ReportCancelled, ReportFormat, ReportKind, ReportRequest
-from ntm_desktop.services import settings
+from ntm_desktop.services import access, settings
 from ntm_desktop.services.office import load_profile
 
 _BUILDERS = {
@@ -43,6 +43,19 @@ def _builder(kind: ReportKind):
     return getattr(module, name)
 
 
+def require_report(session: Session, req: ReportRequest) -> None:
+    """The registers are the clerk's and the leader's to print; a unit's task list also a chuyên viên's of that
+    unit; the other reports the leader's (services.access)."""
+    if req.kind in (ReportKind.REGISTER, ReportKind.FOLLOWUP):
+        access.require(session, access.Permission.REGISTER_BOOKS)
+    elif req.kind == ReportKind.UNIT:
+        from ntm_desktop.reports.unit_tasks import find_unit
+
+        access.require(session, access.Permission.UNIT_REPORT, unit_id=find_unit(session, req.unit_code).id)
+    else:
+        access.require(session, access.Permission.REPORTS)
+
+
 def build_document(session: Session, req: ReportRequest) -> Generator[Progress, None, ReportDocument]:
     office_id = settings.office_unit_id(session)
     if not office_id:
@@ -51,6 +64,7 @@ def build_document(session: Session, req: ReportRequest) -> Generator[Progress, 
         from ntm_desktop.reports.unit_tasks import find_unit
 
         find_unit(session, req.unit_code)
+    require_report(session, req)
     builder = _builder(req.kind)
     return (yield from builder(session, req, office_id, load_profile(session)))
 

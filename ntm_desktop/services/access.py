@@ -123,6 +123,8 @@ def current_actor(session: Session, doing: str = "làm việc này") -> Actor:
                                "Không có gì bị thay đổi.")
         return IMPLICIT
     user = session.get(User, actor.user_id)
+    if user is None and not sign_in_on(session):
+        return IMPLICIT  # the data were restored from a backup made before sign-in was turned on
     if user is None or not user.active:
         raise AccessDenied(f"Tài khoản “{actor.user_name}” đã bị khóa hoặc không còn, nên không {doing} được. "
                            "Không có gì bị thay đổi. Hãy nhờ quản trị mở lại tài khoản, hoặc đăng nhập bằng "

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import DiskFullError, ValidationError
 from ntm_desktop.models import Attachment
+from ntm_desktop.services import access
 from ntm_desktop.services.directives import load
 from ntm_desktop.services.file_types import extension, is_allowed_attachment, refusal_reason, safe_display_name
 
@@ -72,6 +73,7 @@ def store_file(files_dir: Path, source: Path) -> tuple[str, int]:
 
 def attach(session: Session, files_dir: Path, directive_id: str, source: Path) -> str:
     """Store `source` and record it on the directive; only document and image types are accepted."""
+    access.require(session, access.Permission.ATTACHMENTS)
     name = Path(source).name
     if not is_allowed_attachment(name):
         raise ValidationError(refusal_reason(name) + " Tệp chưa được đính kèm; văn bản chưa được lưu.", "attachments")
@@ -162,4 +164,5 @@ def _remove_old_views(view_root: Path) -> None:
 
 
 def remove(session: Session, attachment_id: str) -> None:
+    access.require(session, access.Permission.ATTACHMENTS)
     session.get(Attachment, attachment_id).deleted = True

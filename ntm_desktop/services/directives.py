@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import DOC_TYPES, Directive, Secrecy, Task, Unit, Urgency
 from ntm_desktop.parsing.units import canonical
+from ntm_desktop.services import access
 from ntm_desktop.services.field_limits import INT_MAX, check_fields
 from ntm_desktop.text import fold, nfc
 
@@ -237,6 +238,7 @@ def _validate(session: Session, office_unit_id: str, data: DirectiveInput, direc
 
 
 def create_directive(session: Session, office_unit_id: str, data: DirectiveInput) -> str:
+    access.require(session, access.Permission.REGISTER)
     office_unit_id = require_register(session, office_unit_id).id
     data = _validate(session, office_unit_id, data, None)
     directive = Directive(
@@ -249,6 +251,7 @@ def create_directive(session: Session, office_unit_id: str, data: DirectiveInput
 
 
 def update_directive(session: Session, directive_id: str, data: DirectiveInput) -> None:
+    access.require(session, access.Permission.REGISTER)
     directive = load(session, directive_id)
     require_owned(session, directive)
     data = _validate(session, directive.office_unit_id, data, directive_id)
@@ -266,6 +269,7 @@ def load(session: Session, directive_id: str) -> Directive:
 
 def delete_directive(session: Session, directive_id: str) -> None:
     """Tombstone the directive and its tasks; its arrival number stays used."""
+    access.require(session, access.Permission.REGISTER)
     directive = load(session, directive_id)
     require_owned(session, directive)
     directive.deleted = True

@@ -123,6 +123,9 @@ def validate(profile: OfficeProfile) -> OfficeProfile:
 
 
 def save_profile(session: Session, profile: OfficeProfile) -> OfficeProfile:
+    from ntm_desktop.services import access
+
+    access.require(session, access.Permission.SETTINGS)
     profile = validate(profile)
     data = asdict(profile)
     data["recipients"] = list(profile.recipients)
@@ -159,8 +162,9 @@ def set_up_by_hand(session: Session, *, unit_id: str | None = None, office: NewU
 
     All in the caller's transaction: an error leaves nothing behind. Returns the office unit's id."""
     from ntm_desktop.models import UnitLevel
-    from ntm_desktop.services import units
+    from ntm_desktop.services import access, units
 
+    access.require(session, access.Permission.SETTINGS)
     if unit_id is None:
         if office is None:
             raise ValidationError("Hãy chọn một đơn vị trong danh sách, hoặc tạo đơn vị mới.", "unit")
@@ -168,7 +172,7 @@ def set_up_by_hand(session: Session, *, unit_id: str | None = None, office: NewU
             if nfc(new_parent.code).strip().upper() == nfc(office.code).strip().upper():
                 raise ValidationError("Đơn vị cấp trên phải có mã khác mã của đơn vị mình.", "parent")
             parent_id = units.create_unit(session, code=new_parent.code, name=new_parent.name,
-                                          level_code=new_parent.level_code)
+                                          level_code=new_parent.level_code, as_part_of=access.Permission.SETTINGS)
         if parent_id is None and office.level_code not in _TOP_LEVELS:
             raise ValidationError(
                 "Hãy chọn đơn vị cấp trên (ví dụ Ủy ban nhân dân tỉnh Lào Cai), hoặc bấm “Tạo đơn vị cấp trên…” "
@@ -181,7 +185,7 @@ def set_up_by_hand(session: Session, *, unit_id: str | None = None, office: NewU
                     f"Đơn vị cấp trên phải ở cấp cao hơn đơn vị mình (đang chọn cấp “{parent_level.name}” làm cấp "
                     f"trên của cấp “{own_level.name}”). Hãy chọn lại đơn vị cấp trên.", "parent")
         unit_id = units.create_unit(session, code=office.code, name=office.name, level_code=office.level_code,
-                                    parent_id=parent_id)
+                                    parent_id=parent_id, as_part_of=access.Permission.SETTINGS)
     elif session.get(Unit, unit_id) is None:
         raise ValidationError("Không tìm thấy đơn vị đã chọn (có thể đã bị xóa).", "unit")
     settings.put(session, settings.OFFICE_UNIT, unit_id)

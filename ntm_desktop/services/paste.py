@@ -18,7 +18,7 @@ from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import DOC_TYPES, Unit
 from ntm_desktop.parsing import Proposal
 from ntm_desktop.parsing.assignees import is_single_unit
-from ntm_desktop.services import directives, settings, tasks, units
+from ntm_desktop.services import access, directives, settings, tasks, units
 from ntm_desktop.services.assignment import Assignment, UnitChoice, UnitTree, assign
 from ntm_desktop.services.deadlines import DeadlineError, DeadlineKind, Recurrence, parse_period
 from ntm_desktop.services.directives import DirectiveInput
@@ -252,7 +252,7 @@ class _UnitMaker:
         key = fold(name)
         if key not in self.created:
             self.created[key] = units.create_unit(
-                self.session, owner_unit_id=self.office, code=_code_for(self.session, name), name=name,
+                self.session, owner_unit_id=self.office, as_part_of=access.Permission.ASSIGN, code=_code_for(self.session, name), name=name,
                 level_code=guess_level(name), parent_id=self.parent_id,
             )
         return self.created[key]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import ProgressUpdate, Task, Unit
-from ntm_desktop.services import directives
+from ntm_desktop.services import access, directives
 from ntm_desktop.services.deadlines import (
     DeadlineError, DeadlineKind, Recurrence, describe_recurrence, next_occurrence, parse_period,
 )
@@ -134,6 +134,7 @@ def _apply(session: Session, task: Task, data: TaskInput, allow_early_deadline: 
 
 def create_task(session: Session, data: TaskInput, allow_early_deadline: bool = False) -> str:
     """`allow_early_deadline`: a reviewed paste, whose deadlines before the document's date were warned about."""
+    access.require(session, access.Permission.ASSIGN)
     task = Task()
     task.seq = (session.scalar(select(func.max(Task.seq)).where(Task.directive_id == data.directive_id)) or 0) + 1
     _apply(session, task, data, allow_early_deadline)
@@ -160,6 +161,7 @@ def _require_owned(session: Session, task: Task, what: str, field_name: str) -> 
 
 
 def update_task(session: Session, task_id: str, data: TaskInput) -> None:
+    access.require(session, access.Permission.ASSIGN)
     task = load(session, task_id)
     _require_owned(session, task, "sửa nội dung và thời hạn", "summary")
     _apply(session, task, data)
@@ -194,6 +196,7 @@ def add_progress(session: Session, task_id: str, reported_on: date, text: str, r
     from ntm_desktop.services import settings
 
     task = load(session, task_id)
+    access.require(session, access.Permission.PROGRESS, unit_id=task.lead_unit_id)
     text = nfc(text) or ""
     if not text:
         raise ValidationError("Nội dung tiến độ không được để trống.", "progress")
@@ -232,6 +235,7 @@ def advance_recurrence(session: Session, task: Task, also_reported: date | None 
 def complete_task(session: Session, task_id: str, completed_on: date | None, reply_number: str = "") -> None:
     """Mark done (or reopen with None); the reply document's number and symbol is kept."""
     task = load(session, task_id)
+    access.require(session, access.Permission.COMPLETE, unit_id=task.lead_unit_id)
     _require_owned(session, task, "ghi nhận hoàn thành", "completed_on")
     reply_number = nfc(reply_number) or ""
     check_fields(Task, {"completed_on": completed_on, "reply_number": reply_number})
@@ -253,4 +257,5 @@ def task_directive_date(session: Session, task: Task) -> date:
 
 
 def delete_task(session: Session, task_id: str) -> None:
+    access.require(session, access.Permission.ASSIGN)
     load(session, task_id).deleted = True

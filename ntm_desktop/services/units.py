@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Unit, UnitLevel
+from ntm_desktop.services import access
 from ntm_desktop.services.field_limits import check_fields
 from ntm_desktop.text import fold, nfc, sort_key
 
@@ -229,10 +230,14 @@ def labels(rows: list[UnitRow]) -> dict[str, str]:
     return {uid: f"{label} ({by_id[uid].code})" if repeated[label] > 1 else label for uid, label in out.items()}
 
 
-def create_unit(session: Session, owner_unit_id: str | None = None, **data) -> str:
-    """A new unit, kept by `owner_unit_id` (default: this office; before the office is chosen, the unit itself)."""
+def create_unit(session: Session, owner_unit_id: str | None = None, *,
+                as_part_of: access.Permission = access.Permission.UNITS, **data) -> str:
+    """A new unit, kept by `owner_unit_id` (default: this office; before the office is chosen, the unit itself).
+
+    `as_part_of`: the action the unit is made for (a task assigned to a unit the tree lacks: ASSIGN)."""
     from ntm_desktop.services import settings
 
+    access.require(session, as_part_of)
     values = _validate(session, None, data)
     unit = Unit(**values)
     session.add(unit)
@@ -242,6 +247,7 @@ def create_unit(session: Session, owner_unit_id: str | None = None, **data) -> s
 
 
 def update_unit(session: Session, unit_id: str, **data) -> None:
+    access.require(session, access.Permission.UNITS)
     unit = session.get(Unit, unit_id)
     if unit is None or unit.deleted:
         raise ValidationError("Không tìm thấy đơn vị (có thể đã bị xóa).")
@@ -251,6 +257,7 @@ def update_unit(session: Session, unit_id: str, **data) -> None:
 
 def merge_units(session: Session, merged_ids: list[str], successor_id: str, on: date) -> None:
     """Record a merger: each merged unit ends the day before `on` and points to its successor."""
+    access.require(session, access.Permission.UNITS)
     if successor_id in merged_ids:
         raise ValidationError("Đơn vị kế thừa không thể nằm trong danh sách đơn vị bị sáp nhập.")
     for unit_id in merged_ids:
@@ -263,6 +270,7 @@ def delete_unit(session: Session, unit_id: str) -> None:
     """Tombstone a unit that nothing refers to; a unit with history is merged, not deleted."""
     from ntm_desktop.models import Directive, Task
 
+    access.require(session, access.Permission.UNITS)
     used = session.scalar(select(Task.id).where(Task.lead_unit_id == unit_id, Task.deleted.is_(False)).limit(1))
     used = used or session.scalar(
         select(Directive.id).where(

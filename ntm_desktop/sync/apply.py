@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import DatabaseLockedError, DiskFullError, UserError
 from ntm_desktop.models import SyncConflict, Task, utcnow
-from ntm_desktop.services import settings, tasks
+from ntm_desktop.services import access, settings, tasks
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import bulk, identity, keys, ledger, snapshots
 from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec
@@ -191,6 +191,7 @@ def _apply_file(workspace, path: Path, user: str, backup: bool, confirmed_key: s
     db = workspace.db
     user = user or workspace.user()
     with db.transaction(user) as session:
+        access.require(session, access.Permission.SYNC)
         try:
             package = read_package(session, path, confirmed_key=confirmed_key)
         except PackageRefused as error:
@@ -300,6 +301,7 @@ def check_free_space(workspace, package: Package, backup: bool) -> None:
 
 def apply_package(workspace, package: Package, user: str, reread=None, backup: bool = True) -> ApplyResult:
     db = workspace.db
+    access.require_on(db, access.Permission.SYNC)  # before the backup and the copy it makes
     check_free_space(workspace, package, backup)
     safety = safety_backup(workspace) if backup else None
     _pause("backup")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import SyncConflict, Unit, utcnow
+from ntm_desktop.services import access
 from ntm_desktop.sync.entities import BY_NAME, from_json_value
 
 FIELD_LABELS = {
@@ -78,6 +79,7 @@ def open_conflicts(session: Session) -> list[ConflictRow]:
 
 def resolve(session: Session, conflict_id: str, choice: str, user: str = "") -> None:
     """Keep the local or the incoming value of one field; the choice is saved as a new revision."""
+    access.require(session, access.Permission.SYNC)
     if choice not in ("local", "incoming"):
         raise ValidationError("Hãy chọn giữ giá trị của máy này hoặc giá trị nhận được.")
     conflict = session.get(SyncConflict, conflict_id)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import Directive, ProgressUpdate, Task, Unit, task_cooperators
 from ntm_desktop.reports.xlsx_layout import write as write_cell
+from ntm_desktop.services import access
 from ntm_desktop.services.dates import parse_vn_date
 from ntm_desktop.services.field_limits import column_problem
 from ntm_desktop.services.criteria import assessments
@@ -89,6 +90,7 @@ def commune_tasks(session: Session, unit_id: str, year: int) -> list[Task]:
 
 
 def export_template(session: Session, unit_code: str, year: int, out: Path) -> Path:
+    access.require(session, access.Permission.SYNC)
     unit = _unit(session, unit_code)
     office = office_unit(session)
     book = Workbook()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import AuditEntry, ExportLog, Unit
 from ntm_desktop.models.base import new_id
-from ntm_desktop.services import settings
+from ntm_desktop.services import access, settings
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import keys, snapshots
 from ntm_desktop.sync.identifiers import file_part, is_sha256
@@ -138,6 +138,7 @@ def export_package(
     session: Session, files_dir: Path, destination_code: str, out: Path | None, out_dir: Path | None = None,
     full: bool = False, user: str = "",
 ) -> ExportResult:
+    access.require(session, access.Permission.SYNC)
     origin = office_unit(session)
     destination = destination_by_code(session, destination_code)
     if destination.id == origin.id:

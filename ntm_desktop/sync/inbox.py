@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import ImportLedger, SyncConflict, Unit
+from ntm_desktop.services import access
 from ntm_desktop.sync import ledger
 from ntm_desktop.sync.keys import KeyNotConfirmed
 from ntm_desktop.sync.manifest import EXTENSION
@@ -50,6 +51,7 @@ class BoardRow:
 def process_folder(workspace, folder: Path, user: str = "", progress=None) -> list[InboxOutcome]:
     from ntm_desktop.sync.apply import apply_file
 
+    access.require_on(workspace.db, access.Permission.SYNC)  # before the backup made for the whole folder
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(f"Không tìm thấy thư mục “{folder}”. Hãy chọn lại thư mục hộp thư.")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import Unit, utcnow
 from ntm_desktop.models.sync_keys import SyncKey
-from ntm_desktop.services import settings
+from ntm_desktop.services import access, settings
 from ntm_desktop.services.dates import format_vn_datetime
 from ntm_desktop.sync import signing
 from ntm_desktop.sync.manifest import Manifest
@@ -131,6 +131,7 @@ def own_key(session: Session) -> signing.SigningKey:
 
 def rotate(session: Session, user: str) -> signing.SigningKey:
     """A new key for this office, announced in its next packages as signed over by the current one."""
+    access.require(session, access.Permission.SYNC)
     office_id = settings.office_unit_id(session)
     if office_id is None:
         raise UserError("Máy này chưa có đơn vị sử dụng, nên chưa có khóa để thay.")
@@ -389,6 +390,7 @@ def known_keys(session: Session) -> list[SyncKey]:
 
 
 def confirm_pending(session: Session, key_id: int, user: str) -> SyncKey:
+    access.require(session, access.Permission.SYNC)
     row = session.get(SyncKey, key_id)
     if row is None or row.status != "pending":
         raise UserError("Chỉ xác nhận được khóa đang “chờ xác nhận”.")
@@ -398,6 +400,7 @@ def confirm_pending(session: Session, key_id: int, user: str) -> SyncKey:
 
 def revoke(session: Session, key_id: int, user: str) -> SyncKey:
     """The office above revokes a key of an office below it (a stolen PC, a lost key)."""
+    access.require(session, access.Permission.SYNC)
     row = session.get(SyncKey, key_id)
     if row is None:
         raise UserError("Không tìm thấy khóa này.")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import ExportLog, ImportLedger, Receipt, Unit, utcnow
+from ntm_desktop.services import access
 from ntm_desktop.models.base import new_id
 from ntm_desktop.sync import keys, ledger
 from ntm_desktop.sync.export import destination_by_code, next_sequence, office_unit
@@ -27,6 +28,7 @@ from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_hea
 
 
 def export_receipt(session: Session, to_code: str, out: Path | None, out_dir: Path | None = None, user: str = "") -> Path:
+    access.require(session, access.Permission.SYNC)
     origin = office_unit(session)
     destination = destination_by_code(session, to_code)
     applied = list(session.scalars(select(ImportLedger).where(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import AuditEntry, ImportLedger, Unit
+from ntm_desktop.services import access
 from ntm_desktop.sync.entities import BY_NAME, from_json_value
 
 
@@ -25,6 +26,7 @@ def _value(column, text: str | None):
 
 def revert_package(session: Session, package_id: str, user: str = "") -> int:
     """Undo each change the package made, unless the field was changed again since. Returns fields undone."""
+    access.require(session, access.Permission.SYNC)
     entry = session.scalar(select(ImportLedger).where(
         ImportLedger.package_id == package_id, ImportLedger.result == "applied"))
     if entry is None:
