@@ -140,7 +140,7 @@ def create_user(session: Session, user_name: str, full_name: str, role: Role | s
 
 def authenticate(session: Session, user_name: str, password: str) -> Actor:
     """The account these credentials open; SignInError with the same message for an unknown name and a wrong
-    password. A hash made with older parameters is made again."""
+    password. Writes nothing (a window signs in while its start-up check still holds writes back)."""
     user = find(session, user_name)
     password = nfc(password) or ""
     if user is None:
@@ -151,9 +151,20 @@ def authenticate(session: Session, user_name: str, password: str) -> Actor:
     if not user.active:
         raise SignInError(f"Tài khoản “{user.user_name}” đã bị khóa. Hãy nhờ quản trị của cơ quan mở lại tài khoản "
                           "hoặc cấp tài khoản khác.")
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
     return Actor.of(user)
+
+
+def renew_hash(session: Session, actor: Actor, password: str) -> bool:
+    """After a sign-in: a hash made with weaker parameters than the library's current ones is made again.
+    True when it was."""
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    if user is None or not passwords.needs_rehash(user.password_hash):
+        return False
+    password = nfc(password) or ""
+    if not passwords.verify(user.password_hash, password):
+        return False
+    user.password_hash = passwords.hash_password(password)
+    return True
 
 
 def change_password(session: Session, user_id: str, new_password: str, old_password: str | None = None) -> None:

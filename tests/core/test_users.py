@@ -68,12 +68,15 @@ def test_a_deactivated_account_cannot_sign_in_and_says_so(db, world):
     assert sign_in(db, "vanthu", PASSWORDS["vanthu"]) == world.clerk
 
 
-def test_a_hash_made_with_weaker_parameters_is_made_again_at_sign_in(db, world):
+def test_a_hash_made_with_weaker_parameters_is_made_again_after_sign_in(db, world):
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORDS["lanhdao"])
     with db.transaction() as s:
         s.get(User, world.leader.user_id).password_hash = weak
     assert passwords.needs_rehash(weak)
-    sign_in(db, "lanhdao", PASSWORDS["lanhdao"])
+    signed = sign_in(db, "lanhdao", PASSWORDS["lanhdao"])
+    with db.transaction() as s:
+        assert s.get(User, world.leader.user_id).password_hash == weak  # signing in itself writes nothing
+        assert users.renew_hash(s, signed, PASSWORDS["lanhdao"])
     with db.transaction() as s:
         renewed = s.get(User, world.leader.user_id).password_hash
     assert renewed != weak and not passwords.needs_rehash(renewed)
