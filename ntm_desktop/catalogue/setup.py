@@ -187,9 +187,23 @@ def set_up_office(session: Session, choice: OfficeChoice, cat: Catalogue | None 
                                       as_part_of=access.Permission.SETTINGS)
     settings.put(session, settings.OFFICE_UNIT, office_id)
     settings.put(session, CATALOGUE_VERSION_KEY, cat.version)
+    _fill_header(session, plan)
     communes = sum(1 for e in plan.units if e.is_commune)
     return SetUpResult(office_id, plan.office_code, plan.office_name, len(added.created) + (
         0 if plan.office_from_catalogue else 1), communes)
+
+
+def _fill_header(session: Session, plan: OfficePlan) -> None:
+    """The printed header from the units made: parent and issuing body, the place of issue (a commune's own
+    place, else the province's) and the report symbol ("BC-UBND", "BC-VPĐP", "BC-SNNMT")."""
+    from dataclasses import replace
+
+    from ntm_desktop.services import office
+
+    profile = office.default_profile(session)
+    place = plan.commune.place if plan.commune is not None else plan.province.place
+    symbol = {"xa": "UBND", "vpdp": "VPĐP"}.get(plan.kind) or plan.office_code.split("-", 1)[-1]
+    office.save_profile(session, replace(profile, place_name=place, report_symbol=f"BC-{symbol}"))
 
 
 def office_kinds() -> list[tuple[str, str]]:

@@ -1,0 +1,142 @@
+"""The shipped catalogue of administrative units: its counts, the 2025 conversion, lookups and search."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from ntm_desktop.catalogue import CatalogueError, UnknownCodeError, catalogue
+from ntm_desktop.catalogue.data import read
+from ntm_desktop.resources import resource
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return catalogue()
+
+
+def test_the_map_since_the_reform_has_34_provinces_and_3321_communes(cat):
+    assert cat.version == "2025.1" and cat.in_force == date(2025, 7, 1)
+    assert cat.source.name == "vietnamadminunits" and cat.source.licence == "MIT"
+    assert len(cat.provinces()) == 34
+    in_force = [e for e in cat.units_in_force() if e.is_commune]
+    assert len(in_force) == 3321
+    assert Counter(e.kind for e in in_force) == {"xa": 2621, "phuong": 687, "dac_khu": 13}
+    assert sum(len(cat.communes(p.code)) for p in cat.provinces()) == 3321
+    assert len({e.code for e in in_force}) == 3321 and all(len(e.code) == 5 for e in in_force)
+
+
+def test_the_units_before_the_reform_are_there_with_their_successors(cat):
+    former = cat.former_units()
+    assert Counter("province" if e.is_province else "district" if e.is_district else "commune" for e in former) == {
+        "province": 63, "district": 696, "commune": 10035}
+    assert all(e.valid_to == date(2025, 6, 30) for e in former)
+    assert all(cat.successors(e) for e in former)  # every former unit is carried on by units in force
+
+
+def test_the_licence_and_source_ship_beside_the_data():
+    notice = resource("units", "NOTICE.txt").read_text(encoding="utf-8")
+    assert "MIT License" in notice and "Tran Ngoc Minh Hieu" in notice and "vietnamadminunits 1.0.4" in notice
+    raw = json.loads(resource("units", "catalogue.json").read_text(encoding="utf-8"))
+    assert raw["source"]["url"] == "https://github.com/tranngocminhhieu/vietnamadminunits"
+
+
+def names(entries):
+    return sorted(e.name for e in entries)
+
+
+def test_known_conversions(cat):
+    # Tỉnh Yên Bái joined Tỉnh Lào Cai, whose code is now Yên Bái's (15); Hà Giang joined Tuyên Quang
+    assert cat.unit("15").name == "Tỉnh Lào Cai"
+    assert cat.get("15-CU").name == "Tỉnh Yên Bái" and cat.successor(cat.get("15-CU")).code == "15"
+    assert cat.successor(cat.get("10-CU")).code == "15"  # the former Tỉnh Lào Cai
+    assert names(cat.predecessors(cat.unit("15"))) == ["Tỉnh Lào Cai", "Tỉnh Yên Bái"]
+    assert names(cat.predecessors(cat.unit("79"))) == ["Thành phố Hồ Chí Minh", "Tỉnh Bà Rịa - Vũng Tàu",
+                                                       "Tỉnh Bình Dương"]
+    # Xã Mường Bo: the former Mường Bo and Liên Minh of Thị xã Sa Pa
+    muong_bo = cat.unit("03043")
+    assert (muong_bo.name, muong_bo.kind, cat.province_of(muong_bo).name) == ("Xã Mường Bo", "xa", "Tỉnh Lào Cai")
+    assert names(cat.predecessors(muong_bo)) == ["Xã Liên Minh", "Xã Mường Bo"]
+    assert {cat.district_of(e).name for e in cat.predecessors(muong_bo)} == {"Thị xã Sa Pa"}
+    # Phường Sa Pa: six wards of the former town
+    assert names(cat.predecessors(cat.unit("03006"))) == sorted(
+        ["Phường Sa Pa", "Phường Sa Pả", "Phường Ô Quý Hồ", "Phường Phan Si Păng", "Phường Hàm Rồng", "Phường Cầu Mây"])
+    # Phường Yên Bái (Lào Cai): five wards of the former Thành phố Yên Bái
+    assert names(cat.predecessors(cat.unit("04252"))) == sorted(
+        ["Phường Yên Ninh", "Phường Minh Tân", "Phường Nguyễn Thái Học", "Phường Đồng Tâm", "Phường Hồng Hà"])
+    # island districts became special zones whole
+    con_dao = cat.unit("26732")
+    assert (con_dao.name, con_dao.kind, cat.province_of(con_dao).name) == (
+        "Đặc khu Côn Đảo", "dac_khu", "Thành phố Hồ Chí Minh")
+    assert [e.name for e in cat.predecessors(con_dao)] == ["Huyện Côn Đảo"]
+    assert cat.successor(cat.get("755-CU")).code == "26732"
+    assert len(cat.predecessors(cat.unit("31078"))) == 8  # Đặc khu Phú Quốc: the 8 communes of Thành phố Phú Quốc
+
+
+def test_a_divided_commune_names_every_successor_and_its_main_one(cat):
+    cua_dong = [e for e in cat.search("cua dong", limit=10) if not e.in_force and e.province_code == "01"][0]
+    assert cua_dong.divided
+    now = [e.name for e in cat.successors(cua_dong)]
+    assert now[0] == "Phường Hoàn Kiếm" and "Phường Ba Đình" in now  # the main one first
+    assert cat.successor(cua_dong).name == "Phường Hoàn Kiếm"
+    assert cua_dong in cat.predecessors(cat.unit("00004"))  # Phường Ba Đình got a part of it
+
+
+def test_a_district_has_no_single_successor_but_names_its_communes(cat):
+    sa_pa = cat.get("088-CU")
+    assert sa_pa.name == "Thị xã Sa Pa" and cat.successor(sa_pa) is None
+    assert "Xã Mường Bo" in [e.name for e in cat.successors(sa_pa)]
+
+
+def test_search_ignores_diacritics_and_case(cat):
+    for text in ("muong bo", "Mường Bo", "MUONG BO", "xa muong bo", "muong bo lao cai", "03043"):
+        assert cat.search(text, limit=3)[0].code == "03043", text
+    assert cat.search("dak lak", in_force_only=True)[0].name == "Tỉnh Đắk Lắk"
+    assert cat.search("đồng tâm", in_force_only=True, limit=50)
+    first = cat.search("dong tam", in_force_only=True, limit=50)
+    assert [e.name for e in first[:2]] == ["Xã Đồng Tâm", "Xã Đồng Tâm"]  # in Tuyên Quang and in Đồng Nai
+    assert {cat.province_of(e).name for e in first[:2]} == {"Tỉnh Tuyên Quang", "Tỉnh Đồng Nai"}
+    found = cat.search("muong bo", limit=5)
+    assert found[0].in_force and found[1].ref == "03043-CU"  # the former commune of that name after it
+    assert cat.search("", limit=5) == [] and cat.search("zzzz qqq") == []
+
+
+def test_search_within_a_province_keeps_its_former_units(cat):
+    found = cat.search("yen bai", province_code="15", limit=20)
+    refs = {e.ref for e in found}
+    assert {"04252", "15-CU", "132-CU"} <= refs  # Phường Yên Bái, former Tỉnh Yên Bái and its city
+    assert all(e.province_code == "15" for e in found if e.in_force)
+    assert "09706" not in refs  # Xã Yên Bài of Hà Nội
+
+
+def test_unknown_codes_and_wrong_kinds_are_refused_in_vietnamese(cat):
+    with pytest.raises(UnknownCodeError, match="Không có đơn vị hành chính mã “99999”"):
+        cat.unit("99999")
+    with pytest.raises(UnknownCodeError, match="không phải một tỉnh"):
+        cat.province("03043")
+    with pytest.raises(UnknownCodeError, match="không phải một tỉnh"):
+        cat.communes("03043")
+
+
+def test_a_damaged_or_newer_file_is_refused_with_a_message(tmp_path):
+    bad = tmp_path / "catalogue.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="Không đọc được tệp danh mục"):
+        read(bad)
+    bad.write_text(json.dumps({"format": 9}), encoding="utf-8")
+    with pytest.raises(CatalogueError, match="định dạng 9"):
+        read(bad)
+    bad.write_text(json.dumps({"format": 1, "version": "x"}), encoding="utf-8")
+    with pytest.raises(CatalogueError, match="bị hỏng"):
+        read(bad)
+
+
+def test_names_of_the_peoples_committees(cat):
+    assert cat.unit("03043").body_name == "Ủy ban nhân dân xã Mường Bo"
+    assert cat.unit("03043").body_short_name == "UBND xã Mường Bo"
+    assert cat.unit("01").body_name == "Ủy ban nhân dân thành phố Hà Nội"
+    assert cat.unit("26732").body_name == "Ủy ban nhân dân đặc khu Côn Đảo"
+    assert cat.get("088-CU").body_name == "Ủy ban nhân dân thị xã Sa Pa"
