@@ -10,6 +10,7 @@ commune merged whole, several for a commune divided between new ones (the main o
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -86,10 +87,8 @@ class Entry:
     @property
     def place(self) -> str:
         """The name without its type: "Mường Bo" for "Xã Mường Bo"."""
-        for prefix in _TYPE_WORDS:
-            if self.name.startswith(prefix + " "):
-                return self.name[len(prefix) + 1:]
-        return self.name
+        match = _TYPE_WORD.match(self.name)
+        return self.name[match.end():] if match else self.name
 
     @property
     def type_word(self) -> str:
@@ -108,7 +107,7 @@ class Entry:
         return "UBND " + self.body_name[len("Ủy ban nhân dân "):]
 
 
-_TYPE_WORDS = ("Thành phố", "Tỉnh", "Xã", "Phường", "Đặc khu", "Thị trấn", "Thị xã", "Huyện", "Quận")
+_TYPE_WORD = re.compile(r"^(?:Thành phố|Tỉnh|Xã|Phường|Đặc khu|Thị trấn|Thị xã|Huyện|Quận) ")
 
 
 @dataclass(frozen=True)

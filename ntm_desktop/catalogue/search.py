@@ -17,18 +17,10 @@ from ntm_desktop.text import fold, sort_key
 _WORD = re.compile(r"[\w]+")
 
 
-@dataclass(frozen=True)
-class _Row:
-    entry: Entry
-    name: str  # folded official name ("xa muong bo")
-    place: str  # folded name without its type ("muong bo")
-    text: str  # every folded word the row is found by
-    order: str  # Vietnamese sort key of the name
-    provinces: frozenset[str]  # the provinces in force it lies in (a former unit: those carrying it on)
-
-
 class SearchIndex:
-    """Folded copies of every entry, made once; a search is then a pass over plain strings."""
+    """Folded copies of every entry, made once and kept in result order (in force first, then Vietnamese
+    order of names); a search is then one pass over plain strings, each match dropped into the bucket of
+    its closeness, so no sort is needed however many units match."""
 
     def __init__(self, data: CatalogueData):
         province_names = {code: fold(e.name) for code, e in data.units.items() if e.is_province}
@@ -44,44 +36,49 @@ class SearchIndex:
                 provinces = frozenset(entry.successors)
             else:
                 provinces = frozenset(data.units[c].province_code for c in entry.successors if c in data.units)
-            rows.append(_Row(entry, name, place, " ".join([name, *around, entry.code]), sort_key(entry.name),
-                             provinces))
-        self._rows = rows
+            order = (not entry.in_force, _KIND_ORDER.get(entry.kind, 1), sort_key(entry.name), entry.code)
+            rows.append((order, " ".join([name, *around, entry.code]), name, " " + name, place, entry.code,
+                         provinces, entry))
+        rows.sort(key=lambda row: row[0])
+        self._rows = [row[1:] for row in rows]
 
     def search(self, text: str, limit: int = 50, province_code: str | None = None,
                in_force_only: bool = False, kinds: tuple[str, ...] | None = None) -> list[Entry]:
         """Entries matching `text`, best first (at most `limit`). `province_code`: only units in force of that
         province and former units it carries on; `kinds`: only these kinds ("xa", "phuong" ...)."""
-        query = fold(text)
-        words = _WORD.findall(query)
-        if not words:
+        words = _WORD.findall(fold(text))
+        if not words or limit < 1:
             return []
         query = " ".join(words)
-        found = []
-        for row in self._rows:
-            text_ = row.text
-            if not all(w in text_ for w in words):
+        starts = [" " + w for w in words]
+        buckets: list[list[Entry]] = [[], [], [], [], []]
+        first, others = words[0], words[1:]
+        for text_, name, spaced, place, code, provinces, entry in self._rows:
+            if first not in text_ or (others and not all(w in text_ for w in others)):
                 continue
-            entry = row.entry
-            if in_force_only and not entry.in_force:
+            if in_force_only and entry.valid_to is not None:
+                break  # the former units come last
+            if (kinds is not None and entry.kind not in kinds) or (
+                    province_code is not None and province_code not in provinces):
                 continue
-            if kinds is not None and entry.kind not in kinds:
-                continue
-            if province_code is not None and province_code not in row.provinces:
-                continue
-            found.append((_closeness(row, query, words), not entry.in_force, row.order, entry.code, entry))
-        found.sort(key=lambda item: item[:4])
-        return [item[4] for item in found[:limit]]
+            if query == place or query == name or query == code:
+                buckets[0].append(entry)
+            elif place.startswith(query) or name.startswith(query) or code.startswith(query):
+                buckets[1].append(entry)
+            elif len(buckets[0]) + len(buckets[1]) >= limit:
+                continue  # enough closer matches already: the rest cannot make the list
+            elif all(s in spaced for s in starts):
+                buckets[2].append(entry)
+            elif all(w in name for w in words):
+                buckets[3].append(entry)
+            else:
+                buckets[4].append(entry)
+        found: list[Entry] = []
+        for bucket in buckets:
+            found.extend(bucket[:limit - len(found)])
+            if len(found) >= limit:
+                break
+        return found
 
 
-def _closeness(row: _Row, query: str, words: list[str]) -> int:
-    if query in (row.place, row.name, row.entry.code):
-        return 0
-    if row.place.startswith(query) or row.name.startswith(query) or row.entry.code.startswith(query):
-        return 1
-    name_words = row.name.split()
-    if all(any(nw.startswith(w) for nw in name_words) for w in words):
-        return 2
-    if all(w in row.name for w in words):
-        return 3
-    return 4
+_KIND_ORDER = {"tinh": 0}  # a province before the communes of the same name

@@ -82,15 +82,14 @@ def match_unit(name: str | None, known_units: list[tuple[str, str]] | None) -> s
         if re.sub(r" (tinh|huyen|xa|thanh pho)$", "", c) == stripped:
             return uid
     want = _tokens(target)
-    best: list[tuple[float, str]] = []
+    scores: dict[str, float] = {}  # a unit known by several names (short, old) counts once, by its best
     for uid, c in canon:
         have = _tokens(c)
         if not have:
             continue
         inter = len(want & have)
-        score = inter / max(len(want | have), 1)
-        best.append((score, uid))
-    best.sort(reverse=True)
+        scores[uid] = max(scores.get(uid, 0.0), inter / max(len(want | have), 1))
+    best = sorted(((score, uid) for uid, score in scores.items()), reverse=True)
     if best and best[0][0] >= 0.8 and (len(best) == 1 or best[1][0] < best[0][0]):
         return best[0][1]
     return None

@@ -56,14 +56,17 @@ class DirectiveDraft:
 
 
 def known_units(session: Session) -> list[tuple[str, str]]:
-    """(unit_id, name) pairs for the parser: full and short names of every live unit, active ones first."""
+    """(unit_id, name) pairs for the parser: full and short names of every live unit, active ones first; then
+    the old names of the communes the catalogue's units were made of in 2025 (catalogue.former)."""
+    from ntm_desktop.catalogue.former import former_names
+
     today = date.today()
     pairs = []
     for row in sorted(units.all_units(session), key=lambda r: not r.is_active(today)):
         pairs.append((row.id, row.name))
         if row.short_name:
             pairs.append((row.id, row.short_name))
-    return pairs
+    return pairs + former_names(session)
 
 
 def doc_type_code(name: str | None) -> str:
