@@ -5,6 +5,10 @@ resources/units/NOTICE.txt) holds the units in force since the reform of 01/7/20
 3,321 xã, phường, đặc khu with the statistics office's codes) and the units before it (63 provinces,
 696 districts, 10,035 communes), each former unit with the units in force that carry it on: one for a
 commune merged whole, several for a commune divided between new ones (the main one first).
+
+A later edition adds an era to "former" for the units a later decision retired from the map, with its
+"valid_to" and communes as [code, name, kind, province code, successor codes] (no districts); those keep
+the code they had in force (Entry.mapped), and the edition's "version" is higher (catalogue.updates).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ntm_desktop.errors import UserError
 from ntm_desktop.resources import resource
 
 FORMER_SUFFIX = "-CU"  # a former unit's code in the unit tree: "15-CU" is the former Tỉnh Yên Bái
+FIRST_MAP = date(2025, 7, 1)  # the first map the catalogue carries; units retired before it are "-CU"
 SUPPORTED_FORMAT = 1
 
 # Kinds of entry and the unit level (unit_levels.code) a unit of that kind has in the tree.
@@ -54,14 +59,20 @@ class Entry:
     successors: tuple[str, ...] = ()
 
     @property
+    def mapped(self) -> bool:
+        """In force in one of the catalogue's maps (a unit retired by a later decision keeps its code)."""
+        return self.valid_to is None or self.valid_to >= FIRST_MAP
+
+    @property
     def in_force(self) -> bool:
         return self.valid_to is None
 
     @property
     def ref(self) -> str:
         """The unit's code in the unit tree: the official code, with FORMER_SUFFIX for a former unit (the
-        statistics office reused old codes for new units)."""
-        return self.code if self.valid_to is None else self.code + FORMER_SUFFIX
+        statistics office reused old codes for new units). A unit retired by a decision after 01/7/2025 keeps
+        the code (and so the identity) it had while in force."""
+        return self.code if self.mapped else self.code + FORMER_SUFFIX
 
     @property
     def level_code(self) -> str:
@@ -162,12 +173,15 @@ def parse(raw: dict, path: Path) -> CatalogueData:
             for code, name, successor in era["provinces"]:
                 entry = Entry(code, name, "tinh", code, valid_to=until, successors=(successor,))
                 former[entry.ref] = entry
-            for code, name, kind, province, successors in era["districts"]:
+            for code, name, kind, province, successors in era.get("districts", []):
                 entry = Entry(code, name, kind, province, valid_to=until, successors=tuple(successors))
                 former[entry.ref] = entry
             district_province = {e.code: e.province_code for e in former.values() if e.is_district}
-            for code, name, kind, district, successors in era["communes"]:
-                entry = Entry(code, name, kind, district_province[district], district, until, tuple(successors))
+            for code, name, kind, above, successors in era["communes"]:
+                if until >= FIRST_MAP:  # retired from a map of the catalogue: communes sit under their province
+                    entry = Entry(code, name, kind, above, "", until, tuple(successors))
+                else:
+                    entry = Entry(code, name, kind, district_province[above], above, until, tuple(successors))
                 former[entry.ref] = entry
         data = CatalogueData(version=str(raw["version"]), in_force=_date(raw["in_force"]),
                              legal_basis=str(raw.get("legal_basis", "")), source=source, path=path,

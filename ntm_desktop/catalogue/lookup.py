@@ -89,6 +89,8 @@ class Catalogue:
             return entry
         if entry.in_force:
             return self._data.units[entry.province_code]
+        if entry.mapped:  # retired after 01/7/2025: its province is one of the catalogue's maps
+            return self._data.units.get(entry.province_code) or self._data.former[entry.province_code]
         return self._data.former[entry.province_code + FORMER_SUFFIX]
 
     def district_of(self, entry: Entry) -> Entry | None:

@@ -122,8 +122,8 @@ def add_units(session: Session, entries: list[Entry], cat: Catalogue | None = No
             name = session.get(Unit, found).name
             raise ValidationError(
                 f"Mã “{row['code']}” đã được dùng cho đơn vị “{name}” tạo tay ở máy này, nên chưa thêm được "
-                f"“{row['name']}” từ danh mục. Hãy gắn đơn vị “{name}” với danh mục (mục Đơn vị → Gắn với danh "
-                "mục, hoặc lệnh “ntm-desktop units link”) rồi thử lại; không có gì bị thay đổi.", "code")
+                f"“{row['name']}” từ danh mục. Hãy gắn đơn vị “{name}” với danh mục (lệnh “ntm-desktop units link "
+                f"{row['code']} {row['code']}”) rồi thử lại; không có gì bị thay đổi.", "code")
     new_rows = [r for r in rows if r["code"] not in here]
     if new_rows:
         session.flush()

@@ -1,6 +1,9 @@
-"""`ntm-desktop units find TEXT`: search the official catalogue of administrative units."""
+"""`ntm-desktop units find|link|former|update`: the official catalogue of administrative units: search it, link
+units typed by hand to it, link units from before the 2025 reform to their successors, apply a newer edition."""
 
 from __future__ import annotations
+
+from ntm_desktop.cli import data_dir_argument
 
 
 def register(subparsers) -> None:
@@ -17,6 +20,22 @@ def register(subparsers) -> None:
     p.add_argument("--current", action="store_true", help="chỉ đơn vị hiện nay (bỏ đơn vị trước 01/7/2025)")
     p.add_argument("--limit", type=int, default=30, metavar="SỐ", help="số kết quả tối đa (mặc định 30)")
     p.set_defaults(func=run_find)
+
+    p = actions.add_parser("link", help="gắn một đơn vị tạo tay với đơn vị cùng tên trong danh mục (giữ nguyên dữ liệu)")
+    data_dir_argument(p)
+    p.add_argument("unit", metavar="MÃ_ĐƠN_VỊ", help="mã của đơn vị tạo tay ở máy này, ví dụ LC-MUONGBO")
+    p.add_argument("official", metavar="MÃ_DANH_MỤC", help="mã đơn vị hành chính trong danh mục, ví dụ 03043")
+    p.set_defaults(func=run_link)
+
+    p = actions.add_parser("former", help="tìm đơn vị trước ngày 01/7/2025 trong cây đơn vị và ghi đơn vị kế thừa")
+    data_dir_argument(p)
+    p.add_argument("--apply", action="store_true", help="ghi ngày hết hiệu lực và đơn vị kế thừa (mặc định chỉ liệt kê)")
+    p.set_defaults(func=run_former)
+
+    p = actions.add_parser("update", help="áp dụng bản danh mục đơn vị hành chính mới hơn do cấp trên gửi")
+    data_dir_argument(p)
+    p.add_argument("file", metavar="TỆP", help="tệp danh mục (catalogue.json) của bản mới")
+    p.set_defaults(func=run_update)
 
 
 def describe(entry, cat) -> str:
@@ -55,4 +74,78 @@ def run_find(args) -> int:
         print(describe(entry, cat))
     if len(found) > args.limit:
         print(f"… còn nữa; hãy gõ cụ thể hơn hoặc dùng --limit.")
+    return 0
+
+
+def _workspace(args):
+    from ntm_desktop.workspace import open_workspace
+
+    return open_workspace(getattr(args, "data_dir", None), lock=True)
+
+
+def run_link(args) -> int:
+    from sqlalchemy import select
+
+    from ntm_desktop.catalogue.linking import link_unit
+    from ntm_desktop.errors import ValidationError
+    from ntm_desktop.models import Unit
+
+    ws = _workspace(args)
+    try:
+        with ws.db.transaction(ws.user()) as session:
+            unit_id = session.scalar(select(Unit.id).where(Unit.code == args.unit.strip().upper()))
+            if unit_id is None:
+                raise ValidationError(f"Không có đơn vị mã “{args.unit}” ở máy này. Hãy kiểm tra lại mã đơn vị.")
+            linked = link_unit(session, unit_id, args.official)
+            now = session.get(Unit, linked.unit_id if linked.rekeyed else session.get(Unit, unit_id).successor_id
+                              or unit_id)
+            label = f"{now.name} (mã {now.code})"
+    finally:
+        ws.close()
+    if linked.rekeyed:
+        print(f"Đã gắn “{linked.name}” với danh mục: nay là {label}, giữ nguyên văn bản, nhiệm vụ và kết quả đã nhập.")
+    else:
+        print(f"“{linked.name}” đã được gửi đi hoặc nhận từ đơn vị khác nên giữ mã định danh cũ; đơn vị kế thừa: "
+              f"{label}.")
+    return 0
+
+
+def run_former(args) -> int:
+    from ntm_desktop.catalogue.former import find_former_units, link_former_units
+
+    ws = _workspace(args)
+    try:
+        with ws.db.transaction(ws.user()) as session:
+            links = find_former_units(session)
+            for link in links:
+                after = f"đơn vị kế thừa: {link.successor.body_name} (mã {link.successor.code})" if link.successor else (
+                    "không có một đơn vị kế thừa duy nhất (các xã của huyện sáp nhập vào nhiều xã mới)")
+                print(f"{link.unit_name}: là {link.former.name} (đến {link.former.valid_to:%d/%m/%Y}); {after}")
+            if args.apply and links:
+                link_former_units(session, links)
+    finally:
+        ws.close()
+    if not links:
+        print("Không có đơn vị nào cần ghi đơn vị kế thừa.")
+    elif args.apply:
+        print(f"Đã ghi ngày hết hiệu lực và đơn vị kế thừa cho {len(links)} đơn vị.")
+    else:
+        print("Chưa ghi gì; chạy lại với --apply để ghi.")
+    return 0
+
+
+def run_update(args) -> int:
+    from pathlib import Path
+
+    from ntm_desktop.catalogue.updates import apply_edition, read_edition
+
+    newer = read_edition(Path(args.file))
+    ws = _workspace(args)
+    try:
+        with ws.db.transaction(ws.user()) as session:
+            report = apply_edition(session, newer)
+    finally:
+        ws.close()
+    for line in report.lines():
+        print(line)
     return 0
