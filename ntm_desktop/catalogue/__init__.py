@@ -31,6 +31,15 @@ Writing (in the caller's transaction, `with db.transaction(user) as session:`):
     add_units(session, [entries]) -> Added     catalogue units (and those above them) into the tree
     unit_id("03043")                          the id every installation gives that unit
 
+Later (each in the caller's transaction):
+
+    catalogue.linking.link_unit(session, unit_id, "03043")   a unit typed by hand becomes the catalogue's
+    catalogue.former.find_former_units / link_former_units   pre-reform units get their successors
+    catalogue.former.former_names(session)                   old names for the parser's unit matching
+    catalogue.updates.apply_edition(session, read_edition(path))  a newer edition sent by the province
+
+Command line: `ntm-desktop init`, `ntm-desktop units find|link|former|update`.
+
 Errors are UserError subclasses with Vietnamese messages: UnknownCodeError, AlreadySetUpError,
 ValidationError (a commune under the wrong province, a missing name), CatalogueError (a damaged file).
 """
