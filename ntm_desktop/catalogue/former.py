@@ -100,12 +100,16 @@ def former_names(session: Session, cat: Catalogue | None = None) -> list[tuple[s
     """(unit id, old name) for the parser: the People's Committees of the former communes each catalogue unit
     in force of the tree carries on ("Ủy ban nhân dân xã Liên Minh" -> Xã Mường Bo's unit). A divided commune
     names its main successor only; names the tree itself holds are left to the tree's units."""
+    ours = [(uid, code) for uid, code in session.execute(select(Unit.id, Unit.code).where(Unit.deleted.is_(False)))
+            if uid == identity.unit_id(code)]
+    if not ours:
+        return []  # no unit from the catalogue: the file is not even read
     cat = cat or shipped()
     held = {fold(n) for row in session.execute(select(Unit.name, Unit.short_name)) for n in row if n}
     pairs = []
-    for uid, code in session.execute(select(Unit.id, Unit.code).where(Unit.deleted.is_(False))):
+    for uid, code in ours:
         entry = cat.get(code)
-        if entry is None or not entry.in_force or entry.is_province or uid != identity.unit_id(code):
+        if entry is None or not entry.in_force or entry.is_province:
             continue
         for former in cat.predecessors(entry):
             if former.successors[0] != entry.code:

@@ -9,7 +9,6 @@ then the rest; units in force before former ones; then Vietnamese alphabetical o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ntm_desktop.catalogue.data import CatalogueData, Entry
 from ntm_desktop.text import fold, sort_key
