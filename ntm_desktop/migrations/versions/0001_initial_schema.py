@@ -223,7 +223,12 @@ def _seed_unit_levels() -> None:
 
 
 def _create_search_index() -> None:
-    """FTS5 over the folded copy of each directive (external content, kept by triggers)."""
+    """FTS5 over the folded copy of each directive (external content, kept by triggers); on PostgreSQL a trigram
+    index over the same folded column."""
+    if op.get_bind().dialect.name != "sqlite":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute("CREATE INDEX ix_directives_search_trgm ON directives USING gin (search_folded gin_trgm_ops)")
+        return
     op.execute(
         "CREATE VIRTUAL TABLE directive_fts USING fts5("
         "search_folded, content='directives', content_rowid='rowid', "
@@ -248,6 +253,7 @@ def _create_search_index() -> None:
 
 
 def downgrade() -> None:
+    op.execute('DROP INDEX IF EXISTS ix_directives_search_trgm')
     for trigger in ('directives_fts_ai', 'directives_fts_ad', 'directives_fts_au'):
         op.execute(f'DROP TRIGGER IF EXISTS {trigger}')
     op.execute('DROP TABLE IF EXISTS directive_fts')

@@ -71,9 +71,9 @@ def _name_recognition_sets() -> None:
     conn = op.get_bind()
     sets = conn.execute(sa.text(
         "SELECT id, tier, period_start, period_end, set_version FROM criteria_sets "
-        "WHERE deleted = 0 AND level IN ('xã', 'xa') ORDER BY set_version DESC")).all()
+        "WHERE NOT deleted AND level IN ('xã', 'xa') ORDER BY set_version DESC")).all()
     profiles = {(u, y): s for u, y, s in conn.execute(sa.text(
-        "SELECT unit_id, year, set_id FROM commune_profiles WHERE deleted = 0"))}
+        "SELECT unit_id, year, set_id FROM commune_profiles WHERE NOT deleted"))}
     tiers = {s.id: s.tier for s in sets}
     for rid, unit_id, level, when in conn.execute(sa.text(
             "SELECT id, unit_id, level, decision_date FROM recognitions")).all():
