@@ -58,7 +58,7 @@ def without_password(url: str | URL) -> str:
     except ArgumentError:
         text = str(url)
         return text.split("@", 1)[1] if "@" in text else text
-    return parsed.set(password=None).render_as_string(hide_password=False)
+    return parsed._replace(password=None).render_as_string(hide_password=False)  # set(password=None) keeps it
 
 
 def label(url: URL) -> str:
