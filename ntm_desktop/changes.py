@@ -56,6 +56,10 @@ class ChangeWatch:
         event.listen(engine, "commit", self._committed)
         event.listen(engine, "rollback", self._rolled_back)
         event.listen(engine.pool, "checkin", self._checked_in)
+        if engine.dialect.name == "postgresql":  # other PCs on the server hear of each commit too
+            from ntm_desktop.remote_changes import announce_commits
+
+            announce_commits(engine)
 
     # --- holding writes ---------------------------------------------------------------------------------
     def hold_writes(self, message: str = CHECKING_MESSAGE) -> None:

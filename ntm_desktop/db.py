@@ -18,6 +18,7 @@ from alembic import command
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from ntm_desktop.changes import ChangeWatch
 from ntm_desktop.paths import DB_FILE_NAME  # noqa: F401 - also known here
@@ -177,6 +178,10 @@ class Database:
             if friendly:
                 raise friendly from error
             raise
+        except StaleDataError as error:  # a record saved on another PC in the same instant (models.base.Revised)
+            from ntm_desktop.services.concurrency import stale_message
+
+            raise stale_message(error) from error
 
     def dispose(self) -> None:
         self.engine.dispose()

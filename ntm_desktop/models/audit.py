@@ -24,6 +24,8 @@ class AuditEntry(Base):
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
     package_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The record's revision this change made (models.base.Revised; None for records without one).
+    revision: Mapped[int | None] = mapped_column(Integer)
 
 
 class Setting(Base):

@@ -7,8 +7,8 @@ import re
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import MetaData, String, Text, TypeDecorator, Boolean, DateTime
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import MetaData, String, Text, TypeDecorator, Boolean, DateTime, Integer
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -78,3 +78,21 @@ class Synced:
     version: Mapped[dict] = mapped_column(VersionVector, default=dict, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+
+
+class Revised:
+    """A record officers edit in a form, possibly on two PCs at once: its revision counts its saves here.
+
+    Every save that changes it (a form's, a package's) adds one; the UPDATE is written `WHERE revision =` the
+    revision the session read (SQLAlchemy's version counter), so of two saves made from the same revision the
+    second changes no row and is refused. The revision never travels by sync: each database counts its own
+    (`services.revisions` raises it, with the version vector; `services.concurrency` names what changed).
+    """
+
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        # Raised by services.revisions only when the record changes (a derived fact such as a task's start
+        # is written without a new revision), so the counter is not generated on every UPDATE.
+        return {"version_id_col": cls.revision, "version_id_generator": False}

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ntm_desktop.models.base import Base, Synced, utcnow
+from ntm_desktop.models.base import Base, Revised, Synced, utcnow
 
 
 class Urgency(str, enum.Enum):
@@ -67,7 +67,7 @@ DOC_TYPES: dict[str, str] = {
 }
 
 
-class Directive(Synced, Base):
+class Directive(Revised, Synced, Base):
     __tablename__ = "directives"
     __table_args__ = (
         UniqueConstraint("office_unit_id", "arrival_year", "arrival_number"),

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ntm_desktop.models.base import Base, Synced
+from ntm_desktop.models.base import Base, Revised, Synced
 from ntm_desktop.models.units import Unit
 
 task_cooperators = Table(
@@ -18,7 +18,7 @@ task_cooperators = Table(
 )
 
 
-class Task(Synced, Base):
+class Task(Revised, Synced, Base):
     __tablename__ = "tasks"
     __table_args__ = (
         # Overdue and due-window filters count open tasks by due date without reading the rows.

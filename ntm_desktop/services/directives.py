@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import DOC_TYPES, Directive, Secrecy, Task, Unit, Urgency
 from ntm_desktop.parsing.units import canonical
-from ntm_desktop.services import access
+from ntm_desktop.services import access, arrival_numbers, concurrency
 from ntm_desktop.services.field_limits import INT_MAX, check_fields
 from ntm_desktop.text import fold, nfc
 
@@ -24,7 +24,8 @@ SUBJECT_SIMILARITY = 0.85
 
 @dataclass(frozen=True)
 class DirectiveInput:
-    """What the register form holds."""
+    """What the register form holds. `arrival_number` None on a new directive: the register's next number,
+    taken when it is saved (services.arrival_numbers)."""
 
     arrival_date: date | None
     arrival_number: int | None
@@ -60,13 +61,9 @@ def input_from(directive: Directive) -> DirectiveInput:
 
 
 def next_arrival_number(session: Session, office_unit_id: str, year: int) -> int:
-    """Next number in this office's running sequence for the year (tombstoned numbers stay used)."""
-    current = session.scalar(
-        select(func.max(Directive.arrival_number)).where(
-            Directive.office_unit_id == office_unit_id, Directive.arrival_year == year
-        )
-    )
-    return (current or 0) + 1
+    """Next number in this office's running sequence for the year (tombstoned numbers stay used): what the
+    form proposes; the number a new directive gets is taken when it is saved."""
+    return arrival_numbers.highest(session, office_unit_id, year) + 1
 
 
 def _issuer_key(session: Session, data: DirectiveInput) -> str:
@@ -240,6 +237,12 @@ def _validate(session: Session, office_unit_id: str, data: DirectiveInput, direc
 def create_directive(session: Session, office_unit_id: str, data: DirectiveInput) -> str:
     access.require(session, access.Permission.REGISTER)
     office_unit_id = require_register(session, office_unit_id).id
+    if data.arrival_date is not None:  # the register's turn: numbers taken and checked one save at a time
+        year = data.arrival_date.year
+        if data.arrival_number is None:
+            data = replace(data, arrival_number=arrival_numbers.take_next(session, office_unit_id, year))
+        else:
+            arrival_numbers.take_turn(session, office_unit_id, year)
     data = _validate(session, office_unit_id, data, None)
     directive = Directive(
         office_unit_id=office_unit_id, owner_unit_id=office_unit_id,
@@ -250,14 +253,22 @@ def create_directive(session: Session, office_unit_id: str, data: DirectiveInput
     return directive.id
 
 
-def update_directive(session: Session, directive_id: str, data: DirectiveInput) -> None:
+def update_directive(session: Session, directive_id: str, data: DirectiveInput, revision: int | None = None) -> None:
+    """`revision`: the directive's revision when the form loaded it; a save made since (on another PC) refuses
+    this one, saying what changed (services.concurrency)."""
     access.require(session, access.Permission.REGISTER)
+    directive = session.get(Directive, directive_id)
+    if directive is not None:
+        concurrency.require_revision(session, directive, revision)
     directive = load(session, directive_id)
     require_owned(session, directive)
-    data = _validate(session, directive.office_unit_id, data, directive_id)
-    for f in fields(data):
-        setattr(directive, f.name, getattr(data, f.name))
-    directive.arrival_year = data.arrival_date.year
+    if data.arrival_date is not None:
+        arrival_numbers.take_turn(session, directive.office_unit_id, data.arrival_date.year)
+    with concurrency.saving(session, directive, revision):
+        data = _validate(session, directive.office_unit_id, data, directive_id)
+        for f in fields(data):
+            setattr(directive, f.name, getattr(data, f.name))
+        directive.arrival_year = data.arrival_date.year
 
 
 def load(session: Session, directive_id: str) -> Directive:

@@ -309,7 +309,7 @@ def save_draft(session: Session, draft: DirectiveDraft, arrival_date: date, offi
         issuer_id = None
     directive_id = directives.create_directive(session, office, DirectiveInput(
         arrival_date=arrival_date,
-        arrival_number=directives.next_arrival_number(session, office, arrival_date.year),
+        arrival_number=None,  # the register's next number, taken as it is saved
         subject=draft.subject, issuer_unit_id=issuer_id, issuer_name=draft.issuer.name,
         number_symbol=nfc(draft.number_symbol) or "", doc_date=doc_date, doc_type=doc_type_code(draft.doc_type),
         signer=draft.signer, recipients=draft.recipients, notes=written, full_text=draft.full_text,

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import event, inspect, select, String, Text
 from sqlalchemy.orm import Session, sessionmaker
 
-from ntm_desktop.models import AuditEntry, Directive, Setting, Synced, Task, Unit, new_id, utcnow
+from ntm_desktop.models import AuditEntry, Directive, Revised, Setting, Synced, Task, Unit, new_id, utcnow
 from ntm_desktop.models.directives import DOC_TYPES
 from ntm_desktop.text import fold, nfc, sort_key
 
@@ -24,8 +24,9 @@ DERIVED_FIELDS = {
     "name_folded", "name_sort", "summary_folded",
 }
 # Facts each installation derives from records that travel, so they never travel themselves: a task's
-# start is its earliest progress report or its completion, whoever reported it.
-LOCAL_FIELDS = {"started_on"}
+# start is its earliest progress report or its completion, whoever reported it; a record's revision counts
+# the saves this database made of it (models.base.Revised).
+LOCAL_FIELDS = {"started_on", "revision"}
 NOT_AUDITED = DERIVED_FIELDS | LOCAL_FIELDS | set(Synced.SYSTEM_FIELDS)
 
 
@@ -125,6 +126,23 @@ def _bump(obj: Synced, installation: str) -> None:
     obj.updated_at = utcnow()
 
 
+def _next_revision(session: Session, obj: Synced, created: bool) -> int | None:
+    """The revision this save makes (None for a record without one); the UPDATE checks the one it replaces.
+
+    One new revision per record and transaction, however many flushes the save takes."""
+    if not isinstance(obj, Revised):
+        return None
+    from ntm_desktop.services.concurrency import this_transaction
+
+    raised = this_transaction(session, "ntm_revisions_raised")
+    if created:
+        obj.revision = 1
+    elif obj.id not in raised:
+        obj.revision = (obj.revision or 0) + 1
+    raised.add(obj.id)
+    return obj.revision
+
+
 def _before_flush(session: Session, _context, _instances) -> None:
     package_id = session.info.get("package_id")
     user = session.info.get("user", "")
@@ -146,7 +164,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
         entries.append(AuditEntry(
             user=user, entity=obj.__tablename__, record_id=obj.id, field="*",
             old=None, new=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
-            package_id=package_id,
+            package_id=package_id, revision=_next_revision(session, obj, created=True),
         ))
     for obj in dirty:
         _normalize_text(obj)
@@ -156,10 +174,11 @@ def _before_flush(session: Session, _context, _instances) -> None:
             continue
         if not package_id:
             _bump(obj, installation)
+        revision = _next_revision(session, obj, created=False)  # a change that arrived is a change all the same
         for field, old, new in changes:
             entries.append(AuditEntry(
                 user=user, entity=obj.__tablename__, record_id=obj.id, field=field,
-                old=old, new=new, package_id=package_id,
+                old=old, new=new, package_id=package_id, revision=revision,
             ))
     session.add_all(entries)
 

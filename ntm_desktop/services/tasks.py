@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import ProgressUpdate, Task, Unit
-from ntm_desktop.services import access, directives
+from ntm_desktop.services import access, concurrency, directives
 from ntm_desktop.services.deadlines import (
     DeadlineError, DeadlineKind, Recurrence, describe_recurrence, next_occurrence, parse_period,
 )
@@ -160,11 +160,22 @@ def _require_owned(session: Session, task: Task, what: str, field_name: str) -> 
         )
 
 
-def update_task(session: Session, task_id: str, data: TaskInput) -> None:
+def load_at(session: Session, task_id: str, revision: int | None) -> Task:
+    """The task a form loaded at `revision` (None: no check): refused, saying what changed, if it was saved
+    (or deleted) since (services.concurrency)."""
+    task = session.get(Task, task_id)
+    if task is not None:
+        concurrency.require_revision(session, task, revision)
+    return load(session, task_id)
+
+
+def update_task(session: Session, task_id: str, data: TaskInput, revision: int | None = None) -> None:
+    """`revision`: the task's revision when the form loaded it; a save made since refuses this one."""
     access.require(session, access.Permission.ASSIGN)
-    task = load(session, task_id)
+    task = load_at(session, task_id, revision)
     _require_owned(session, task, "sửa nội dung và thời hạn", "summary")
-    _apply(session, task, data)
+    with concurrency.saving(session, task, revision):
+        _apply(session, task, data)
 
 
 def input_from(task: Task) -> TaskInput:
@@ -232,23 +243,26 @@ def advance_recurrence(session: Session, task: Task, also_reported: date | None 
             task.due_date = due
 
 
-def complete_task(session: Session, task_id: str, completed_on: date | None, reply_number: str = "") -> None:
-    """Mark done (or reopen with None); the reply document's number and symbol is kept."""
-    task = load(session, task_id)
+def complete_task(session: Session, task_id: str, completed_on: date | None, reply_number: str = "",
+                  revision: int | None = None) -> None:
+    """Mark done (or reopen with None); the reply document's number and symbol is kept. `revision`: as in
+    update_task."""
+    task = load_at(session, task_id, revision)
     access.require(session, access.Permission.COMPLETE, unit_id=task.lead_unit_id)
     _require_owned(session, task, "ghi nhận hoàn thành", "completed_on")
     reply_number = nfc(reply_number) or ""
     check_fields(Task, {"completed_on": completed_on, "reply_number": reply_number})
-    if completed_on is not None:
-        issued = task_directive_date(session, task)
-        if completed_on < issued:
-            raise ValidationError(
-                f"Ngày hoàn thành {completed_on:%d/%m/%Y} trước ngày văn bản {issued:%d/%m/%Y}.", "completed_on"
-            )
-        if task.started_on is None:
-            task.started_on = completed_on
-    task.completed_on = completed_on
-    task.reply_number = reply_number
+    with concurrency.saving(session, task, revision):
+        if completed_on is not None:
+            issued = task_directive_date(session, task)
+            if completed_on < issued:
+                raise ValidationError(
+                    f"Ngày hoàn thành {completed_on:%d/%m/%Y} trước ngày văn bản {issued:%d/%m/%Y}.", "completed_on"
+                )
+            if task.started_on is None:
+                task.started_on = completed_on
+        task.completed_on = completed_on
+        task.reply_number = reply_number
 
 
 def task_directive_date(session: Session, task: Task) -> date:

@@ -118,8 +118,10 @@ def update_records(connection: Connection, spec: EntitySpec, pairs: list[tuple[d
     records = [new for _, new in pairs]
     columns = _columns(connection, spec, records)
     names = [n for n in columns if n != "id"]
+    revised = "revision" in spec.table.c  # a change that arrived is a new revision (models.base.Revised)
+    bump = ", revision = revision + 1" if revised else ""
     connection.exec_driver_sql(
-        f"UPDATE {spec.table.name} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+        f"UPDATE {spec.table.name} SET {', '.join(f'{n} = ?' for n in names)}{bump} WHERE id = ?",
         list(zip(*(columns[n] for n in names), columns["id"])))
     audited = [n for n in spec.columns if n != "id" and n not in NOT_AUDITED]
     texts = {n: columns[n] if isinstance(spec.table.c[n].type, (String, Text)) else [r[n] for r in records]
@@ -141,9 +143,12 @@ def update_records(connection: Connection, spec: EntitySpec, pairs: list[tuple[d
         audit += [(stamp, user, spec.name, new["id"], link.audit_field, _audit_text(local.get(link.name, [])),
                    _audit_text(new.get(link.name, [])), package_id) for local, new in moved]
     if audit:
+        # The audit row names the revision the change made, read back from the row just updated.
+        revision = f"(SELECT revision FROM {spec.table.name} WHERE id = ?)" if revised else "NULL"
         connection.exec_driver_sql(
-            f"INSERT INTO {AuditEntry.__tablename__} (at, user, entity, record_id, field, old, new, package_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", audit)
+            f"INSERT INTO {AuditEntry.__tablename__} (at, user, entity, record_id, field, old, new, package_id, "
+            f"revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, {revision})",
+            [row + (row[3],) for row in audit] if revised else audit)
     return len(audit)
 
 
@@ -152,8 +157,10 @@ def insert_audit(connection: Connection, at: datetime, user: str, entity: str, r
     """One audit row per record a package created ("*": the whole record), naming the package."""
     table = AuditEntry.__table__
     stamp = table.c.at.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)(at)
+    created = table.metadata.tables.get(entity)
+    revision = "1" if created is not None and "revision" in created.c else "NULL"  # a record's first revision
     connection.exec_driver_sql(
-        f"INSERT INTO {table.name} (at, user, entity, record_id, field, old, new, package_id) "
-        "VALUES (?, ?, ?, ?, '*', NULL, NULL, ?)",
+        f"INSERT INTO {table.name} (at, user, entity, record_id, field, old, new, package_id, revision) "
+        f"VALUES (?, ?, ?, ?, '*', NULL, NULL, ?, {revision})",
         [(stamp, user, entity, record_id, package_id) for record_id in record_ids],
     )
