@@ -44,3 +44,6 @@ __all__ += ["SyncKey"]
 from ntm_desktop.models.users import User  # noqa: E402
 
 __all__ += ["User"]
+from ntm_desktop.models.stored_files import StoredFile  # noqa: E402
+
+__all__ += ["StoredFile"]

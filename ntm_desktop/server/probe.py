@@ -64,7 +64,6 @@ def _failure(url: URL, error: DBAPIError) -> Probe:
     orig = error.orig
     code = getattr(getattr(orig, "diag", None), "sqlstate", None) or getattr(orig, "sqlstate", None)
     text_ = str(orig).lower()
-    where = label(url)
     if code == "28P01" or "password authentication failed" in text_ or "no password supplied" in text_:
         return Probe(ServerState.WRONG_PASSWORD,
                      f"Đã kết nối được máy chủ {url.host} nhưng mật khẩu của người dùng “{url.username}” không đúng "
@@ -78,7 +77,7 @@ def _failure(url: URL, error: DBAPIError) -> Probe:
                      f"Đã kết nối được máy chủ {url.host} nhưng máy chủ không nhận người dùng “{url.username}” (không "
                      "có tài khoản này, hoặc tài khoản không được vào từ máy này). Hãy kiểm tra tên người dùng.")
     return Probe(ServerState.UNREACHABLE,
-                 f"Không kết nối được máy chủ {url.host}:{url.port or 5432} (cho {where}). Hãy kiểm tra địa chỉ, "
+                 f"Không kết nối được máy chủ {url.host}:{url.port or 5432}. Hãy kiểm tra địa chỉ, "
                  "cổng, mạng của văn phòng và máy chủ đã bật chưa, rồi kiểm tra lại. Dữ liệu trên máy này vẫn "
                  "dùng được.")
 

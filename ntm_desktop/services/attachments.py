@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import DiskFullError, ValidationError
 from ntm_desktop.models import Attachment
+from ntm_desktop.server import files
 from ntm_desktop.services import access
 from ntm_desktop.services.directives import load
 from ntm_desktop.services.file_types import extension, is_allowed_attachment, refusal_reason, safe_display_name
@@ -79,6 +80,7 @@ def attach(session: Session, files_dir: Path, directive_id: str, source: Path) -
         raise ValidationError(refusal_reason(name) + " Tệp chưa được đính kèm; văn bản chưa được lưu.", "attachments")
     directive = load(session, directive_id)
     sha, size = store_file(files_dir, source)
+    files.share(session, files_dir, sha)  # server mode: the bytes go to the database, for every PC of the office
     attachment = Attachment(
         directive_id=directive.id, file_name=safe_display_name(name), sha256=sha, size=size,
         owner_unit_id=directive.owner_unit_id,
@@ -91,6 +93,7 @@ def attach(session: Session, files_dir: Path, directive_id: str, source: Path) -
 def open_path(session: Session, files_dir: Path, attachment_id: str) -> Path:
     """Path of the stored copy, checked against its hash, for opening in the system viewer."""
     attachment = session.get(Attachment, attachment_id)
+    files.ensure_local(session, files_dir, attachment.sha256)  # server mode: fetched when this PC has no copy
     path = stored_path(files_dir, attachment.sha256)
     if not path.exists():
         raise ValidationError(
@@ -130,6 +133,7 @@ def prepare_for_viewing(session: Session, files_dir: Path, attachment_id: str, v
             f"Không mở được tệp “{shown}”: dữ liệu của tệp đính kèm không hợp lệ (mã băm không đúng dạng). "
             "Hãy đính kèm lại tệp."
         )
+    files.ensure_local(session, files_dir, sha)  # server mode: fetched when this PC has no copy
     source = stored_path(Path(files_dir), sha)
     if not source.is_file():
         raise ValidationError(

@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, and_, exists, func, select, text
+from sqlalchemy import Boolean, Integer, and_, exists, func, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.orm import Session
 
 from ntm_desktop.models import Directive, Task
@@ -118,16 +120,39 @@ def _where(f: RegisterFilter):
         conditions.append(Directive.urgency == f.urgency)
     if f.state:
         conditions.append(_state_condition(f.state, f.today or date.today()))
-    match = fts_query(f.search)
-    if match:
-        # The unary "+" keeps SQLite from looking up each match by rowid in the (wide)
-        # table: it walks the covering index ix_directives_register in register order
-        # and checks membership, so a common word among 100,000 rows stays fast.
-        conditions.append(
-            text("+directives.rowid IN (SELECT rowid FROM directive_fts WHERE directive_fts MATCH :q)")
-            .bindparams(q=match)
-        )
+    if fts_query(f.search):
+        conditions.append(FoldedSearch(f.search))
     return and_(*conditions)
+
+
+class FoldedSearch(ColumnElement):
+    """The folded search, written for the database it runs on: FTS5 on the SQLite file, word-prefix regular
+    expressions over the trigram-indexed folded column on the office's PostgreSQL server."""
+
+    type = Boolean()
+    inherit_cache = False
+
+    def __init__(self, search: str):
+        self.search = search
+
+
+@compiles(FoldedSearch, "sqlite")
+def _fts5(element: FoldedSearch, compiler, **kw) -> str:
+    # The unary "+" keeps SQLite from looking up each match by rowid in the (wide)
+    # table: it walks the covering index ix_directives_register in register order
+    # and checks membership, so a common word among 100,000 rows stays fast.
+    return compiler.process(
+        text("+directives.rowid IN (SELECT rowid FROM directive_fts WHERE directive_fts MATCH :q)")
+        .bindparams(q=fts_query(element.search)), **kw)
+
+
+@compiles(FoldedSearch)
+def _word_prefixes(element: FoldedSearch, compiler, **kw) -> str:
+    folded = fold(element.search)
+    parts = [" ".join(tokens) for tokens in (_TOKEN.findall(p) for p in _PHRASE.findall(folded)) if tokens]
+    parts += _TOKEN.findall(_PHRASE.sub(" ", folded))
+    return compiler.process(and_(*[Directive.search_folded.regexp_match(r"\m" + re.escape(part)) for part in parts]),
+                            **kw)
 
 
 _ORDER = {

@@ -300,6 +300,9 @@ def attach_evidence(session: Session, files_dir: Path, unit_id: str, year: int, 
         raise ValidationError("Không tìm thấy tiêu chí.")
     check_fields(Assessment, {"year": year, "evidence_name": Path(source).name})
     sha, _size = store_file(files_dir, Path(source))
+    from ntm_desktop.server import files
+
+    files.share(session, files_dir, sha)  # server mode: the bytes go to the database, for every PC of the office
     record = _assessment(session, unit, year, criterion_id)
     record.evidence_sha256 = sha
     record.evidence_name = Path(source).name

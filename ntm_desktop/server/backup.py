@@ -1,0 +1,283 @@
+"""Backups in server mode: `pg_dump` (custom format) when it is on the PATH, else the app's own export.
+
+The own export reads every table in ONE transaction at REPEATABLE READ (one consistent picture while other PCs go
+on saving) into a zip: manifest.json (schema revision, rows per table) and one JSON-lines member per table. Both
+kinds restore into the server's database in one transaction, after a backup of what it holds then.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import LargeBinary, Table, select, text
+from sqlalchemy.engine import URL, Connection
+
+from ntm_desktop import __version__
+from ntm_desktop.errors import UserError
+from ntm_desktop.models import Base
+from ntm_desktop.server.probe import ServerState, make_engine, probe, schema_probe
+from ntm_desktop.server.schema import lock_setup, refuse_unusable, upgrade
+from ntm_desktop.server.tables import copy_rows, count_rows, restart_sequences
+from ntm_desktop.server.urls import label
+
+DUMP_SUFFIX = ".pgdump"  # pg_dump's custom format
+EXPORT_SUFFIX = ".ntmexport"  # the app's own export
+EXPORT_FORMAT = "ntm-desktop-server-export"
+DUMP_MAGIC = b"PGDMP"
+MANIFEST = "manifest.json"
+
+
+class ServerBackupError(UserError):
+    """A backup or a restore of the server could not be made; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ServerBackup:
+    path: Path
+    method: str  # "pg_dump" or "export"
+    counts: dict[str, int] = field(default_factory=dict)  # rows per table (the own export; pg_dump: empty)
+    note: str = ""  # Vietnamese: why the own export was used instead of pg_dump
+
+    def method_label(self) -> str:
+        return "pg_dump (định dạng custom)" if self.method == "pg_dump" else "bản xuất riêng của NTM Desktop"
+
+
+def _libpq(url: URL) -> tuple[list[str], dict[str, str]]:
+    """pg_dump's connection arguments; the password goes in the child's environment, never on its command line."""
+    args = ["--host", url.host or "localhost", "--port", str(url.port or 5432), "--username", url.username or "",
+            "--dbname", url.database or ""]
+    env = dict(os.environ, PGCONNECT_TIMEOUT="5")
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return args, env
+
+
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)
+
+
+def _stamp(now: datetime | None) -> str:
+    return f"{(now or datetime.now()):%Y-%m-%d_%H%M%S}"
+
+
+def _unique(folder: Path, stem: str, suffix: str) -> Path:
+    candidate, n = folder / f"{stem}{suffix}", 2
+    while candidate.exists():
+        candidate, n = folder / f"{stem}-{n}{suffix}", n + 1
+    return candidate
+
+
+def _checked(url: URL) -> None:
+    found = probe(url)
+    refuse_unusable(found)
+    if found.state is ServerState.EMPTY:
+        raise ServerBackupError(f"Cơ sở dữ liệu {label(url)} còn trống: chưa có gì để sao lưu.")
+
+
+def backup_server(url: URL, folder: Path, now: datetime | None = None, use_pg_dump: bool | None = None) -> ServerBackup:
+    """Back up the server's database into `folder`: pg_dump when found (or `use_pg_dump`), else the own export."""
+    _checked(url)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"ntm-may-chu-{_stamp(now)}"
+    tool = shutil.which("pg_dump")
+    note = ""
+    if use_pg_dump is not False and tool:
+        target = _unique(folder, stem, DUMP_SUFFIX)
+        args, env = _libpq(url)
+        partial = target.with_suffix(".tmp")
+        done = subprocess.run([tool, "--format=custom", "--no-owner", "--no-privileges", "--file", str(partial),
+                               *args], env=env, capture_output=True, text=True)
+        if done.returncode == 0:
+            os.replace(partial, target)
+            return ServerBackup(target, "pg_dump")
+        partial.unlink(missing_ok=True)
+        note = ("pg_dump trên máy này không sao lưu được máy chủ (" + (done.stderr.strip().splitlines() or ["?"])[-1]
+                + "), nên đã dùng bản xuất riêng của NTM Desktop.")
+    elif use_pg_dump is not False:
+        note = "Không tìm thấy pg_dump trên máy này, nên đã dùng bản xuất riêng của NTM Desktop."
+    target = _unique(folder, stem, EXPORT_SUFFIX)
+    counts = export_server(url, target)
+    return ServerBackup(target, "export", counts, note)
+
+
+def _encode(table: Table, row) -> dict:
+    out = {}
+    for column in table.columns:
+        value = row[column.name]
+        if isinstance(value, (datetime, date)):
+            value = value.isoformat()
+        elif isinstance(value, (bytes, bytearray, memoryview)):
+            value = base64.b64encode(bytes(value)).decode("ascii")
+        out[column.name] = value
+    return out
+
+
+def _decode(table: Table, data: dict) -> dict:
+    out = {}
+    for column in table.columns:
+        value = data.get(column.name)
+        if value is not None:
+            kind = column.type
+            if isinstance(kind, LargeBinary):
+                value = base64.b64decode(value)
+            else:
+                try:
+                    python_type = kind.python_type
+                except NotImplementedError:
+                    python_type = None
+                if python_type is datetime:
+                    value = datetime.fromisoformat(value)
+                elif python_type is date:
+                    value = date.fromisoformat(value)
+        out[column.name] = value
+    return out
+
+
+def export_server(url: URL, target: Path) -> dict[str, int]:
+    """Every table in one REPEATABLE READ, READ ONLY transaction, written to `target` (a zip); rows per table."""
+    engine = make_engine(url)
+    partial = Path(target).with_suffix(".tmp")
+    counts: dict[str, int] = {}
+    try:
+        with engine.connect() as conn, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                conn.execute(text("SET TRANSACTION READ ONLY"))
+                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                for table in _tables():
+                    n = 0
+                    with zf.open(f"tables/{table.name}.jsonl", "w") as member:
+                        result = conn.execution_options(yield_per=2000).execute(select(table)).mappings()
+                        for row in result:
+                            member.write(json.dumps(_encode(table, row), ensure_ascii=False).encode("utf-8"))
+                            member.write(b"\n")
+                            n += 1
+                    counts[table.name] = n
+            zf.writestr(MANIFEST, json.dumps({"format": EXPORT_FORMAT, "format_version": 1, "app_version": __version__,
+                                              "schema_revision": revision, "counts": counts,
+                                              "created_at": datetime.now().isoformat(timespec="seconds")},
+                                             ensure_ascii=False, indent=1))
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        engine.dispose()
+    return counts
+
+
+@dataclass(frozen=True)
+class ServerRestore:
+    source: Path
+    safety_backup: ServerBackup | None  # what the server held just before
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def restore_server(url: URL, source: Path, backup_folder: Path | None = None) -> ServerRestore:
+    """Replace the server database's data by a backup (.pgdump or .ntmexport), in one transaction.
+
+    What the server holds is backed up into `backup_folder` first (when it holds anything)."""
+    source = Path(source)
+    if not source.is_file():
+        raise ServerBackupError(f"Không tìm thấy tệp “{source}”.")
+    with source.open("rb") as fh:
+        head = fh.read(len(DUMP_MAGIC))
+    if head != DUMP_MAGIC and not zipfile.is_zipfile(source):
+        raise ServerBackupError(f"Tệp “{source.name}” không phải bản sao lưu máy chủ của NTM Desktop (.pgdump hoặc "
+                                ".ntmexport). Dữ liệu trên máy chủ không bị thay đổi.")
+    manifest = _read_export_manifest(source) if head != DUMP_MAGIC else None
+    found = probe(url)
+    refuse_unusable(found)
+    safety = None
+    if backup_folder is not None and found.state is not ServerState.EMPTY:
+        safety = backup_server(url, backup_folder)
+    if head == DUMP_MAGIC:
+        _pg_restore(url, source)
+        return ServerRestore(source, safety)
+    counts = _import_export(url, source, manifest)
+    return ServerRestore(source, safety, counts)
+
+
+def _pg_restore(url: URL, source: Path) -> None:
+    tool = shutil.which("pg_restore")
+    if not tool:
+        raise ServerBackupError("Không tìm thấy pg_restore trên máy này nên chưa khôi phục được bản “.pgdump”. Hãy cài "
+                                "công cụ PostgreSQL (pg_restore) hoặc khôi phục từ máy chủ; dữ liệu không bị thay đổi.")
+    args, env = _libpq(url)
+    done = subprocess.run([tool, "--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
+                           "--no-privileges", *args, str(source)], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        raise ServerBackupError(f"pg_restore không khôi phục được “{source.name}” ({last}). Mọi thay đổi đã được hủy: "
+                                "dữ liệu trên máy chủ vẫn như trước.")
+
+
+def _read_export_manifest(source: Path) -> dict:
+    from alembic.script import ScriptDirectory
+
+    from ntm_desktop.db import _alembic_config
+
+    try:
+        with zipfile.ZipFile(source) as zf:
+            data = json.loads(zf.read(MANIFEST).decode("utf-8"))
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
+        raise ServerBackupError(f"Tệp “{source.name}” không phải bản sao lưu máy chủ của NTM Desktop (hoặc đã hỏng). "
+                                "Dữ liệu trên máy chủ không bị thay đổi.") from error
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise ServerBackupError(f"Tệp “{source.name}” không phải bản sao lưu máy chủ của NTM Desktop. Dữ liệu trên máy "
+                                "chủ không bị thay đổi.")
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if data.get("schema_revision") != head:
+        raise ServerBackupError(f"Bản sao lưu “{source.name}” là của phiên bản NTM Desktop khác (cấu trúc "
+                                f"{data.get('schema_revision')}, phiên bản này {head}). Hãy khôi phục bằng đúng phiên "
+                                "bản đã tạo ra nó; dữ liệu trên máy chủ không bị thay đổi.")
+    return data
+
+
+def _rows(zf: zipfile.ZipFile, table: Table):
+    with zf.open(f"tables/{table.name}.jsonl") as member:
+        for line in member:
+            if line.strip():
+                yield _decode(table, json.loads(line))
+
+
+def _import_export(url: URL, source: Path, manifest: dict) -> dict[str, int]:
+    engine = make_engine(url)
+    counts = {}
+    try:
+        with engine.begin() as conn, zipfile.ZipFile(source) as zf:
+            lock_setup(conn)
+            if schema_probe(conn, url).state is not ServerState.CURRENT:
+                upgrade(conn)
+            tables = _tables()
+            for table in reversed(tables):
+                conn.execute(table.delete())
+            for table in tables:
+                copy_rows(conn, table, _rows(zf, table))
+                restart_sequences(conn, table)
+                counts[table.name] = count_rows(conn, table)
+            _check_counts(counts, manifest.get("counts", {}), source)
+    finally:
+        engine.dispose()
+    return counts
+
+
+def _check_counts(counts: dict[str, int], expected: dict, source: Path) -> None:
+    for name, n in expected.items():
+        if counts.get(name) != n:
+            raise ServerBackupError(f"Khôi phục “{source.name}”: bảng {name} có {counts.get(name)} dòng thay vì {n} "
+                                    "như bản sao lưu ghi. Mọi thay đổi đã được hủy: dữ liệu trên máy chủ vẫn như trước.")
+
+
+def count_server(conn: Connection) -> dict[str, int]:
+    return {t.name: count_rows(conn, t) for t in _tables()}
