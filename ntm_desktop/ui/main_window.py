@@ -299,6 +299,9 @@ class MainWindow(QMainWindow):
             office = data.addAction(self.tr("Thông tin cơ quan (dùng khi in báo cáo)…"))
             office.triggered.connect(self._office_settings)
             self._data_actions.append(office)
+        server = data.addAction(self.tr("Máy chủ dữ liệu của văn phòng…"))
+        server.triggered.connect(self._server)
+        self._data_actions.append(server)
         for action in self._data_actions:
             action.setEnabled(False)  # until the data folder is open
         data.addSeparator()
@@ -312,6 +315,11 @@ class MainWindow(QMainWindow):
         for page in self._built.values():
             if hasattr(page, "refresh"):
                 page.refresh()
+
+    def _server(self) -> None:
+        from ntm_desktop.ui.server_dialog import ServerDialog
+
+        ServerDialog(self._ws, self).exec()
 
     def _office_settings(self) -> None:
         from ntm_desktop.ui.office_settings import OfficeSettingsDialog
