@@ -101,3 +101,28 @@ def test_move_onto_an_empty_server_then_a_second_pc_uses_it(qtbot, demo_workspac
         assert recorded_server(workspace.folder.root) == url.render_as_string(hide_password=False)
     finally:
         drop_server_database(url)
+
+
+def test_the_data_menu_opens_the_server_dialog(qtbot, demo_workspace):
+    from PySide6.QtWidgets import QApplication
+
+    from ntm_desktop.ui.main_window import MainWindow
+    from tests.ui.modal import while_modal
+
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.show()
+    menu = window.menuBar().actions()[0].menu()
+    item = next(a for a in menu.actions() if a.text() == "Máy chủ dữ liệu của văn phòng…")
+    assert item.isEnabled() and item.isVisible()
+    seen = {}
+
+    def drive(dialog):
+        seen["title"] = dialog.windowTitle()
+        seen["where"] = dialog.findChild(type(dialog.outcome), "where").text()
+        dialog.grab().save(f"{SHOTS}/server-dialog-from-menu.png")
+        press(Qt.Key.Key_Escape, dialog)
+
+    while_modal(item.trigger, drive)
+    assert seen == {"title": "Máy chủ dữ liệu của văn phòng", "where": "Đang dùng: tệp dữ liệu trên máy này"}
+    assert QApplication.activeModalWidget() is None
