@@ -13,6 +13,7 @@ from ntm_desktop.server.probe import make_engine
 from ntm_desktop.server.setting import recorded_server
 from ntm_desktop.ui import background
 from ntm_desktop.ui.server_dialog import ServerDialog
+from tests.core.password_server import PASSWORD, password_server  # noqa: F401 - a fixture
 from tests.core.server_db import NO_SERVER, SERVER, drop_server_database, new_server_database
 from tests.ui.typing_helpers import focus, press, replace_text, type_text
 
@@ -126,3 +127,24 @@ def test_the_data_menu_opens_the_server_dialog(qtbot, demo_workspace):
     while_modal(item.trigger, drive)
     assert seen == {"title": "Máy chủ dữ liệu của văn phòng", "where": "Đang dùng: tệp dữ liệu trên máy này"}
     assert QApplication.activeModalWidget() is None
+
+
+def test_the_password_is_asked_again_until_the_server_takes_it(qtbot, password_server, monkeypatch):  # noqa: F811
+    from PySide6.QtWidgets import QInputDialog, QWidget
+
+    from ntm_desktop.ui.server_password import ask_server_password
+
+    typed = ["sai mật khẩu", PASSWORD]
+    prompts = []
+
+    def get_text(_parent, _title, label, _mode):
+        prompts.append(label)
+        return typed.pop(0), True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    url = ask_server_password(parent, password_server._replace(password=None))
+    assert url is not None and url.password == PASSWORD
+    assert "Mật khẩu của người dùng “ntm_office”" in prompts[0]
+    assert "không đúng" in prompts[1]  # the second prompt says why it asks again
