@@ -262,3 +262,26 @@ def test_an_attachment_made_on_one_pc_opens_on_another(demo_workspace, server, t
     finally:
         pc_a.dispose()
         pc_b.dispose()
+
+
+@pytest.mark.parametrize("search", ["nong thon", "Nông thôn mới", '"dat chuan"', "ke hoach 2026", "OCOP"])
+def test_the_register_search_finds_the_same_directives_on_the_server(demo_workspace, server, search):
+    from ntm_desktop.services import register, settings
+    from tests.core.server_db import open_server_pc
+
+    with demo_workspace.db.transaction() as session:
+        office = settings.office_unit_id(session)
+        f = register.RegisterFilter(office_unit_id=office, search=search)
+        here = [row.id for row in register.page(session, f, 0, 500)]
+        total = register.count(session, f)
+    assert total > 0 or search == "ke hoach 2026"  # the demo office has these directives
+    folder = demo_workspace.folder
+    demo_workspace.close()
+    move_office(folder, server)
+    pc = open_server_pc(server)
+    try:
+        with pc.transaction() as session:
+            assert register.count(session, f) == total
+            assert [row.id for row in register.page(session, f, 0, 500)] == here
+    finally:
+        pc.dispose()
