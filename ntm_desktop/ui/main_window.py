@@ -149,6 +149,9 @@ class MainWindow(QMainWindow):
             self._show_office(office.name if office else "")
         self._events = data_events(workspace)
         self._events.tables_changed.connect(self._data_changed, _queued())
+        from ntm_desktop.ui.other_pcs import follow_other_pcs
+
+        self._other_pcs = follow_other_pcs(self)  # what other PCs save shows here without restarting
         for action in self._data_actions:
             action.setEnabled(True)
         if self.statusBar().currentMessage() == self.tr("Đang mở dữ liệu…"):

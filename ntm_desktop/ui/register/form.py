@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
 from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import DOC_TYPES, SECRECY_LABELS, URGENCY_LABELS, Secrecy, Urgency
 from ntm_desktop.services import attachments, directives, units
+from ntm_desktop.services.concurrency import RecordChangedError
 from ntm_desktop.services.directives import DirectiveInput
 from ntm_desktop.services.file_types import is_allowed_attachment, refusal_reason, safe_display_name
 from ntm_desktop.intake import READABLE
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
 from ntm_desktop.ui.file_intake import dropped_files, open_directive_file
+from ntm_desktop.ui.saved_elsewhere import offer_reload
 from ntm_desktop.workspace import Workspace
 
 
@@ -35,6 +37,8 @@ class DirectiveForm(QDialog):
         self._office = workspace.office_unit_id()
         self.directive_id = directive_id
         self._pending_files: list[Path] = []
+        self._revision: int | None = None  # the directive's revision as loaded: a save made since on another PC wins
+        self._proposed: int | None = None  # the number proposed; left as it is, the next one is taken when saved
         self.setWindowTitle(self.tr("Vào sổ văn bản đến") if directive_id is None else self.tr("Sửa văn bản đến"))
         self.resize(860, 680)
         with workspace.db.transaction() as session:
@@ -160,12 +164,14 @@ class DirectiveForm(QDialog):
         except UserError:
             return  # the date is still being typed
         with self._ws.db.transaction() as session:
-            self.arrival_number.setValue(directives.next_arrival_number(session, self._office, year))
+            self._proposed = directives.next_arrival_number(session, self._office, year)
+        self.arrival_number.setValue(self._proposed)
 
     def _load(self) -> None:
         with self._ws.db.transaction() as session:
             d = directives.load(session, self.directive_id)
             data = directives.input_from(d)
+            self._revision = d.revision
             files = [(a.id, safe_display_name(a.file_name), a.size) for a in d.attachments if not a.deleted]
         self.arrival_date.blockSignals(True)
         self.arrival_date.set_date(data.arrival_date)
@@ -196,7 +202,7 @@ class DirectiveForm(QDialog):
         issuer_id = self.issuer.unit_id()
         return DirectiveInput(
             arrival_date=self.arrival_date.value(),
-            arrival_number=self.arrival_number.value(),
+            arrival_number=None if self._takes_next() else self.arrival_number.value(),
             subject=self.subject.toPlainText(),
             issuer_unit_id=issuer_id,
             issuer_name="" if issuer_id else self.issuer.currentText(),
@@ -211,6 +217,12 @@ class DirectiveForm(QDialog):
             notes=self.notes.text(),
             full_text=self.full_text.toPlainText(),
         )
+
+    def _takes_next(self) -> bool:
+        """A new directive whose proposed number was left as it is: it gets the register's next number when
+        saved (another clerk may have taken the one proposed meanwhile)."""
+        return (self.directive_id is None and self._proposed is not None
+                and self.arrival_number.value() == self._proposed)
 
     def duplicates(self):
         with self._ws.db.transaction() as session:
@@ -263,18 +275,29 @@ class DirectiveForm(QDialog):
                     directive_id = directives.create_directive(session, self._office, data)
                 else:
                     directive_id = self.directive_id
-                    directives.update_directive(session, directive_id, data)
+                    directives.update_directive(session, directive_id, data, revision=self._revision)
                 for path in self._pending_files:
                     attachments.attach(session, self._ws.folder.files, directive_id, path)
+        except RecordChangedError as error:  # saved on another PC meanwhile: nothing written, the typing kept
+            if offer_reload(self, error):
+                self._load()
+                for path in self._pending_files:  # attachments chosen here are still to be saved
+                    self.files.addItem(QListWidgetItem(self.tr("{name} (chưa lưu)").format(name=path.name)))
+            return False
         except UserError as error:
             show_error(self, error)
             return False
+        proposed, self._proposed = (self._proposed if data.arrival_number is None else None), None
         self.directive_id = directive_id
         self._pending_files.clear()
         self.setWindowTitle(self.tr("Sửa văn bản đến"))
         self.task_panel.set_directive(directive_id)
         self.tabs.setTabEnabled(self.tasks_tab, True)
         self._load()
+        if proposed is not None and self.arrival_number.value() != proposed:
+            QMessageBox.information(self, self.tr("Số đến đã đổi"), self.tr(
+                "Số đến {proposed} vừa được vào sổ ở máy khác, nên văn bản này được vào sổ với số đến {number}/{year}."
+            ).format(proposed=proposed, number=self.arrival_number.value(), year=self.arrival_date.value().year))
         self.saved.emit(directive_id)
         return True
 

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
 
 from ntm_desktop.errors import UserError
 from ntm_desktop.services import directives, settings, tasks, units
+from ntm_desktop.services.concurrency import RecordChangedError
 from ntm_desktop.services.deadlines import RECURRENCE_LABELS, DeadlineKind, Recurrence
 from ntm_desktop.services.status import derive_status
 from ntm_desktop.services.tasks import TaskInput
 from ntm_desktop.text import fold
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
+from ntm_desktop.ui.saved_elsewhere import offer_reload
 from ntm_desktop.ui.unit_combo import ENDED_ROLE, unit_labels
 from ntm_desktop.workspace import Workspace
 
@@ -40,6 +42,7 @@ class TaskEditor(QDialog):
         self.setWindowTitle(self.tr("Giao nhiệm vụ") if task_id is None else self.tr("Theo dõi nhiệm vụ"))
         self.resize(780, 720)
         self._saved_due: date | None = None  # the deadline as last saved, to warn only when it changes
+        self._revision: int | None = None  # the task's revision as loaded: a save made since on another PC wins
         self._units = workspace.units()  # the shared copy: read once, not for every task opened
         with workspace.db.transaction() as session:
             directive = directives.load(session, directive_id)
@@ -219,6 +222,7 @@ class TaskEditor(QDialog):
             status = derive_status(task.due_date, task.completed_on, task.started_on, date.today())
             due = task.due_date
             self._saved_due = due
+            self._revision = task.revision
             self._owned = tasks.owned_here(session, task)
             owner = units.get_unit(session, task.owner_unit_id) if task.owner_unit_id else None
         self.owner_note.setText(self.tr(
@@ -302,8 +306,14 @@ class TaskEditor(QDialog):
                 if self.task_id is None:
                     self.task_id = tasks.create_task(session, data)
                 elif self._owned:  # another office's task: only progress reports, added on their own
-                    tasks.update_task(session, self.task_id, data)
-                    tasks.complete_task(session, self.task_id, completed, self.reply_number.text())
+                    tasks.update_task(session, self.task_id, data, revision=self._revision)
+                    tasks.complete_task(session, self.task_id, completed, self.reply_number.text(),
+                                        revision=self._revision)
+        except RecordChangedError as error:  # saved on another PC meanwhile: nothing written, the typing kept
+            if offer_reload(self, error):
+                self._load()
+                self._update_enabled()
+            return False
         except UserError as error:
             if self.task_id and not self._exists():
                 self.task_id = None
