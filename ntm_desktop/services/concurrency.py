@@ -162,7 +162,7 @@ def changed_error(session: Session, entity: str, record_id: str, revision: int) 
         if save is not first:
             lines.append(f"Sau đó lại {save.saved()}:")
         lines += [f"• {c.label}: {c.old} → {c.new}" for c in save.changes]
-    lines.append(AFTER)
+    lines += ["", AFTER]
     return RecordChangedError("\n".join(lines), entity, record_id, saves)
 
 
