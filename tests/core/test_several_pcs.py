@@ -3,13 +3,14 @@ a registration on one PC seen on the other, two clerks taking arrival numbers at
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from core_factories import directive_input, make_directive, make_office, make_task, make_unit
 from ntm_desktop.errors import ValidationError
@@ -18,7 +19,7 @@ from ntm_desktop.remote_changes import watch_other_connections
 from ntm_desktop.services import directives, tasks
 from ntm_desktop.services.concurrency import RecordChangedError
 from ntm_desktop.services.deadlines import DeadlineKind
-from server_db import office  # noqa: F401 - the fixture
+from server_db import NO_SERVER, office  # noqa: F401 - the fixture
 
 YEAR = date.today().year
 
@@ -278,3 +279,33 @@ def test_a_number_typed_on_both_pcs_is_refused_on_the_second_with_the_next_free_
     refusal = max(outcomes, key=len)
     assert refusal.startswith(f"Số đến 7/{YEAR} đã được dùng cho văn bản “Văn bản số đến 7 của ")
     assert refusal.endswith("Số đến tiếp theo còn trống là 8.")
+
+
+@pytest.mark.skipif(not os.environ.get("NTM_TEST_DATABASE_URL"), reason=NO_SERVER)
+def test_a_lost_listening_connection_is_made_again_and_everything_is_read_again(tmp_path, monkeypatch):
+    from ntm_desktop import remote_changes
+    from server_db import Office
+
+    monkeypatch.setattr(remote_changes, "RECONNECT_EVERY_S", 0.05)
+    place = Office("postgresql", tmp_path)
+    try:
+        world = _set_up(place.a)
+        on_b = watch_other_connections(place.b)
+        try:
+            with place.a.engine.connect() as conn:  # the server drops B's listening connection
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()"))
+            with place.a.transaction("van.thu") as s:  # meanwhile A registers a directive
+                directives.create_directive(s, world["office"], directive_input(
+                    date(YEAR, 2, 2), None, subject="Công văn gửi khi máy B mất kết nối"))
+            seen = _wait_for(on_b, "directives")
+            assert {"directives", "tasks", "units"} <= seen  # not known what changed: every table is read again
+            with place.a.transaction("van.thu") as s:  # and B hears A's next commits again
+                directives.create_directive(s, world["office"], directive_input(
+                    date(YEAR, 2, 3), None, subject="Công văn sau khi kết nối lại"))
+            again = _wait_for(on_b, "directives")
+            assert "directives" in again and "units" not in again  # the tables that commit wrote, no more
+        finally:
+            on_b.close()
+    finally:
+        place.close()
