@@ -110,6 +110,43 @@ def _strip_portal_tail(lines: list[str]) -> list[str]:
     return lines
 
 
+_FOOTNOTE_START = re.compile(r"^\s*(\d{1,2})\s+(?=[A-ZĐÀ-Ỹ])")
+# A footnote as cleaning leaves it: a line of its own that starts with its number and a space.
+FOOTNOTE = re.compile(r"^\d{1,2} (?=[A-ZĐÀ-Ỹ])")
+
+
+def _move_footnotes(lines: list[str]) -> list[str]:
+    """A footnote printed at a page's foot ("khoáng sản1" ... "1 Các quy định ...") moves out of the sentence it cut.
+
+    The footnote runs from its number to the page number; it is put after the paragraph that goes on at the next
+    page, as a line of its own, and its mark is taken off the word it was glued to.
+    """
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        m = _FOOTNOTE_START.match(out[i])
+        if not m or i == 0 or out[i - 1].strip():
+            i += 1
+            continue
+        mark = re.compile(rf"(?<=[^\W\d_]){m.group(1)}(?=[\s.,;:)]|$)")
+        cited = next((k for k in range(i - 1, max(-1, i - 40), -1) if mark.search(out[k])), None)
+        end = next((k for k in range(i + 1, min(len(out), i + 40)) if _PAGE_NUMBER.match(out[k].strip())), None)
+        if cited is None or end is None:
+            i += 1
+            continue
+        note = [line.strip() for line in out[i:end] if line.strip()]
+        rest = out[:i] + out[end:]
+        rest[cited] = mark.sub("", rest[cited], count=1)
+        k = i + 1  # the page goes on: skip the page break, then the paragraph it continues
+        while k < len(rest) and not rest[k].strip():
+            k += 1
+        while k < len(rest) and rest[k].strip() and not MARKER.match(rest[k].strip()):
+            k += 1
+        out = rest[:k] + ["", " ".join(note), ""] + rest[k:]
+        i = k + 2
+    return out
+
+
 def _starts_lower(line: str) -> bool:
     ch = line[:1]
     return ch.isalpha() and ch.islower()
@@ -123,8 +160,11 @@ def clean_lines(text: str) -> list[str]:
     text = re.sub(r"\*{4,}", "\n", text)  # markdown cells run together: "...QUANG****CỘNG HOÀ"
     text = text.replace("*", "")
     raw: list[tuple[str, int, int]] = []  # (line, indentation, width of its last physical line)
-    physical = _strip_portal_tail(text.split("\n"))
+    physical = _move_footnotes(_strip_portal_tail(text.split("\n")))
     wrap = wrap_width(physical)
+    from ntm_desktop.parsing.cell_table import rebuild_cell_tables  # (it reads unit names, which use this module)
+
+    physical = rebuild_cell_tables(physical)
     # (line, width of its last physical line): a joined line "ends" where its last piece ended.
     pieces = unwrap(physical, wrap) if wrap else [(line, len(line.rstrip())) for line in physical]
     for line, last_width in pieces:

@@ -5,8 +5,12 @@ The genre (DOMAIN.md §4): after a trigger line ("... yêu cầu:", "... như sa
 in one paragraph ("2. Sở Tài chính chủ trì, phối hợp với ...: ...", "Giao X
 ...") or is a unit heading followed by bullets or paragraphs, one task each.
 In a Kế hoạch, the "Tổ chức thực hiện" section has one block per unit: its
-bullets are merged into one task unless a bullet has its own deadline. An annex
-table (Nhiệm vụ | Chủ trì | Phối hợp | Thời gian) gives one task per row.
+bullets are merged into one task unless a bullet has its own deadline or
+recurrence. A letter laid out the same way (a division of standing duties: many
+unit headings with several bullets each, see `_DUTY_BLOCKS`) is read the same
+way. An annex table (Nhiệm vụ | Chủ trì | Phối hợp | Thời gian) gives one task
+per row; a body bullet that restates a row (same lead, same deadline, the row's
+words) is that row's task, not a second one.
 Closing formulas ("Trên đây là ...", "Căn cứ ý kiến chỉ đạo trên ...",
 "... yêu cầu ... triển khai thực hiện./.") end the instructions.
 """
@@ -16,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ntm_desktop.parsing.cleaning import MARKER, fold_keep
+from ntm_desktop.parsing.cleaning import FOOTNOTE, MARKER, fold_keep
 from ntm_desktop.parsing.deadline_text import DeadlineFound, find_deadline
 from ntm_desktop.parsing.units import canonical, unit_at_start, unit_chain
 
@@ -31,11 +35,17 @@ class RawTask:
     summary: str = ""
     deadline: DeadlineFound | None = None
     cell_deadline: str | None = None
+    bullets: int = 1  # instructions merged into this task
 
 
 _TRIGGER = re.compile(r"(yeu cau|nhu sau|sau|giao nhiem vu|ket luan|chi dao|de nghi|nhiem vu)\s*:\s*$")
 _CLOSING_START = re.compile(r"^(tren day|can cu (y kien|noi dung|chi dao)|yeu cau (cac|thu truong)|de nghi (cac|thu truong)|noi nhan)")
 _CLOSING_ISSUER = re.compile(r"(uy ban nhan dan|ubnd|chu tich)[^.;:]{0,40}\b(yeu cau|de nghi)\b")
+# A heading "1. Trách nhiệm chung của các cơ quan, đơn vị": duties every unit addressed shares.
+_SHARED_DUTIES = re.compile(r"^(?:trách nhiệm|nhiệm vụ)\s+chung\s+(?:của|đối với)\s+(?P<who>.+?)[\s:.]*$", re.I)
+# Unit headings with two or more bullets each from which a letter divides standing duties: one task per unit.
+# Conclusions and letters that give a few units a few bullets each keep one task per bullet.
+_DUTY_BLOCKS = 5
 _COOP = re.compile(r"phoi hop(?: chat che)?(?: voi)?\s+")
 _SPLIT_COOP = re.compile(r",\s+(?=[A-ZĐÀ-Ỹ]|các\s)|\s+và\s+(?=các\s|Ủy ban|Uỷ ban|UBND|Sở\s|Công an|Văn phòng|Ban\s|Thuế|Thanh tra)")
 
@@ -202,6 +212,7 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
     section = ""
     merged: dict[str, RawTask] = {}
     plan = doc_type == "Kế hoạch"
+    duty_letter = not plan and _duty_blocks(lines, start, end, issuer_canon) >= _DUTY_BLOCKS
     umbrella: RawTask | None = None  # "X chủ trì, phối hợp với Y thực hiện các nhiệm vụ sau:" over its bullets
     sections: list[tuple[int, str]] = []  # (line, folded title) where each section starts
     i = start
@@ -212,6 +223,8 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
             continue
         folded = fold_keep(line)
         m = MARKER.match(line)
+        if m is None and FOOTNOTE.match(line):
+            continue  # a footnote: the texts a sentence cites
         body = line[m.end():] if m else line
         if m is None and _TRIGGER.search(folded) and len(tasks) == 0:
             heading = None
@@ -227,14 +240,21 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
             umbrella = None
             merged = {}
             continue
-        merge = plan and "to chuc thuc hien" in section
+        merge = (plan and "to chuc thuc hien" in section) or (duty_letter and umbrella is None)
         if m and (m.group("num") or m.group("letter")):
-            chain = unit_chain(body)
-            rest = body[chain[1]:].strip(" :.") if chain else body
-            if chain and not rest and not _is_issuer(body[chain[0]:chain[1]], issuer_canon):
-                heading = body[chain[0]:chain[1]]
+            heading_name = _unit_heading(body, issuer_canon)
+            if heading_name:
+                heading = heading_name
                 heading_pure = True
                 heading_group = fold_keep(heading).startswith("cac ")
+                umbrella = None
+                continue
+            shared = _SHARED_DUTIES.match(body.replace("**", "").strip())
+            if shared:
+                who = shared.group("who").strip(" ,;:.")
+                heading = f"{who[:1].upper()}{who[1:]} (trách nhiệm chung)"
+                heading_pure, heading_group = True, False
+                umbrella = None
                 continue
             found = _tasks_in_paragraph(body, i - 1, issuer_canon, want_any=True)
             heading, heading_pure, heading_group = None, False, False
@@ -266,10 +286,10 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
             if umbrella is not None:
                 t.cooperating = t.cooperating or list(umbrella.cooperating)
                 t.deadline = t.deadline if t.deadline and t.deadline.text else umbrella.deadline
-            if merge and not (t.deadline and t.deadline.deadline):
+            if merge and not (t.deadline and (t.deadline.deadline or t.deadline.recurrence)):
                 key = canonical(heading)
                 if key in merged:
-                    merged[key].text += " " + body
+                    _absorb(merged[key], t)
                     continue
                 merged[key] = t
             tasks.append(t)
@@ -278,8 +298,75 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
     tasks = [t for t in tasks if not _boilerplate(t.summary)]
     if plan:
         tasks = _plan_tasks(tasks, sections)
-    tasks.extend(_table_tasks(lines))
+    rows = _table_tasks(lines)
+    if rows:
+        tasks = [t for t in tasks if not any(_restates(t, row) for row in rows)]
+    tasks.extend(rows)
     return tasks
+
+
+def _lead_clause(summary: str, limit: int = 160) -> str:
+    """The first clause of an instruction's summary, cut at a word under `limit` characters."""
+    clause = re.split(r";\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", summary, maxsplit=1)[0].rstrip(" ,;.…")
+    if len(clause) > limit:
+        cut = clause.rfind(" ", 0, limit)
+        clause = clause[: cut if cut > 0 else limit].rstrip(" ,;") + "…"
+    return clause
+
+
+def _absorb(into: RawTask, bullet: RawTask) -> None:
+    """One more bullet of a unit's standing duties: its text, its cooperating units, its lead clause."""
+    if into.bullets == 1:
+        into.summary = _lead_clause(into.summary)
+    into.bullets += 1
+    into.text += " " + bullet.text
+    into.cooperating += [c for c in bullet.cooperating if canonical(c) not in {canonical(x) for x in into.cooperating}]
+    lead = _lead_clause(bullet.summary)
+    first = lead.split(" ", 1)[0]
+    if not first.isupper() and unit_at_start(lead) is None:
+        lead = lead[:1].lower() + lead[1:]  # "Kiểm tra ..." goes on the list; "UBND tỉnh ...", "Sở ..." keep theirs
+    into.summary += "; " + lead
+
+
+def _unit_heading(body: str, issuer_canon: str) -> str | None:
+    """The unit a numbered item names and nothing else ("2. Thanh tra tỉnh"), else None."""
+    chain = unit_chain(body)
+    rest = body[chain[1]:].strip(" :.*") if chain else body
+    if chain and not rest and not _is_issuer(body[chain[0]:chain[1]], issuer_canon):
+        return body[chain[0]:chain[1]]
+    return None
+
+
+def _duty_blocks(lines: list[str], start: int, end: int, issuer_canon: str) -> int:
+    """How many numbered unit headings in the instructions carry two or more bullets."""
+    blocks = 0
+    bullets: int | None = None  # bullets under the current unit heading, None outside one
+    for line in lines[start:end]:
+        m = MARKER.match(line)
+        if not m:
+            continue
+        if m.group("bullet"):
+            if bullets is not None:
+                bullets += 1
+            continue
+        blocks += bullets is not None and bullets >= 2
+        body = line[m.end():]
+        bullets = 0 if (m.group("num") or m.group("letter")) and _unit_heading(body, issuer_canon) else None
+    return blocks + (bullets is not None and bullets >= 2)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold_keep(text)) if len(w) > 1}
+
+
+def _restates(task: RawTask, row: RawTask) -> bool:
+    """A body instruction with the annex row's lead and deadline that contains (nearly) all the row's words."""
+    if not (task.deadline and task.deadline.deadline and row.deadline):
+        return False
+    if task.deadline.deadline != row.deadline.deadline or canonical(task.assignee) != canonical(row.assignee):
+        return False
+    want = _words(row.summary)
+    return bool(want) and len(want & _words(task.text)) >= 0.8 * len(want)
 
 
 def _plan_tasks(tasks: list[RawTask], sections: list[tuple[int, str]]) -> list[RawTask]:

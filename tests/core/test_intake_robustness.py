@@ -76,9 +76,10 @@ def test_a_copy_from_a_web_portal_scores_as_clean_text(clean):
 def test_text_copied_out_of_a_pdf_viewer_keeps_the_header_fields(clean, tmp_path):
     """A viewer's copy keeps the page's lines (wrapped mid-sentence, blocks one after the other).
 
-    The register fields come out as from clean text. A task table does not: the copy gives one line per cell, so
-    the annex rows of laocai-15 are lost (opening the PDF itself keeps them, see the test above); the floors
-    below are the scores reached.
+    The register fields come out as from clean text, and the annex of laocai-15, copied one wrapped cell piece per
+    line, is rebuilt row by row. What is still lost: two paragraphs of laocai-13 under one heading run together
+    (the copy drops the first-line indent that parted them), so one task of the 98 is missing; the floors below
+    are the scores reached.
     """
     import pypdfium2 as pdfium
 
@@ -100,7 +101,7 @@ def test_text_copied_out_of_a_pdf_viewer_keeps_the_header_fields(clean, tmp_path
     print(f"\nPDF viewer copy: " + ", ".join(f"{k} {got[k]:.1f} (clean {clean[k]:.1f})" for k in KEYS))
     assert got["metadata"] >= clean["metadata"] - TOLERANCE, table
     assert got["deadline_accuracy"] >= clean["deadline_accuracy"] - TOLERANCE, table
-    assert got["precision"] >= 76 and got["recall"] >= 84, table
+    assert got["precision"] >= 100 and got["recall"] >= 98.9, table
 
 
 def test_portal_chrome_is_dropped_and_the_related_news_ignored():

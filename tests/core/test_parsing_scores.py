@@ -22,8 +22,8 @@ FIELD_FLOORS = {
     "signer": 100, "signer_title": 100, "recipients": 100, "referenced_documents": 77,
 }
 METADATA_FLOOR = 97
-PRECISION_FLOOR = 80
-RECALL_FLOOR = 98
+PRECISION_FLOOR = 100
+RECALL_FLOOR = 100
 DEADLINE_FLOOR = 100
 
 
