@@ -59,7 +59,7 @@ def list_users(session: Session) -> list[UserRow]:
     require(session, Permission.USERS)
     users = list(session.scalars(select(User).order_by(User.name_key)))
     ids = {u.unit_id for u in users if u.unit_id}
-    names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))) if ids else {}
+    names = {unit_id: name for unit_id, name in session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))}
     return [_row(u, names) for u in users]
 
 

@@ -203,6 +203,10 @@ def _run_checked_first(app, folder, report, demo: bool) -> int:
 
             if OfficeDialog(workspace).exec() != QDialog.DialogCode.Accepted:
                 return 0
+        from ntm_desktop.ui.sign_in_dialog import sign_in_if_needed
+
+        if not sign_in_if_needed(workspace):
+            return 0
         window = open_main_window(workspace)
         kept[1].window = window  # a second start now brings this window forward
         exit_after_first_paint(window)

@@ -36,6 +36,7 @@ from ntm_desktop.backup.office_check import OtherOfficeError
 from ntm_desktop.backup.progress import BackupCancelled
 from ntm_desktop.db import open_database
 from ntm_desktop.errors import UserError
+from ntm_desktop.services import access
 from ntm_desktop.safety import check_integrity, newest_good_backup
 from ntm_desktop.ui.background import run_cancellable, run_with_progress
 
@@ -186,7 +187,8 @@ class BackupDialog(QDialog):
         """Back up with a progress bar; "Hủy" (or Esc) stops it and leaves no new backup behind."""
         try:
             result = run_cancellable(self, self.tr("Đang sao lưu dữ liệu…"),
-                                     lambda report: create_backup(self.folder, BackupKind.MANUAL, progress=report))
+                                     lambda report: create_backup(self.folder, BackupKind.MANUAL, progress=report,
+                                                                   db=self.workspace.db))
         except BackupCancelled:
             self.status.setText(self.tr(
                 "Đã hủy sao lưu: không có bản sao lưu mới, các bản sao lưu trước vẫn giữ nguyên."))
@@ -240,13 +242,15 @@ class BackupDialog(QDialog):
         yes restores it.
         """
         self._busy(True)
-        self.workspace.db.dispose()
+        old_db, person = self.workspace.db, access.signed_in(self.workspace.db)
+        old_db.dispose()
         try:
             result = run_with_progress(
                 self, self.tr("Đang kiểm tra và khôi phục “%1”…").replace("%1", Path(path).name),
-                lambda _say: restore_backup(self.folder, path, accept_other_office=accept_other_office))
+                lambda _say: restore_backup(self.folder, path, accept_other_office=accept_other_office, db=old_db))
         except UserError as error:
             self.workspace.db = open_database(self.folder.database, backup_dir=self.folder.backups)
+            access.sign_in(self.workspace.db, person)
             self._busy(False)
             if isinstance(error, OtherOfficeError):
                 if self.confirm_other_office(error):
@@ -258,6 +262,7 @@ class BackupDialog(QDialog):
             return False
         try:
             self.workspace.db = open_database(self.folder.database, backup_dir=self.folder.backups)
+            access.sign_in(self.workspace.db, person)  # checked against the restored accounts by the window
         finally:
             self._busy(False)
         text = self.tr("Đã khôi phục dữ liệu từ “%1”.").replace("%1", Path(path).name)

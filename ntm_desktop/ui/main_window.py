@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self._other_pcs = follow_other_pcs(self)  # what other PCs save shows here without restarting
         for action in self._data_actions:
             action.setEnabled(True)
+        self.fit_role()
         if self.statusBar().currentMessage() == self.tr("Đang mở dữ liệu…"):
             self.statusBar().clearMessage()
         self._built["overview"].attach(workspace)
@@ -167,6 +168,25 @@ class MainWindow(QMainWindow):
     def _show_office(self, name: str) -> None:
         self.setWindowTitle(f"{APP_NAME} — {name}" if name else APP_NAME)
         self.office_label.setText(name)
+        self._office_name = name
+
+    def fit_role(self) -> None:
+        """Show only the pages, menu items and buttons the signed-in person's role may use (ui.roles)."""
+        from ntm_desktop.services.access import Permission
+        from ntm_desktop.ui import roles
+
+        ws = self._ws
+        for row, key in enumerate(self._keys):
+            self.nav.item(row).setHidden(not roles.shows_page(ws, key))
+        for action, permission in self._role_actions:
+            action.setVisible(roles.may(ws, Permission[permission]))
+        for key, page in self._built.items():
+            roles.fit_page(ws, key, page)
+        who = roles.who_text(ws)
+        self.office_label.setText(f"{self._office_name}\n{who}".strip() if who else self._office_name)
+        current = self.current_key()
+        if current is not None and not roles.shows_page(ws, current):
+            self.nav.setCurrentRow(0)
 
     def _data_changed(self, _tables) -> None:
         """A commit changed data: pages not on screen read it again when next shown (the page on screen
@@ -211,6 +231,10 @@ class MainWindow(QMainWindow):
         return page
 
     def _connect(self, key: str, page: QWidget) -> None:
+        if self._ws is not None:
+            from ntm_desktop.ui import roles
+
+            roles.fit_page(self._ws, key, page)
         if key == "overview":
             page.open_tasks.connect(self._open_tasks)
             page.open_directive.connect(lambda d: self.register.open_form(d))
@@ -298,13 +322,21 @@ class MainWindow(QMainWindow):
         backup = data.addAction(self.tr("Sao lưu và khôi phục…"))
         backup.triggered.connect(self._backups)
         self._data_actions = [backup]
+        # each item with the permission (services.access.Permission, by name: not imported before the first paint)
+        self._role_actions = [(backup, "BACKUPS")]
         if importlib.util.find_spec("ntm_desktop.ui.office_settings") is not None:  # with reports built in
             office = data.addAction(self.tr("Thông tin cơ quan (dùng khi in báo cáo)…"))
             office.triggered.connect(self._office_settings)
             self._data_actions.append(office)
+            self._role_actions.append((office, "SETTINGS"))
+        users = data.addAction(self.tr("Người dùng và phân quyền…"))
+        users.triggered.connect(self._users)
+        self._data_actions.append(users)
+        self._role_actions.append((users, "USERS"))
         server = data.addAction(self.tr("Máy chủ dữ liệu của văn phòng…"))
         server.triggered.connect(self._server)
         self._data_actions.append(server)
+        self._role_actions.append((server, "SETTINGS"))
         for action in self._data_actions:
             action.setEnabled(False)  # until the data folder is open
         data.addSeparator()
@@ -315,9 +347,28 @@ class MainWindow(QMainWindow):
 
         BackupDialog(self._ws, self).exec()
         self._ws.shared().changed()  # a restore replaced the database: nothing kept from before holds
+        self._who_again()
         for page in self._built.values():
             if hasattr(page, "refresh"):
                 page.refresh()
+
+    def _users(self) -> None:
+        from ntm_desktop.ui.users_dialog import UsersDialog
+
+        dialog = UsersDialog(self._ws, self)
+        dialog.signed_in.connect(lambda _actor: self.fit_role())
+        dialog.exec()
+        self._who_again()
+
+    def _who_again(self) -> None:
+        """The signed-in person as the data now say (a restore, a role changed): sign in again if their account
+        is gone or closed; leave when they will not."""
+        from ntm_desktop.ui.sign_in_dialog import still_signed_in
+
+        if still_signed_in(self._ws, self, self._office_name):
+            self.fit_role()
+        else:
+            self.close()
 
     def _server(self) -> None:
         from ntm_desktop.ui.server_dialog import ServerDialog

@@ -111,6 +111,11 @@ class Opening(QObject):
 
     # --- on the GUI thread --------------------------------------------------------------------------------
     def _opened(self, workspace) -> None:
+        from ntm_desktop.ui.sign_in_dialog import sign_in_if_needed
+
+        if not sign_in_if_needed(workspace, self.window, self.window.office_label.text()):
+            QApplication.exit(0)  # the officer left at the sign-in (Esc, “Thoát”)
+            return
         self.window.attach(workspace)
         self._checking = self.tr("Đang kiểm tra dữ liệu; có thể xem ngay, lưu thay đổi được sau khi kiểm tra xong "
                                  "(thường vài giây).")

@@ -20,6 +20,7 @@ from ntm_desktop.services.assignment import UnitTree, assign
 from ntm_desktop.services.directives import DirectiveInput
 from ntm_desktop.services.dates import format_vn_date, parse_vn_date
 from ntm_desktop.services.paste import DirectiveDraft, TaskDraft, UnitChoice
+from ntm_desktop.ui import roles
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error
 from ntm_desktop.ui.paste_lead import LeadCell
 from ntm_desktop.workspace import Workspace
@@ -78,6 +79,8 @@ class PasteDialog(QDialog):
         self.setWindowTitle(self.tr("Dán văn bản chỉ đạo"))
         self.resize(1280, 760)
         self._office = workspace.office_unit_id()
+        # a clerk registers; the tasks proposed are assigned later by the leader (services.access)
+        self._may_assign = roles.may(workspace, roles.Permission.ASSIGN)
         with workspace.db.transaction() as session:
             self._units = units.all_units(session)  # ended units stay out of the lists unless asked for
             self._known = paste.known_units(session)
@@ -264,8 +267,9 @@ class PasteDialog(QDialog):
         table.setRowCount(len(drafts))
         for row, task in enumerate(drafts):
             keep = QTableWidgetItem()
-            keep.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            keep.setCheckState(Qt.CheckState.Checked)
+            keep.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                          if self._may_assign else Qt.ItemFlag.ItemIsSelectable)
+            keep.setCheckState(Qt.CheckState.Checked if self._may_assign else Qt.CheckState.Unchecked)
             keep.setData(Qt.ItemDataRole.UserRole, (task.recurrence, task.source_line))
             table.setItem(row, COL_KEEP, keep)
             summary = QTableWidgetItem(task.summary)
@@ -328,6 +332,9 @@ class PasteDialog(QDialog):
         total = self.planned_task_count()
         if total != rows:
             text += self.tr(" — khi vào sổ thành {m} nhiệm vụ (nhóm đơn vị: mỗi đơn vị một nhiệm vụ)").format(m=total)
+        if not self._may_assign:
+            text = self.tr("Nhiệm vụ đề xuất: {n}. Văn thư chỉ vào sổ văn bản; lãnh đạo giao nhiệm vụ sau, trong "
+                           "thẻ “Nhiệm vụ” của văn bản.").format(n=rows)
         self.task_label.setText(text)
 
     def _task_item_changed(self, item: QTableWidgetItem) -> None:

@@ -171,3 +171,11 @@ def test_account_changes_are_audited_with_who_made_them(db, world):
             select(AuditEntry).where(AuditEntry.entity == "users", AuditEntry.field != "*"))}
     assert changes == {(world.clerk.user_id, "role", "van_thu", "lanh_dao", "quantri"),
                        (world.specialist.user_id, "active", "1", "0", "quantri")}
+
+
+def test_the_admin_lists_the_accounts_with_their_roles_and_units(db, world):
+    with as_(db, world.admin) as s:
+        rows = users.list_users(s)
+    assert [(r.user_name, r.role_label, r.unit_name, r.active) for r in rows] == [
+        ("chuyenvien", "chuyên viên", "Phòng Nông nghiệp và Môi trường", True), ("lanhdao", "lãnh đạo", "", True),
+        ("quantri", "quản trị", "", True), ("vanthu", "văn thư", "", True)]

@@ -20,6 +20,7 @@ from ntm_desktop.services.concurrency import RecordChangedError
 from ntm_desktop.services.directives import DirectiveInput
 from ntm_desktop.services.file_types import is_allowed_attachment, refusal_reason, safe_display_name
 from ntm_desktop.intake import READABLE
+from ntm_desktop.ui import roles
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
 from ntm_desktop.ui.file_intake import dropped_files, open_directive_file
 from ntm_desktop.ui.saved_elsewhere import offer_reload
@@ -50,6 +51,7 @@ class DirectiveForm(QDialog):
             self._propose_number()
         self.arrival_date.setFocus()  # the cursor starts in the first field, not on the tab bar
         self.setAcceptDrops(True)
+        roles.fit_register_form(workspace, self)
 
     # --- layout
     def _build(self) -> None:
@@ -128,7 +130,7 @@ class DirectiveForm(QDialog):
         self.files = QListWidget()
         self.files.itemDoubleClicked.connect(self._open_attachment)
         buttons = QHBoxLayout()
-        add = QPushButton(self.tr("Đính kèm tệp…"))
+        self.attach_button = add = QPushButton(self.tr("Đính kèm tệp…"))
         add.clicked.connect(self._choose_files)
         open_ = QPushButton(self.tr("Mở tệp"))
         open_.clicked.connect(lambda: self._open_attachment(self.files.currentItem()))

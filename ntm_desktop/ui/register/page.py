@@ -52,7 +52,7 @@ class RegisterPage(QWidget):
             self.tr("Tìm số, ký hiệu, trích yếu, toàn văn… (gõ không dấu cũng được; cụm từ để trong \"…\")"))
         self.search.setClearButtonEnabled(True)
 
-        new = QPushButton(self.tr("Vào sổ văn bản mới"))
+        self.new_button = new = QPushButton(self.tr("Vào sổ văn bản mới"))
         new.setShortcut("Ctrl+N")
         new.clicked.connect(lambda: self.open_form(None))
         self.paste_button = QPushButton(self.tr("Dán văn bản…"))
@@ -66,7 +66,7 @@ class RegisterPage(QWidget):
         edit.clicked.connect(self._open_selected)
         tasks_button = QPushButton(self.tr("Xem nhiệm vụ"))
         tasks_button.clicked.connect(self._tasks_of_selected)
-        delete = QPushButton(self.tr("Xóa"))
+        self.delete_button = delete = QPushButton(self.tr("Xóa"))
         delete.clicked.connect(self._delete_selected)
         self.count_label = QLabel()
 

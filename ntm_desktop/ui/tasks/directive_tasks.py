@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QMessageBox, QPushButton
 
 from ntm_desktop.services import tasks
 from ntm_desktop.services.tasklist import TaskFilter
+from ntm_desktop.ui import roles
 from ntm_desktop.ui.common import guarded
 from ntm_desktop.ui.tasks.editor import TaskEditor
 from ntm_desktop.ui.tasks.model import TaskModel
@@ -28,11 +29,11 @@ class DirectiveTasks(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.setColumnHidden(0, True)
         self.view.doubleClicked.connect(lambda index: self.edit(self.model.row_at(index.row()).id))
-        add = QPushButton(self.tr("Thêm nhiệm vụ"))
+        self.add_button = add = QPushButton(self.tr("Thêm nhiệm vụ"))
         add.clicked.connect(lambda: self.edit(None))
         edit = QPushButton(self.tr("Sửa / cập nhật tiến độ"))
         edit.clicked.connect(self._edit_selected)
-        delete = QPushButton(self.tr("Xóa nhiệm vụ"))
+        self.delete_button = delete = QPushButton(self.tr("Xóa nhiệm vụ"))
         delete.clicked.connect(self._delete_selected)
         buttons = QHBoxLayout()
         for b in (add, edit, delete):
@@ -41,6 +42,7 @@ class DirectiveTasks(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addLayout(buttons)
+        roles.fit_directive_tasks(workspace, self)
 
     def set_directive(self, directive_id: str) -> None:
         self.directive_id = directive_id

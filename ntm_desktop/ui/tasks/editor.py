@@ -18,6 +18,7 @@ from ntm_desktop.services.deadlines import RECURRENCE_LABELS, DeadlineKind, Recu
 from ntm_desktop.services.status import derive_status
 from ntm_desktop.services.tasks import TaskInput
 from ntm_desktop.text import fold
+from ntm_desktop.ui import roles
 from ntm_desktop.ui.common import DateEdit, UnitCombo, show_error, vn_date
 from ntm_desktop.ui.saved_elsewhere import offer_reload
 from ntm_desktop.ui.unit_combo import ENDED_ROLE, unit_labels
@@ -48,6 +49,7 @@ class TaskEditor(QDialog):
             directive = directives.load(session, directive_id)
             self._issued = directive.doc_date or directive.arrival_date
             self._reporter = settings.progress_reporter(session)
+            self._rights = roles.task_rights(session, None)  # what the signed-in role may do here (ui.roles)
         self._build()
         if task_id:
             self._load()
@@ -185,11 +187,16 @@ class TaskEditor(QDialog):
         self.recurrence_month.setVisible(yearly)
         self.month_label.setVisible(yearly)
         self.progress_box.setEnabled(self.task_id is not None)
+        assign, complete = self._owned and self._rights.assign, self._owned and self._rights.complete
         for widget in (self.summary, self.lead, self.cooperating, self.cooperating_filter, self.kind,
-                       self.kind_pages, self.deadline_text, self.notes, self.completed_check):
-            widget.setEnabled(self._owned)
-        self.completed_on.setEnabled(self._owned and self.completed_check.isChecked())
-        self.reply_number.setEnabled(self._owned and self.completed_check.isChecked())
+                       self.kind_pages, self.deadline_text, self.notes):
+            widget.setEnabled(assign)
+        self.completed_check.setEnabled(complete)
+        self.completed_on.setEnabled(complete and self.completed_check.isChecked())
+        self.reply_number.setEnabled(complete and self.completed_check.isChecked())
+        for widget in (self.progress_date, self.progress_text, self.progress_who, self.add_progress_button):
+            widget.setEnabled(self._rights.progress)
+        self.save_button.setVisible(self._rights.assign or complete)
 
     def _filter_cooperating(self, text: str) -> None:
         needle = fold(text)
@@ -224,6 +231,7 @@ class TaskEditor(QDialog):
             self._saved_due = due
             self._revision = task.revision
             self._owned = tasks.owned_here(session, task)
+            self._rights = roles.task_rights(session, task.lead_unit_id)
             owner = units.get_unit(session, task.owner_unit_id) if task.owner_unit_id else None
         self.owner_note.setText(self.tr(
             "Nhiệm vụ do {owner} giao: đơn vị mình báo cáo tiến độ (ghi cả ngày hoàn thành và số văn bản trả lời "
@@ -306,9 +314,11 @@ class TaskEditor(QDialog):
                 if self.task_id is None:
                     self.task_id = tasks.create_task(session, data)
                 elif self._owned:  # another office's task: only progress reports, added on their own
-                    tasks.update_task(session, self.task_id, data, revision=self._revision)
-                    tasks.complete_task(session, self.task_id, completed, self.reply_number.text(),
-                                        revision=self._revision)
+                    if self._rights.assign:
+                        tasks.update_task(session, self.task_id, data, revision=self._revision)
+                    if self._rights.complete:
+                        tasks.complete_task(session, self.task_id, completed, self.reply_number.text(),
+                                            revision=self._revision)
         except RecordChangedError as error:  # saved on another PC meanwhile: nothing written, the typing kept
             if offer_reload(self, error):
                 self._load()

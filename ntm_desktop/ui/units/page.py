@@ -146,6 +146,7 @@ class UnitsPage(QWidget):
         save.clicked.connect(self.save)
         delete = QPushButton(self.tr("Xóa"))
         delete.clicked.connect(self._delete)
+        self.edit_buttons = (new_top, new_child, save, delete)  # for the roles that edit the tree (ui.roles)
         buttons = QHBoxLayout()
         for b in (new_top, new_child, save, delete):
             buttons.addWidget(b)

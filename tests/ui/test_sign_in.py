@@ -1,0 +1,191 @@
+"""Sign-in at start, typed as an officer types it: a wrong password, an unknown name and a closed account each
+get their Vietnamese message and the dialog stays; the right password opens the window as that person; Esc
+leaves the app. Then the window shows only what the role may do."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+
+from modal import while_modal  # noqa: E402
+from ntm_desktop.services import access, users  # noqa: E402
+from ntm_desktop.ui.main_window import MainWindow  # noqa: E402
+from ntm_desktop.ui.sign_in_dialog import SignInDialog  # noqa: E402
+from roles_world import PASSWORDS, as_, build_office  # noqa: E402
+from typing_helpers import focus, press, replace_text, type_text  # noqa: E402
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+@pytest.fixture
+def world(workspace):
+    return build_office(workspace.db)
+
+
+def sign_in_typing(dialog: SignInDialog, name: str, password: str) -> None:
+    replace_text(name, dialog.user_name)
+    press(Qt.Key.Key_Tab)
+    type_text(password)
+    press(Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def starting(qtbot, workspace, world, monkeypatch):
+    """The app's start on a folder whose office has users: the window paints, the folder opens after."""
+    from ntm_desktop.safety.startup import lock_data_folder
+    from ntm_desktop.ui.opening import Opening
+
+    folder = workspace.folder
+    with as_(workspace.db, world.admin) as s:
+        users.deactivate(s, world.leader.user_id)
+    workspace.close()
+    report = lock_data_folder(folder)
+    exits: list[int] = []
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
+    window = MainWindow(office_name="Văn phòng Điều phối nông thôn mới huyện Hàm Yên")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    start = Opening(window, folder, report)
+    start.exits = exits
+    yield start
+    start.wait()
+    if start.workspace is not None:
+        start.workspace.close()
+    report.lock.release()
+
+
+def test_the_start_asks_who_is_working_and_says_what_is_wrong(qtbot, starting):
+    seen = {}
+
+    def drive(dialog):
+        assert isinstance(dialog, SignInDialog)
+        assert dialog.windowTitle() == "Đăng nhập — NTM Desktop"
+        assert focus(dialog.user_name) is dialog.user_name
+        sign_in_typing(dialog, "vanthu", "vanthu-2025")
+        seen["wrong"] = dialog.message.text()
+        assert dialog.isVisible() and dialog.password.text() == ""
+        sign_in_typing(dialog, "khong.co.ai", PASSWORDS["vanthu"])
+        seen["unknown"] = dialog.message.text()
+        sign_in_typing(dialog, "lanhdao", PASSWORDS["lanhdao"])
+        seen["closed"] = dialog.message.text()
+        dialog.adjustSize()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(SHOTS / "sign-in.png"))
+        sign_in_typing(dialog, "VanThu", PASSWORDS["vanthu"])
+
+    starting.begin()
+    while_modal(lambda: qtbot.waitUntil(lambda: starting.window.workspace is not None, timeout=20000), drive)
+    assert seen["wrong"] == seen["unknown"] == users.WRONG
+    assert seen["wrong"].startswith("Tên đăng nhập hoặc mật khẩu không đúng.")
+    assert seen["closed"].startswith("Tài khoản “lanhdao” đã bị khóa.")
+    window = starting.window
+    person = access.signed_in(window.workspace.db)
+    assert (person.user_name, person.role) == ("vanthu", access.Role.CLERK)
+    assert "Nguyễn Thị Thư (văn thư)" in window.office_label.text()
+    assert not starting.exits
+
+
+def test_escape_at_the_sign_in_leaves_the_app(qtbot, starting):
+    def drive(dialog):
+        assert isinstance(dialog, SignInDialog)
+        focus(dialog.user_name)
+        type_text("vanthu")
+        press(Qt.Key.Key_Escape)
+
+    starting.begin()
+    while_modal(lambda: qtbot.waitUntil(lambda: bool(starting.exits), timeout=20000), drive)
+    assert starting.exits == [0]
+    assert starting.window.workspace is None  # the window never got the data
+
+
+def nav_shown(window) -> list[str]:
+    return [window.nav.item(row).text() for row in range(window.nav.count()) if not window.nav.item(row).isHidden()]
+
+
+def menu_shown(window) -> list[str]:
+    menu = window.menuBar().actions()[0].menu()
+    return [a.text() for a in menu.actions() if a.isVisible() and not a.isSeparator()]
+
+
+def window_as(qtbot, workspace, person) -> MainWindow:
+    access.sign_in(workspace.db, person)
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_a_specialist_sees_neither_registering_nor_backups_nor_sync(qtbot, workspace, world):
+    window = window_as(qtbot, workspace, world.specialist)
+    assert "Trao đổi dữ liệu" not in nav_shown(window) and "Báo cáo, in sổ" in nav_shown(window)
+    assert menu_shown(window) == ["Thoát"]
+    register = window.show_page("register")
+    assert all(b.isHidden() for b in (register.new_button, register.paste_button, register.file_button,
+                                      register.delete_button))
+    assert not register.acceptDrops()
+    assert all(b.isHidden() for b in window.show_page("units").edit_buttons)
+    reports = window.show_page("reports")
+    assert [reports.kind.itemData(i) for i in range(reports.kind.count())] == ["unit"]
+    assert reports.office_button.isHidden()
+    form = register.open_form(world.directive)
+    assert form.save_button.isHidden() and form.attach_button.isHidden() and form.windowTitle() == "Xem văn bản đến"
+    assert form.task_panel.add_button.isHidden() and form.task_panel.delete_button.isHidden()
+    form.close()
+
+
+def test_a_clerk_registers_and_prints_the_registers_only(qtbot, workspace, world):
+    window = window_as(qtbot, workspace, world.clerk)
+    assert nav_shown(window) == ["Tổng quan", "Sổ văn bản đến", "Nhiệm vụ", "Tiêu chí NTM", "Báo cáo, in sổ",
+                                 "Đơn vị"]
+    assert menu_shown(window) == ["Thoát"]
+    register = window.show_page("register")
+    assert not register.new_button.isHidden() and not register.paste_button.isHidden()
+    reports = window.show_page("reports")
+    assert [reports.kind.itemData(i) for i in range(reports.kind.count())] == ["register", "followup"]
+    form = register.open_form(world.directive)
+    assert not form.save_button.isHidden() and not form.attach_button.isHidden()
+    assert form.task_panel.add_button.isHidden()
+    form.close()
+
+
+def test_an_admin_sees_everything_and_the_users_item(qtbot, workspace, world):
+    window = window_as(qtbot, workspace, world.admin)
+    assert "Trao đổi dữ liệu" in nav_shown(window)
+    shown = menu_shown(window)
+    assert {"Sao lưu và khôi phục…", "Thông tin cơ quan (dùng khi in báo cáo)…", "Người dùng và phân quyền…",
+            "Thoát"} <= set(shown)
+    assert window.show_page("register").new_button.isVisible()
+    assert window.show_page("units").edit_buttons[0].isVisible()
+
+
+def test_the_task_editor_offers_a_specialist_only_their_units_tasks(qtbot, workspace, world, messages):
+    from ntm_desktop.models import ProgressUpdate
+    from ntm_desktop.ui.tasks.editor import TaskEditor
+
+    access.sign_in(workspace.db, world.specialist)
+    other = TaskEditor(workspace, world.directive, world.commune_task)
+    qtbot.addWidget(other)
+    assert not other.add_progress_button.isEnabled() and not other.completed_check.isEnabled()
+    assert not other.summary.isEnabled() and other.save_button.isHidden()
+
+    own = TaskEditor(workspace, world.directive, world.agriculture_task)
+    qtbot.addWidget(own)
+    own.show()
+    qtbot.waitExposed(own)
+    assert own.add_progress_button.isEnabled() and own.completed_check.isEnabled()
+    assert not own.summary.isEnabled() and not own.lead.isEnabled() and not own.save_button.isHidden()
+    focus(own.progress_text)
+    type_text("Đã rà soát xong kênh mương thôn Bạch Xa")
+    qtbot.mouseClick(own.add_progress_button, Qt.MouseButton.LeftButton)
+    assert not messages, messages
+    with workspace.db.transaction() as s:
+        (report,) = s.query(ProgressUpdate).all()
+        assert report.text == "Đã rà soát xong kênh mương thôn Bạch Xa"
