@@ -392,3 +392,20 @@ def wrap_text(text: str, width: int) -> str:
         else:
             out.extend(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""])
     return "\n".join(out)
+
+
+def write_scan(pdf: Path, path: Path, dpi: int = 300, pages: int | None = None) -> Path:
+    """The pages of `pdf` as pictures only (a scanned copy: no text layer), `dpi` dots per inch, grey."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        images = []
+        for index in range(min(len(document), pages or len(document))):
+            page = document[index]
+            images.append(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+            page.close()
+    finally:
+        document.close()
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return path

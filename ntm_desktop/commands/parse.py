@@ -23,8 +23,8 @@ RECURRENCE_LABELS = {"monthly": "hằng tháng", "quarterly": "hằng quý", "ye
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "parse", help="phân tích văn bản chỉ đạo (tệp PDF, Word .docx hoặc văn bản .txt) và đề xuất thông tin vào sổ, "
-                      "nhiệm vụ"
+        "parse", help="phân tích văn bản chỉ đạo (tệp PDF, Word .docx, văn bản .txt, hoặc ảnh quét khi máy có "
+                      "bộ nhận dạng chữ OCR) và đề xuất thông tin vào sổ, nhiệm vụ"
     )
     parser.add_argument("file", metavar="TỆP", help="tệp văn bản chỉ đạo: .pdf, .docx hoặc .txt (UTF-8, UTF-16, "
                                                     "Windows-1258)")
@@ -38,15 +38,23 @@ def read_text(path: Path) -> str:
 
 
 def read_file(path: Path) -> tuple[str, list[str]]:
-    """(text, notices) of a directive file; a scan without a text layer is refused with what to do."""
+    """(text, notices) of a directive file; a scan is read by OCR where this computer has it, else refused."""
     from ntm_desktop.intake import extract_file
     from ntm_desktop.intake.source import IntakeError
 
+    from ntm_desktop.intake.ocr import engine, missing_reason
+
     extraction = extract_file(path)
+    scan = bool(extraction.scanned_pages)
+    ocr = engine() if scan else None
+    if ocr is not None:
+        extraction = extract_file(path, ocr=ocr)  # the scanned pages' words, recognised by OCR
     if not extraction.text.strip():
-        if extraction.scanned_pages:
+        if scan:
+            why = ("máy đã nhận dạng chữ (OCR) nhưng không thấy chữ nào đọc được" if ocr is not None
+                   else missing_reason().split(", nên")[0].lower())
             raise IntakeError(
-                f"Tệp “{Path(path).name}” là ảnh quét, không có lớp chữ; phần mềm chưa nhận dạng được chữ trong ảnh. "
+                f"Tệp “{Path(path).name}” là ảnh quét, không có lớp chữ; {why}. "
                 "Hãy mở tệp trong phần mềm (Sổ văn bản đến → Mở tệp…) để gõ thông tin bên cạnh ảnh trang."
             )
         raise IntakeError(f"Tệp “{Path(path).name}” không có chữ để phân tích. Hãy kiểm tra lại tệp gốc.")

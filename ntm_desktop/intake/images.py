@@ -38,7 +38,17 @@ def check_image(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def read_image(path: Path) -> Extraction:
+def read_image(path: Path, ocr=None, progress=None) -> Extraction:
+    """A scan or a photo: no text unless `ocr` (an intake.ocr.Engine) reads its words."""
     check_image(path)
+    if ocr is not None:
+        from ntm_desktop.intake.layout import layout_pages
+        from ntm_desktop.intake.ocr import recognise_image_file
+
+        lines = layout_pages([recognise_image_file(path, ocr, progress)])
+        for line in lines:
+            line.boxes = []  # the boxes are on the picture drawn for OCR, not on the image as shown
+        return Extraction("image", lines, page_count=1, pages_read=1, scanned_pages=[], recognised_pages=[0],
+                          notices=["Chữ của ảnh do máy nhận dạng (OCR)."])
     return Extraction("image", [], page_count=1, pages_read=1, scanned_pages=[0],
                       notices=["Ảnh quét không có lớp chữ nên phần mềm không tự đọc được. " + SCANNED_PAGE.split(". ", 1)[1]])

@@ -41,7 +41,8 @@ def open_pdf(path: Path, password: str | None = None) -> pdfium.PdfDocument:
 
 
 def read_pdf(path: Path, cancel: Callable[[], bool] | None = None,
-             progress: Callable[[str], None] | None = None) -> Extraction:
+             progress: Callable[[str], None] | None = None, ocr=None) -> Extraction:
+    """The text of each page; with `ocr` (an intake.ocr.Engine), the words of scanned pages are recognised."""
     path = Path(path)
     document = open_pdf(path)
     try:
@@ -52,6 +53,7 @@ def read_pdf(path: Path, cancel: Callable[[], bool] | None = None,
         read = min(count, MAX_TEXT_PAGES)
         pages = []
         scanned = []
+        recognised: list[int] = []  # scanned pages whose words OCR read
         for index in range(read):
             if cancel is not None and cancel():
                 raise Cancelled()
@@ -63,6 +65,9 @@ def read_pdf(path: Path, cancel: Callable[[], bool] | None = None,
             if printable < _MIN_CHARS and page.images:  # a picture of a page, perhaps with a stamp's text
                 scanned.append(index)
                 page.chars = []
+                if ocr is not None:
+                    page = _recognise(document, page, ocr, progress)
+                    recognised.append(index)
             pages.append(page)
     finally:
         with PDFIUM_LOCK:
@@ -72,13 +77,34 @@ def read_pdf(path: Path, cancel: Callable[[], bool] | None = None,
     if count > read:
         notices.append(f"Tệp có {count} trang; phần mềm đọc chữ của {read} trang đầu (phần chỉ đạo và nhiệm vụ "
                        f"thường nằm ở đó). Các trang sau vẫn xem được trong ảnh trang và trong tệp đính kèm.")
-    if scanned and len(scanned) == read:
+    if recognised:
+        shown = ", ".join(str(i + 1) for i in recognised[:10]) + ("…" if len(recognised) > 10 else "")
+        notices.append(f"Chữ trang {shown} (ảnh quét) do máy nhận dạng (OCR).")
+        scanned = [i for i in scanned if i not in recognised]
+    elif scanned and len(scanned) == read:
         notices.append("Tệp là bản quét (ảnh chụp các trang), không có lớp chữ nên phần mềm không tự đọc được. "
                        "Hãy nhìn ảnh trang và gõ thông tin vào các ô bên cạnh.")
     elif scanned:
         shown = ", ".join(str(i + 1) for i in scanned[:10]) + ("…" if len(scanned) > 10 else "")
         notices.append(f"Trang {shown} là ảnh quét, không có chữ để đọc; hãy đối chiếu với ảnh trang.")
-    return Extraction("pdf", lines, page_count=count, pages_read=read, scanned_pages=scanned, notices=notices)
+    return Extraction("pdf", lines, page_count=count, pages_read=read, scanned_pages=scanned,
+                      recognised_pages=recognised, notices=notices)
+
+
+def _recognise(document, page, ocr, progress: Callable[[str], None] | None):
+    """A scanned page's words, read by OCR from its picture (drawn under the lock, read outside it)."""
+    from ntm_desktop.intake.ocr import page_chars, pdf_page_image
+
+    if progress is not None:
+        progress(f"Đang nhận dạng chữ (OCR) trang {page.index + 1}… (khoảng vài giây một trang)")
+    with PDFIUM_LOCK:
+        image = pdf_page_image(document, page.index)
+    recognised = page_chars(image, page.index, ocr)
+    scale = page.width / recognised.width  # the picture's points back to the page's own
+    for c in recognised.chars:
+        c.x0, c.x1, c.top, c.bottom, c.size = c.x0 * scale, c.x1 * scale, c.top * scale, c.bottom * scale, c.size * scale
+    page.chars = recognised.chars
+    return page
 
 
 __all__ = ["PDFIUM_LOCK", "SCANNED_PAGE", "open_pdf", "read_pdf"]

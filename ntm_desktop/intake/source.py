@@ -27,6 +27,7 @@ class Extraction:
     page_count: int = 0  # pages in the file (1 for an image, 0 for text and Word files)
     pages_read: int = 0  # pages whose text was read
     scanned_pages: list[int] = field(default_factory=list)  # pages with no text layer (0-based)
+    recognised_pages: list[int] = field(default_factory=list)  # scanned pages whose words OCR read (0-based)
     notices: list[str] = field(default_factory=list)  # Vietnamese notes for the officer
     plain_text: str | None = None  # a text file's own text, handed to the parser as it is
 

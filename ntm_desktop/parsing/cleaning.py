@@ -65,6 +65,8 @@ def _fix_tokens(line: str) -> str:
     line = re.sub(r"\b(\d{1,2})\s+/\s*(\d{4})\b", r"\1/\2", line)  # "tháng 9 /2026"
     line = re.sub(r"(\d+)-\s+(?=[A-ZĐ]{1,5}/)", r"\1-", line)  # "10- NQ/TW" after a line join
     line = re.sub(r"\bSố\s*:\s*", "Số: ", line)
+    # An unnumbered copy read by OCR loses the slash of "Số: /UBND-KT".
+    line = re.sub(r"^Số: (?=[A-ZĐ]{2,}[A-ZĐa-z]*-[A-ZĐ])", "Số: /", line)
     line = re.sub(r"\s+([,;.:)])(?=\s|$)", r"\1", line)
     return line
 

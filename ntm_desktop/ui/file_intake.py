@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSplitter, QWidget
 
 from ntm_desktop.errors import UserError
@@ -35,7 +35,13 @@ def read_file(parent: QWidget, path: Path) -> Extraction | None:
 
 
 class FilePane(QObject):
-    """The page picture of a directive's file in the review dialog, following the highlighted source line."""
+    """The page picture of a directive's file in the review dialog, following the highlighted source line.
+
+    On a scanned page it offers OCR when this computer has the engine and its Vietnamese model (intake.ocr);
+    `recognised` carries the new reading of the file, with the scanned pages' words, to the dialog.
+    """
+
+    recognised = Signal(object)  # an Extraction
 
     def __init__(self, path: Path, extraction: Extraction, parent: QWidget):
         super().__init__(parent)
@@ -43,12 +49,39 @@ class FilePane(QObject):
         self.extraction = extraction
         self.view: PageView | None = None
         self._source: PageSource | None = None
+        self._parent = parent
         if extraction.kind in ("pdf", "image"):
             self._source = PageSource(self.path, extraction.kind)
             self.view = PageView(self._source, extraction.scanned_pages)
             self.view.destroyed.connect(lambda *_: self.close())
             if hasattr(parent, "finished"):  # the dialog is done with the file: let go of it
                 parent.finished.connect(lambda *_: self.close())
+            if extraction.scanned_pages:
+                from ntm_desktop.intake import ocr
+
+                self._engine = ocr.engine()
+                if self._engine is not None:
+                    self.view.offer_ocr(self.recognise)
+                else:
+                    self.view.say_no_ocr(ocr.missing_reason())
+
+    def recognise(self) -> Extraction | None:
+        """Read the file again with OCR on its scanned pages, off the GUI thread, with "Dừng"; None if stopped."""
+        engine = self._engine
+        try:
+            extraction = run_stoppable(
+                self._parent, self._parent.tr("Đang nhận dạng chữ (OCR) trong “{name}”…").format(name=self.path.name),
+                lambda say, stopped: extract_file(self.path, cancel=stopped, progress=say, ocr=engine))
+        except Cancelled:
+            return None
+        except UserError as error:
+            show_error(self._parent, error, self._parent.tr("Không nhận dạng được chữ"))
+            return None
+        self.extraction = extraction
+        if self.view is not None:
+            self.view.set_scanned_pages(extraction.scanned_pages, extraction.recognised_pages)
+        self.recognised.emit(extraction)
+        return extraction
 
     def place(self, splitter: QSplitter, text_pane: QWidget) -> None:
         """Put the page picture before the text (page on top, text under it) in the dialog's splitter."""

@@ -2,7 +2,8 @@
 
 The page is drawn from the PDF (or the scan) itself, not from the extracted text, so the officer checks the
 proposal against what was signed. Only the visible page is drawn, at the width of the view; moving to another
-page or widening the view draws again. A page without a text layer says so above the picture.
+page or widening the view draws again. A page without a text layer says so above the picture, and offers to
+recognise its words (OCR) when the dialog has an engine for it (`offer_ocr`), or says why it cannot.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ class PageView(QWidget):
                                          "thông tin vào các ô bên cạnh."))
         self.scan_label.setWordWrap(True)
         self.scan_label.setStyleSheet("background:#fff3cd; color:#664d03; padding:4px; border-radius:3px")
+        self.ocr_button = QPushButton(self.tr("Nhận dạng chữ (OCR)"))
+        self.ocr_button.setToolTip(self.tr("Máy đọc chữ trên ảnh các trang quét rồi đề xuất thông tin như với "
+                                           "tệp PDF có chữ; hãy đối chiếu lại với ảnh trang."))
+        self.ocr_button.hide()
+        self._ocr_offered = False
+        self._no_ocr = ""  # why this computer cannot recognise a scan's words
+        self._recognised: set[int] = set()
         self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.scroll_area = QScrollArea()
@@ -53,7 +61,10 @@ class PageView(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(bar)
-        box.addWidget(self.scan_label)
+        scan_bar = QHBoxLayout()
+        scan_bar.addWidget(self.scan_label, 1)
+        scan_bar.addWidget(self.ocr_button)
+        box.addLayout(scan_bar)
         box.addWidget(self.scroll_area, 1)
         self._update_bar()
 
@@ -89,12 +100,38 @@ class PageView(QWidget):
     def marks(self) -> list[Box]:
         return list(self._marks)
 
+    def offer_ocr(self, on_request) -> None:
+        """On a scanned page, ask whether to recognise its words; the button calls `on_request()`."""
+        self._ocr_offered = True
+        self.ocr_button.clicked.connect(on_request)
+        self._update_bar()
+
+    def say_no_ocr(self, reason: str) -> None:
+        """On a scanned page, say why its words cannot be recognised on this computer."""
+        self._ocr_offered = False
+        self._no_ocr = reason
+        self._update_bar()
+
+    def set_scanned_pages(self, pages: list[int], recognised: list[int]) -> None:
+        """The pages still without words, and those whose words OCR read (a reminder to check them)."""
+        self._scanned = set(pages)
+        self._recognised = set(recognised)
+        self._update_bar()
+
     def _update_bar(self) -> None:
         count = self.page_count
         self.page_label.setText(self.tr("Trang {n}/{total}").format(n=self._page + 1, total=count) if count else "")
         self.previous_button.setEnabled(self._page > 0)
         self.next_button.setEnabled(self._page < count - 1)
-        self.scan_label.setVisible(self._page in self._scanned)
+        scanned, recognised = self._page in self._scanned, self._page in self._recognised
+        if recognised:
+            self.scan_label.setText(self.tr("Chữ trang này do máy nhận dạng (OCR): hãy đối chiếu với ảnh trang."))
+        elif scanned and self._ocr_offered:
+            self.scan_label.setText(self.tr("Trang này là ảnh quét, chưa có chữ. Nhận dạng chữ (OCR)?"))
+        elif scanned and self._no_ocr:
+            self.scan_label.setText(self._no_ocr)
+        self.scan_label.setVisible(scanned or recognised)
+        self.ocr_button.setVisible(self._ocr_offered and scanned)
 
     def _target_width(self) -> int:
         return max(200, self.scroll_area.viewport().width() - 4)

@@ -265,3 +265,33 @@ def test_a_word_file_read_back_gives_the_same_proposal_as_its_text(tmp_path):
     assert got["tasks"] == want["tasks"]
     assert {k: got[k] for k in ("number_symbol", "issuer", "date", "subject", "signer")} == \
         {k: want[k] for k in ("number_symbol", "issuer", "date", "subject", "signer")}
+
+
+def test_a_scanned_pdf_is_read_by_ocr_when_the_engine_is_there(tmp_path):
+    """The words of an image-only PDF (a fixture drawn at 300 dpi) come back through OCR and parse as the text."""
+    from directive_documents import write_scan
+
+    from ntm_desktop.intake.ocr import engine
+
+    ocr = engine()
+    if ocr is None:
+        pytest.skip("no Tesseract with its Vietnamese model on this computer (apt-get install tesseract-ocr-vie)")
+    pdf = write_pdf(layout_from_text((FIXTURES / "laocai-10.txt").read_text(encoding="utf-8")), tmp_path / "a.pdf")
+    scan = write_scan(pdf, tmp_path / "scan.pdf")
+    without = extract_file(scan)
+    assert without.scanned_pages == [0] and not without.text.strip()
+    read = extract_file(scan, ocr=ocr)
+    assert read.scanned_pages == [] and read.recognised_pages == [0]
+    assert "OCR" in " ".join(read.notices)
+    proposal = parse_directive(read.text)
+    assert proposal.issuer == "Ủy ban nhân dân tỉnh Lào Cai" and proposal.number_symbol == "/UBND-KT"
+    assert [(t.assignee, t.deadline) for t in proposal.tasks] == [("Sở Công Thương", "2025-09-15")]
+    assert "huấn luyện kỹ thuật an toàn vật liệu nổ công nghiệp" in read.text  # the marks read, not dropped
+
+
+def test_without_the_vietnamese_model_ocr_says_what_is_missing(tmp_path, monkeypatch):
+    from ntm_desktop.intake.ocr import engine, missing_reason
+
+    monkeypatch.setenv("NTM_TESSDATA", str(tmp_path))  # a folder without vie.traineddata
+    assert engine() is None
+    assert "vie.traineddata" in missing_reason() or "Tesseract" in missing_reason()

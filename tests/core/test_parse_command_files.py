@@ -51,3 +51,30 @@ def test_parse_a_bad_file_says_why(tmp_path, capsys):
     path.write_bytes(b"%PDF-1.7\n" + b"\x00\xff" * 500)
     code, out, err = _parse(capsys, path)
     assert code == 2 and "bị hỏng hoặc chưa chép xong" in err
+
+
+def test_parse_a_scanned_pdf_reads_its_words_by_ocr(tmp_path, capsys):
+    import pytest
+    from directive_documents import FIXTURES, layout_from_text, write_pdf, write_scan
+
+    from ntm_desktop.intake.ocr import engine
+
+    if engine() is None:
+        pytest.skip("no Tesseract with its Vietnamese model on this computer (apt-get install tesseract-ocr-vie)")
+    pdf = write_pdf(layout_from_text((FIXTURES / "laocai-10.txt").read_text(encoding="utf-8")), tmp_path / "a.pdf")
+    code, out, err = _parse(capsys, write_scan(pdf, tmp_path / "ban-quet.pdf"), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["issuer"] == "Ủy ban nhân dân tỉnh Lào Cai" and data["number_symbol"] == "/UBND-KT"
+    assert [t["assignee"] for t in data["tasks"]] == ["Sở Công Thương"]
+    assert "OCR" in err
+
+
+def test_parse_a_scan_without_the_vietnamese_model_says_what_is_missing(tmp_path, capsys, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setenv("NTM_TESSDATA", str(tmp_path))
+    path = tmp_path / "scan.png"
+    Image.new("L", (400, 560), 230).save(path)
+    code, out, err = _parse(capsys, path)
+    assert code == 2 and "ảnh quét, không có lớp chữ" in err
+    assert "vie.traineddata" in err or "tesseract" in err.lower()

@@ -231,3 +231,8 @@ Hàng năm
          "Tổ chức quán triệt Chỉ thị đến cán bộ, Nhân dân trên địa bàn"),
         ("Thanh tra tỉnh", ["Công an tỉnh"], None, "yearly", "Kiểm tra việc chấp hành pháp luật về khoáng sản"),
     ]
+
+
+def test_an_unnumbered_copy_read_by_ocr_keeps_its_symbol_though_the_slash_was_lost():
+    data = proposal_to_dict(parse_directive(HEAD.replace("Số: /UBND-VP", "Số: UBND-VP")))
+    assert data["number_symbol"] == "/UBND-VP" and data["issuer"] == "Ủy ban nhân dân tỉnh Tuyên Quang"

@@ -233,3 +233,49 @@ def test_a_stopped_reading_opens_nothing(qtbot, demo_workspace, monkeypatch, tmp
 
     monkeypatch.setattr("ntm_desktop.ui.file_intake.extract_file", cancelled)
     assert read_file(page, tmp_path / "x.pdf") is None
+
+
+def _scanned_pdf(tmp_path: Path, name: str = "laocai-13") -> Path:
+    from directive_documents import write_scan
+
+    return write_scan(_fixture_pdf(tmp_path, name), tmp_path / f"{name}-ban-quet.pdf")
+
+
+def test_a_scanned_pdf_offers_ocr_and_the_recognised_words_fill_the_proposal(qtbot, demo_workspace, messages,
+                                                                             tmp_path):
+    import pytest
+
+    from ntm_desktop.intake.ocr import engine
+
+    if engine() is None:
+        pytest.skip("no Tesseract with its Vietnamese model on this computer (apt-get install tesseract-ocr-vie)")
+    ws = demo_workspace
+    dialog = read_and_open(qtbot, ws, _scanned_pdf(tmp_path))
+    view = dialog.page_view()
+    assert view.scan_label.text() == "Trang này là ảnh quét, chưa có chữ. Nhận dạng chữ (OCR)?"
+    assert view.ocr_button.isVisible() and dialog.number_symbol.text() == ""
+    dialog.grab().save(str(SHOTS / "file_dialog_ocr_offer.png"))
+    qtbot.mouseClick(view.ocr_button, Qt.MouseButton.LeftButton)  # read off the GUI thread, behind "Dừng"
+    qtbot.waitUntil(lambda: dialog.number_symbol.text() != "", timeout=60_000)
+    assert dialog.number_symbol.text() == "7432/UBND-XD"
+    assert dialog.task_table.rowCount() == 5
+    assert not view.ocr_button.isVisible() and view.scan_label.text().startswith("Chữ trang này do máy nhận dạng")
+    assert "nhận dạng (OCR)" in dialog.status_label.text()
+    qtbot.wait(100)  # the scan bar lays out again without the button
+    dialog.grab().save(str(SHOTS / "file_dialog_ocr_done.png"))
+    with qtbot.waitSignal(dialog.accepted_directive) as signal:
+        dialog.accept_button.click()
+    with ws.db.transaction() as s:
+        d = s.get(Directive, signal.args[0])
+        assert d.number_symbol == "7432/UBND-XD"
+        assert [a.file_name for a in d.attachments] == ["laocai-13-ban-quet.pdf"]
+
+
+def test_without_the_vietnamese_model_a_scan_says_so_beside_the_empty_form(qtbot, demo_workspace, messages,
+                                                                          tmp_path, monkeypatch):
+    monkeypatch.setenv("NTM_TESSDATA", str(tmp_path / "khong-co"))  # where this office keeps no model
+    dialog = read_and_open(qtbot, demo_workspace, _scanned_pdf(tmp_path))
+    view = dialog.page_view()
+    assert view.scan_label.isVisible() and not view.ocr_button.isVisible()
+    assert "vie.traineddata" in view.scan_label.text() and "gõ thông tin" in view.scan_label.text()
+    assert dialog.number_symbol.text() == "" and dialog.accept_button.isEnabled()
