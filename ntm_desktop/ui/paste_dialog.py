@@ -187,9 +187,14 @@ class PasteDialog(QDialog):
         from ntm_desktop.ui.file_intake import FilePane
 
         self._file_pane = FilePane(path, extraction, self)
+        self._file_pane.recognised.connect(self._show_extraction)  # the scanned pages' words, read by OCR
         self._file_pane.place(self._splitter, self._text_pane)
         self.setWindowTitle(self.tr("Vào sổ văn bản từ tệp “{name}”").format(name=self._file_pane.path.name))
         self.resize(max(self.width(), 1440), max(self.height(), 820))
+        self._show_extraction(extraction)
+
+    def _show_extraction(self, extraction) -> None:
+        """The file's text analysed into the proposal (a scan without text: the form stays for typing)."""
         if extraction.text.strip():
             self.set_text(extraction.text)
         else:  # a scan: the officer types the fields from the page picture
