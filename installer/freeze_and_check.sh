@@ -13,6 +13,15 @@ VERSION="$("$PY" -c 'import tomllib;print(tomllib.load(open("pyproject.toml","rb
 
 step() { printf '\n== %s\n' "$*"; }
 
+step "OCR model"
+# The Vietnamese model for OCR of scans (Apache-2.0, ~0.5 MB) is shipped from the build machine's tessdata.
+if ! "$PY" -c 'from ntm_desktop.intake.ocr import _tessdata; raise SystemExit(_tessdata() is None)' 2>/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq tesseract-ocr-vie) >/dev/null || echo "tesseract-ocr-vie not installed"
+  fi
+fi
+"$PY" -c 'from ntm_desktop.intake.ocr import _tessdata; print("vie.traineddata:", _tessdata() or "none (the build has no OCR model)")'
+
 step "PyInstaller"
 "$PY" -m PyInstaller --version >/dev/null 2>&1 || "$PY" -m pip install --quiet "pyinstaller>=6.10"
 t0=$(date +%s)
@@ -53,5 +62,5 @@ echo "frozen folder:   $(du -sh "$APP" | cut -f1) ($(find "$APP" -type f | wc -l
 echo "installer:       $(du -h "$OUT/ntm-desktop-$VERSION-setup.exe" | cut -f1)"
 echo "cold start:      ${COLD} s (process start to main window rendered on a fresh database; page cache dropped when allowed)"
 echo "warm start:      ${WARM} s (the same, run again)"
-echo "frozen selfcheck: ${SELFCHECK} s (database, backup, PDF, main window)"
+echo "frozen selfcheck: ${SELFCHECK} s (database, backup, PDF, PDFium, OCR, main window)"
 echo "OK"

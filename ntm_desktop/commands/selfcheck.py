@@ -1,8 +1,10 @@
 """`ntm-desktop selfcheck`: prove an installation works, in a temporary folder; prints OK or what failed.
 
 Steps: a fresh database with the migrations and the demo data; a backup checked by restore's own
-verification; a PDF report with the embedded fonts; the main window rendered offscreen; Qt's standard
-buttons in Vietnamese (the translation shipped in resources/translations).
+verification; a PDF report with the embedded fonts; PDFium (the directive files' reader) reading back the words
+of a small PDF, accents and all, and drawing its page; OCR of that page when the engine and its Vietnamese model
+are installed (reported, not required); the main window rendered offscreen; Qt's standard buttons in Vietnamese
+(the translation shipped in resources/translations).
 """
 
 from __future__ import annotations
@@ -96,6 +98,55 @@ def _pdf(work: Path, state: dict) -> str:
     return f"{how} với phông chữ nhúng ({len(data) // 1024} KB)"
 
 
+_PDFIUM_LINE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc"
+
+
+def _pdfium(work: Path, state: dict) -> str:
+    import pypdfium2
+
+    from ntm_desktop.intake import extract_file
+    from ntm_desktop.intake.render import PageSource
+
+    small = work / "pdfium.pdf"
+    _fallback_pdf(small)  # one line of Vietnamese in the shipped Liberation Serif
+    read = extract_file(small)
+    words = " ".join(line.text for line in read.lines)
+    if read.kind != "pdf" or read.page_count != 1 or " ".join(words.split()) != _PDFIUM_LINE:
+        raise RuntimeError(f"PDFium read back {words!r}")
+    source = PageSource(small, "pdf")
+    try:
+        picture = source.picture(0, 600)
+    finally:
+        source.close()
+    dark = sum(1 for k in range(0, len(picture.rgb), 3) if picture.rgb[k] < 128)
+    if picture.width != 600 or not 50 < dark < picture.width * picture.height // 20:
+        raise RuntimeError(f"PDFium drew the page {picture.width}×{picture.height} with {dark} dark pixels")
+    state["pdfium_page"] = picture
+    version = str(getattr(pypdfium2, "PDFIUM_INFO", "")).split("@")[0]
+    return f"PDFium {version} đọc chữ có dấu và vẽ trang PDF ({picture.width}×{picture.height}, {dark} điểm chữ)"
+
+
+def _ocr(work: Path, state: dict) -> str:
+    from ntm_desktop.intake import ocr
+
+    engine = ocr.engine()
+    if engine is None:
+        return "nhận dạng chữ (OCR): không có trên máy này — " + ocr.missing_reason().split(",")[0]
+    from PIL import Image
+
+    picture = state.get("pdfium_page")
+    if picture is None:
+        raise RuntimeError("no page picture to read (the PDFium step failed)")
+    image = Image.frombytes("RGB", (picture.width, picture.height), picture.rgb, "raw", "RGB", picture.stride)
+    scale = ocr.DPI / 72.0 / picture.scale
+    image = image.convert("L").resize((round(picture.width * scale), round(picture.height * scale)))
+    words = " ".join(c.ch for c in ocr.page_chars(image, 0, engine).chars).replace("   ", " ")
+    read = "".join(c for c in words if not c.isspace())
+    if "CỘNGHÒAXÃHỘICHỦNGHĨAVIỆTNAM" not in read:
+        raise RuntimeError(f"OCR read {read!r}")
+    return f"nhận dạng chữ (OCR) tiếng Việt: Tesseract {engine.version}, dữ liệu {engine.tessdata}"
+
+
 def _window(work: Path, state: dict) -> str:
     render = importlib.import_module("ntm_desktop.ui.offscreen_check").render_main_window
     width, height = render(state["workspace"], work / "main-window.png")
@@ -109,7 +160,7 @@ def _translations(work: Path, state: dict) -> str:
     return "nút chuẩn của Qt bằng tiếng Việt (" + ", ".join(texts) + ")"
 
 
-STEPS = (_database, _signing, _backup, _pdf, _window, _translations)
+STEPS = (_database, _signing, _backup, _pdf, _pdfium, _ocr, _window, _translations)
 
 
 def run(args) -> int:

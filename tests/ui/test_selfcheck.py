@@ -25,3 +25,20 @@ def test_selfcheck_reports_a_failed_step(qapp, monkeypatch, capsys):
     assert "LỖI ở bước broken_pdf" in out and "không có phông chữ" in out
     assert "cửa sổ chính" in out  # the other steps still ran
     assert out.strip().splitlines()[-1].startswith("FAILED")
+
+
+def test_selfcheck_reads_and_draws_a_pdf_with_pdfium(qapp, capsys):
+    assert main(["selfcheck"]) == 0
+    out = capsys.readouterr().out
+    assert "PDFium" in out and "đọc chữ có dấu và vẽ trang PDF" in out
+    assert "nhận dạng chữ (OCR)" in out  # present or not, the check says which
+
+
+def test_selfcheck_fails_when_pdfium_reads_the_words_wrong(qapp, monkeypatch, capsys):
+    from ntm_desktop.commands import selfcheck
+
+    monkeypatch.setattr(selfcheck, "_PDFIUM_LINE", "CỘNG HOA XA HỘI")  # what a reader losing the accents gives
+    monkeypatch.setattr(selfcheck, "STEPS", (selfcheck._database, selfcheck._pdfium))
+    assert main(["selfcheck"]) == 1
+    out = capsys.readouterr().out
+    assert "LỖI ở bước pdfium" in out and "PDFium read back" in out
