@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=__version__, help="in số phiên bản rồi thoát")
     parser.add_argument("--data-dir", metavar="THƯ_MỤC",
                         help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng hoặc NTM_DATA_DIR)")
+    parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP",
+                        help="tài khoản chạy lệnh khi phần mềm đã bật đăng nhập (mật khẩu: hỏi khi chạy, hoặc "
+                             "biến môi trường NTM_PASSWORD)")
     subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", title="lệnh")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"ntm_desktop.commands.{info.name}").register(subparsers)
@@ -40,6 +43,8 @@ def data_dir_argument(parser: argparse.ArgumentParser) -> None:
     import argparse
 
     parser.add_argument("--data-dir", metavar="THƯ_MỤC", default=argparse.SUPPRESS, help="thư mục dữ liệu")
+    parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", default=argparse.SUPPRESS,
+                        help="tài khoản chạy lệnh khi phần mềm đã bật đăng nhập")
 
 
 _OS_REASONS = {
@@ -84,14 +89,32 @@ def main(argv: list[str] | None = None) -> int:
         from ntm_desktop.commands.run import run_app
 
         return run_app(args)
+    from ntm_desktop.services import access
+
     try:
+        if getattr(args, "user", None):
+            access.command_line_sign_in(args.user, _password())
         return args.func(args) or 0
     except UserError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
+        if isinstance(error, access.AccessDenied) and not getattr(args, "user", None):
+            print("Trên dòng lệnh, thêm --user TÊN_ĐĂNG_NHẬP (mật khẩu hỏi khi chạy, hoặc đặt trong biến môi trường "
+                  "NTM_PASSWORD).", file=sys.stderr)
         return 2
     except OSError as error:  # a file or folder the command was given cannot be read or written
         print(f"Lỗi: {describe_os_error(error)}", file=sys.stderr)
         return 2
+    finally:
+        access.command_line_sign_in(None)
+
+
+def _password() -> str:
+    """The password of `--user`: NTM_PASSWORD, else asked without echo."""
+    import getpass
+    import os
+
+    return os.environ.get("NTM_PASSWORD") or getpass.getpass("Mật khẩu: ")
+
 
 if __name__ == "__main__":
     sys.exit(main())

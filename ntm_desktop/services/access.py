@@ -97,6 +97,15 @@ class Actor:
 
 IMPLICIT = Actor(None)
 
+# The user name and password given to a command-line command (`--user`), checked when a session first needs them.
+_command_line: tuple[str, str] | None = None
+
+
+def command_line_sign_in(user_name: str | None, password: str = "") -> None:
+    """A command runs as this account when the data have sign-in on (None: as nobody, again)."""
+    global _command_line
+    _command_line = (user_name, password) if user_name else None
+
 
 def sign_in_on(session: Session) -> bool:
     """Sign-in is on once a user exists (the first one is a quản trị)."""
@@ -117,6 +126,12 @@ def current_actor(session: Session, doing: str = "làm việc này") -> Actor:
     """The person of this session, read again from the users table (a role changed or an account closed
     on another PC counts at once)."""
     actor = session.info.get("actor") or IMPLICIT
+    if actor.implicit and _command_line is not None and sign_in_on(session):
+        from ntm_desktop.services import users
+
+        actor = users.authenticate(session, *_command_line)  # a wrong password: SignInError, nothing done
+        session.info["actor"] = actor
+        session.info["user"] = actor.user_name  # the audit names the person from here on
     if actor.implicit:
         if sign_in_on(session):
             raise AccessDenied(f"Phần mềm đã bật đăng nhập: hãy đăng nhập bằng tài khoản được cấp để {doing}. "
