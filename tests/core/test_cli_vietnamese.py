@@ -18,7 +18,7 @@ ENGLISH = ("usage", "positional arguments", "optional arguments", "options:", "s
            "show program's version", "error:", "the following arguments are required", "invalid choice",
            "unrecognized arguments", "invalid int value", "expected one argument", "{import,template,matrix}")
 # Words in capitals that are not placeholders made from English argument names (FILE, OUT, DATA_DIR…)
-NOT_PLACEHOLDERS = {"NTM", "NTM_DATA_DIR", "NTM_PASSWORD", "PDF", "PNG", "USB", "UTF", "JSON", "TRANG"}
+NOT_PLACEHOLDERS = {"NTM", "NTM_DATA_DIR", "NTM_PASSWORD", "PDF", "PNG", "USB", "UTF", "JSON", "TRANG", "OCR", "NTM_DATABASE_URL"}
 
 
 def _run(*args, env=None):
