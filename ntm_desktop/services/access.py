@@ -108,8 +108,19 @@ def command_line_sign_in(user_name: str | None, password: str = "") -> None:
 
 
 def sign_in_on(session: Session) -> bool:
-    """Sign-in is on once a user exists (the first one is a quản trị)."""
-    return session.scalar(select(User.id).limit(1)) is not None
+    """Sign-in is on once a user exists (the first one is a quản trị). Known once per transaction (a bulk import
+    checks for each record); users.create_user forgets it."""
+    known = session.info.get(_SIGN_IN_ON)
+    if known is None:
+        known = session.info[_SIGN_IN_ON] = session.scalar(select(User.id).limit(1)) is not None
+    return known
+
+
+_SIGN_IN_ON = "access.sign_in_on"
+
+
+def forget_sign_in_state(session: Session) -> None:
+    session.info.pop(_SIGN_IN_ON, None)
 
 
 def sign_in(db, actor: Actor) -> None:
@@ -138,6 +149,7 @@ def current_actor(session: Session, doing: str = "làm việc này") -> Actor:
                                "Không có gì bị thay đổi.")
         return IMPLICIT
     user = session.get(User, actor.user_id)
+    session.info["access.user"] = user  # held, so the next check of this transaction reads no row again
     if user is None and not sign_in_on(session):
         return IMPLICIT  # the data were restored from a backup made before sign-in was turned on
     if user is None or not user.active:

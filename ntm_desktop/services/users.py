@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import AuditEntry, Unit, User, utcnow
-from ntm_desktop.services import passwords
+from ntm_desktop.services import access, passwords
 from ntm_desktop.services.access import ROLE_LABELS, AccessDenied, Actor, Permission, Role, current_actor, require
 from ntm_desktop.text import nfc
 
@@ -133,6 +133,7 @@ def create_user(session: Session, user_name: str, full_name: str, role: Role | s
                 password_hash=passwords.hash_password(_check_password(password)))
     session.add(user)
     session.flush()
+    access.forget_sign_in_state(session)
     _audit(session, user, "*", None, json.dumps({"user_name": name, "full_name": full, "role": role.value,
                                                  "unit_id": user.unit_id}, ensure_ascii=False, sort_keys=True))
     return user.id

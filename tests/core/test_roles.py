@@ -216,7 +216,10 @@ def test_without_users_everyone_may_do_everything_until_the_first_admin(workspac
         with pytest.raises(Exception, match="Người dùng đầu tiên phải có vai trò quản trị"):
             users.create_user(s, "vanthu", "Nguyễn Thị Thư", Role.CLERK, "mat-khau-dai")
     with db.transaction() as s:
+        assert access.require(s, access.Permission.USERS).implicit
         users.create_user(s, "quantri", "Hoàng Văn Quân", Role.ADMIN, "mat-khau-dai")
+        with pytest.raises(AccessDenied, match="hãy đăng nhập"):  # from that moment, in the same transaction too
+            users.create_user(s, "vanthu", "Nguyễn Thị Thư", Role.CLERK, "mat-khau-dai")
     with pytest.raises(AccessDenied, match="Phần mềm đã bật đăng nhập: hãy đăng nhập bằng tài khoản được cấp để "
                                            "sao lưu hoặc khôi phục dữ liệu"):
         create_backup(workspace.folder, BackupKind.MANUAL, db=db)
