@@ -183,7 +183,13 @@ class MainWindow(QMainWindow):
         for key, page in self._built.items():
             roles.fit_page(ws, key, page)
         who = roles.who_text(ws)
-        self.office_label.setText(f"{self._office_name}\n{who}".strip() if who else self._office_name)
+        if who:  # the person below the office, in regular weight
+            from html import escape
+
+            self.office_label.setText(f"{escape(self._office_name)}<br><span style='font-weight: normal; "
+                                      f"color: #333'>{escape(who)}</span>")
+        else:
+            self.office_label.setText(self._office_name)
         current = self.current_key()
         if current is not None and not roles.shows_page(ws, current):
             self.nav.setCurrentRow(0)
