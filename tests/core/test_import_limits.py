@@ -18,7 +18,7 @@ from test_criteria_import import build
 from test_sync_excel import fill, template
 from test_sync_world import build_district, state
 
-TOMORROW = date.today() + timedelta(days=1)
+AFTER_TOMORROW = date.today() + timedelta(days=2)  # still ahead when the run goes past midnight
 
 
 @pytest.mark.parametrize("changes, words", [
@@ -52,9 +52,9 @@ def district(tmp_path):
 
 
 @pytest.mark.parametrize("cells, words", [
-    (dict(E4=TOMORROW.strftime("%d/%m/%Y"), F4="Đã rà soát"), ("Ô E4", "Ngày báo cáo tiến độ", "ở tương lai")),
+    (dict(E4=AFTER_TOMORROW.strftime("%d/%m/%Y"), F4="Đã rà soát"), ("Ô E4", "Ngày báo cáo tiến độ", "ở tương lai")),
     (dict(E4="15/06/1900", F4="Đã rà soát"), ("Ô E4", "15/06/1900", "nằm ngoài khoảng năm 1945")),
-    (dict(G4=TOMORROW.strftime("%d/%m/%Y")), ("Ô G4", "Ngày hoàn thành", "ở tương lai")),
+    (dict(G4=AFTER_TOMORROW.strftime("%d/%m/%Y")), ("Ô G4", "Ngày hoàn thành", "ở tương lai")),
     (dict(H4="9" * 101), ("Ô H4", "Số, ký hiệu văn bản trả lời", "100")),
 ])
 def test_a_communes_workbook_value_outside_the_limits_is_refused_whole(district, tmp_path, cells, words):

@@ -118,8 +118,8 @@ def test_bad_progress_and_completion_dates_are_refused(db, setup):
         task_id = make_task(s, setup["directive"], setup["lead"])
     cases = [
         (lambda s: add_progress(s, task_id, TODAY, "   ", "A"), "Nội dung tiến độ"),
-        (lambda s: add_progress(s, task_id, TODAY + timedelta(days=1), "Sớm", "A"), "tương lai"),
-        (lambda s: complete_task(s, task_id, TODAY + timedelta(days=1)), "tương lai"),
+        (lambda s: add_progress(s, task_id, date.today() + timedelta(days=2), "Sớm", "A"), "tương lai"),
+        (lambda s: complete_task(s, task_id, date.today() + timedelta(days=2)), "tương lai"),
         (lambda s: complete_task(s, task_id, DOC_DATE - timedelta(days=1)), "trước ngày văn bản"),
     ]
     for action, words in cases:
