@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP",
                         help="tài khoản chạy lệnh khi phần mềm đã bật đăng nhập (mật khẩu: hỏi khi chạy, hoặc "
                              "biến môi trường NTM_PASSWORD)")
+    parser.add_argument("--database", metavar="ĐỊA_CHỈ", help=DATABASE_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", title="lệnh")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"ntm_desktop.commands.{info.name}").register(subparsers)
@@ -38,11 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+DATABASE_HELP = ("cơ sở dữ liệu trên máy chủ PostgreSQL của văn phòng, dạng "
+                 "postgresql+psycopg://người_dùng@máy_chủ:5432/tên (mặc định: NTM_DATABASE_URL, cài đặt của thư mục "
+                 "dữ liệu, hoặc tệp dữ liệu trên máy này)")
+
+
 def data_dir_argument(parser: argparse.ArgumentParser) -> None:
     """Let `--data-dir` stand after the command too (`ntm-desktop demo --data-dir X`)."""
     import argparse
 
     parser.add_argument("--data-dir", metavar="THƯ_MỤC", default=argparse.SUPPRESS, help="thư mục dữ liệu")
+    if "--database" not in parser._option_string_actions:  # `server` commands name theirs
+        parser.add_argument("--database", metavar="ĐỊA_CHỈ", default=argparse.SUPPRESS, help=DATABASE_HELP)
     parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", default=argparse.SUPPRESS,
                         help="tài khoản chạy lệnh khi phần mềm đã bật đăng nhập")
 
@@ -62,29 +70,35 @@ def describe_os_error(error: OSError) -> str:
 
 
 def _app_start(argv: list[str]) -> SimpleNamespace | None:
-    """`ntm-desktop [--data-dir DIR]`, the way the app is started: no need to build every command's parser
-    (the window paints sooner). None for anything else."""
-    data_dir = None
+    """`ntm-desktop [--data-dir DIR] [--database URL]`, the way the app is started: no need to build every
+    command's parser (the window paints sooner). None for anything else."""
+    found = {"--data-dir": None, "--database": None}
     rest = list(argv)
     while rest:
         arg = rest.pop(0)
-        if arg == "--data-dir" and rest and not rest[0].startswith("-"):
-            data_dir = rest.pop(0)
-        elif arg.startswith("--data-dir=") and len(arg) > len("--data-dir="):
-            data_dir = arg.split("=", 1)[1]
-        else:
+        name, _, value = arg.partition("=")
+        if name not in found:
             return None
-    return SimpleNamespace(command=None, data_dir=data_dir)
+        if not value and rest and not rest[0].startswith("-"):
+            value = rest.pop(0)
+        if not value:
+            return None
+        found[name] = value
+    return SimpleNamespace(command=None, data_dir=found["--data-dir"], database=found["--database"])
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ntm_desktop import paths
+
     start = _app_start(sys.argv[1:] if argv is None else argv)
     if start is not None:
         from ntm_desktop.commands.run import run_app
 
+        paths.choose_database(start.database)
         return run_app(start)
     parser = build_parser()
     args = parser.parse_args(argv)
+    paths.choose_database(getattr(args, "database", None))  # every workspace this command opens
     if not getattr(args, "func", None):
         from ntm_desktop.commands.run import run_app
 
@@ -106,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         access.command_line_sign_in(None)
+        paths.choose_database(None)
 
 
 def _password() -> str:

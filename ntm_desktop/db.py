@@ -1,4 +1,9 @@
-"""Opening the local SQLite database: checks, pragmas, backup, migrations."""
+"""Opening the database: the local SQLite file of the data folder (checks, pragmas, backup, migrations), or the
+office's PostgreSQL server named by a URL in SQLAlchemy's form (`postgresql+psycopg://user@host:5432/ntm`).
+
+`make_engine` is the one engine factory; `open_database(path_or_url)` opens either and brings the schema to this
+app's version.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +20,16 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic import command
-from sqlalchemy import create_engine, event, exc
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, exc, inspect, text
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from ntm_desktop import db_errors
 from ntm_desktop.changes import ChangeWatch
 from ntm_desktop.paths import DB_FILE_NAME  # noqa: F401 - also known here
-from ntm_desktop.errors import (
+from ntm_desktop.db_errors import ForeignDatabaseError, ReadOnlyDatabaseError, UpgradeNeededError  # noqa: F401
+from ntm_desktop.errors import (  # noqa: F401 - also known here
     DatabaseError,
     DatabaseLockedError,
     DiskFullError,
@@ -34,13 +41,25 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+SERVER_DRIVER = "postgresql+psycopg"
+CONNECT_TIMEOUT_S = 5  # an unreachable server is reported within seconds, not after the system's minutes
+STATEMENT_TIMEOUT_MS = 120_000  # a statement stuck on the server (a lock held by a PC that hangs) is given up
+SETUP_LOCK = 0x4E544D  # pg_advisory_xact_lock's key: one PC at a time brings the server's schema up to date
 
-class ReadOnlyDatabaseError(DatabaseError):
-    """The database or its folder cannot be written."""
+
+def is_server_url(target) -> bool:
+    """True for a URL naming a PostgreSQL server (a URL object, or text with "://"); False for a file path."""
+    if isinstance(target, URL):
+        return target.get_backend_name() == "postgresql"
+    if isinstance(target, str) and "://" in target:
+        return make_url(target).get_backend_name() == "postgresql"
+    return False
 
 
-class UpgradeNeededError(DatabaseError):
-    """Opened read-only, the database is older than this app and cannot be upgraded."""
+def server_url(target: str | URL) -> URL:
+    """The URL with psycopg (version 3) as the driver, whichever `postgresql…://` was written."""
+    url = target if isinstance(target, URL) else make_url(target)
+    return url.set(drivername=SERVER_DRIVER)
 
 
 def _alembic_config() -> Config:
@@ -65,10 +84,30 @@ def _set_read_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def make_engine(target: Path | str | URL, readonly: bool = False) -> Engine:
+    """The engine for a database: a SQLite file (a path) or the office's PostgreSQL server (a URL).
+
+    On the server: connections checked before use (a server restarted overnight is reconnected to), a connect
+    timeout, a statement timeout, the session's time zone UTC (timestamps are stored in UTC on both), and with
+    `readonly` every transaction read-only.
+    """
+    if is_server_url(target):
+        return _make_server_engine(server_url(target), readonly)
+    if readonly:
+        return make_read_only_engine(Path(target))
+    engine = create_engine(f"sqlite:///{target}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _set_pragmas)
     return engine
+
+
+def _make_server_engine(url: URL, readonly: bool) -> Engine:
+    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c TimeZone=UTC"
+    if readonly:
+        options += " -c default_transaction_read_only=on"
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_recycle=3600,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "options": options, "application_name": "NTM Desktop"},
+    )
 
 
 def _file_uri(path: Path, query: str) -> str:
@@ -107,7 +146,7 @@ def make_read_only_engine(path: Path) -> Engine:
 
 
 def backup_to(engine_or_path, target: Path) -> Path:
-    """Copy a live database with the SQLite backup API (consistent even with WAL)."""
+    """Copy a live SQLite database with the SQLite backup API (consistent even with WAL)."""
     source_path = engine_or_path if isinstance(engine_or_path, Path) else Path(engine_or_path.url.database)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".tmp")
@@ -124,42 +163,29 @@ def backup_to(engine_or_path, target: Path) -> Path:
     return target
 
 
-def translate_error(error: Exception) -> DatabaseError | None:
-    """Turn an SQLite failure into a message the user can act on."""
-    text = str(getattr(error, "orig", error)).lower()
-    if "locked" in text or "busy" in text:
-        return DatabaseLockedError(
-            "Cơ sở dữ liệu đang bị một chương trình khác khóa (có thể NTM Desktop đang mở ở "
-            "cửa sổ khác, hoặc phần mềm sao lưu đang chép tệp). Hãy đóng chương trình đó rồi thử lại; "
-            "dữ liệu chưa bị thay đổi."
-        )
-    if "disk is full" in text or "disk i/o" in text:
-        return DiskFullError(
-            "Ổ đĩa đã đầy hoặc không ghi được, nên thay đổi chưa được lưu (dữ liệu cũ vẫn nguyên vẹn). "
-            "Hãy giải phóng dung lượng ổ đĩa rồi lưu lại."
-        )
-    if "readonly" in text or "read-only" in text:
-        return ReadOnlyDatabaseError(
-            "Không ghi được vào cơ sở dữ liệu: tệp hoặc thư mục dữ liệu chỉ cho đọc (hoặc tài khoản này không có "
-            "quyền ghi), nên thay đổi chưa được lưu; dữ liệu cũ vẫn nguyên vẹn. Hãy bỏ thuộc tính “Chỉ đọc” "
-            "của thư mục dữ liệu hoặc cấp quyền ghi rồi thử lại."
-        )
-    if "not a database" in text or "malformed" in text:
-        return NotADatabaseError(
-            "Tệp dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu của NTM Desktop. "
-            "Hãy khôi phục từ bản sao lưu gần nhất."
-        )
-    return None
+def translate_error(error: Exception, url: URL | None = None) -> DatabaseError | None:
+    """Turn a failure of the SQLite file or of the office's server into a message the user can act on."""
+    return db_errors.translate_error(error, url)
 
 
 @dataclass
 class Database:
-    """An open data folder's database: the engine, a session factory, and what commits wrote (changes)."""
+    """An open database: the engine, a session factory, and what commits wrote (changes).
 
-    path: Path
+    `path`: the SQLite file, None on the office's server (`url` names it then)."""
+
+    path: Path | None
     engine: Engine
     sessions: sessionmaker
     watch: ChangeWatch | None = None
+
+    @property
+    def is_server(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
 
     @contextmanager
     def transaction(self, user: str = "", actor=None) -> Iterator[Session]:
@@ -173,8 +199,8 @@ class Database:
                     session.info["actor"] = actor
                 session.info["user"] = getattr(session.info.get("actor"), "user_name", "") or user
                 yield session
-        except exc.OperationalError as error:
-            friendly = translate_error(error)
+        except exc.DBAPIError as error:  # the file locked or full; the server gone, timed out, read-only...
+            friendly = translate_error(error, self.url if self.is_server else None)
             if friendly:
                 raise friendly from error
             raise
@@ -211,40 +237,56 @@ def _check_writable(engine: Engine) -> None:
         raise (translate_error(error) or DatabaseError(str(error))) from error
 
 
-def _schema_state(engine: Engine) -> tuple[str | None, str, bool]:
+def _schema_state(engine: Engine, conn=None) -> tuple[str | None, str, bool]:
     """(current revision, head revision, has tables); NewerDatabaseError for a revision this app does not know."""
     script = ScriptDirectory.from_config(_alembic_config())
     head = script.get_current_head()
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        has_tables = bool(
-            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").scalar()
-        )
+    if conn is None:
+        with engine.connect() as own:
+            return _schema_state(engine, own)
+    current = MigrationContext.configure(conn).get_current_revision()
+    has_tables = bool(inspect(conn).get_table_names())
     if current is not None and current != head:
         try:
             script.get_revision(current)
         except Exception:
-            raise NewerDatabaseError(
-                "Cơ sở dữ liệu này được tạo bởi một phiên bản NTM Desktop mới hơn phiên bản đang "
-                "chạy. Hãy cập nhật NTM Desktop lên phiên bản mới nhất rồi mở lại; dữ liệu không bị "
-                "thay đổi."
-            ) from None
+            raise db_errors.newer_database(engine.dialect.name != "sqlite") from None
+    if current is None and has_tables and engine.dialect.name != "sqlite":
+        raise ForeignDatabaseError(
+            f"Cơ sở dữ liệu “{engine.url.database}” trên máy chủ đang chứa bảng của một chương trình khác (không phải "
+            "NTM Desktop), nên không dùng được để khỏi ghi lẫn; không có gì bị thay đổi. Hãy chọn hoặc tạo một cơ sở "
+            "dữ liệu trống cho NTM Desktop."
+        )
     return current, head, has_tables
 
 
+def _upgrade(conn) -> None:
+    cfg = _alembic_config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+
+
 def migrate(engine: Engine, backup_dir: Path | None) -> str | None:
-    """Bring the schema to the newest version; back up first if data exists. Returns the backup path."""
+    """Bring the schema to the newest version; back up first if data exists. Returns the backup path.
+
+    On the server the whole upgrade is one transaction (PostgreSQL's DDL is transactional: a failure leaves the
+    schema as it was), taken by one PC at a time; the server's own backups are made apart (server backup)."""
     current, head, has_tables = _schema_state(engine)
     if current == head:
+        return None
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})
+            current, head, _ = _schema_state(engine, conn)  # another PC may have upgraded it meanwhile
+            if current != head:
+                _upgrade(conn)
         return None
     backup_path = None
     if has_tables and backup_dir is not None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup_path = str(backup_to(engine, backup_dir / f"truoc-nang-cap-{stamp}.sqlite3"))
-    cfg = _alembic_config()
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        _upgrade(conn)
     return backup_path
 
 
@@ -253,7 +295,13 @@ def _check_readable(engine: Engine) -> None:
     try:
         current, head, _ = _schema_state(engine)
     except exc.DBAPIError as error:
-        raise (translate_error(error) or DatabaseError(str(error.orig))) from error
+        raise (translate_error(error, engine.url) or DatabaseError(str(error.orig))) from error
+    if current != head and engine.dialect.name != "sqlite":
+        raise UpgradeNeededError(
+            "Cơ sở dữ liệu trên máy chủ cần được nâng cấp lên phiên bản mới của NTM Desktop, mà lệnh này chỉ đọc. "
+            "Hãy mở phần mềm một lần (hoặc chạy “ntm-desktop server init”) để nâng cấp, sau đó thử lại; dữ liệu "
+            "chưa bị thay đổi."
+        )
     if current != head:
         raise UpgradeNeededError(
             "Cơ sở dữ liệu này cần được nâng cấp lên phiên bản mới của NTM Desktop, mà việc nâng cấp phải ghi vào "
@@ -262,12 +310,45 @@ def _check_readable(engine: Engine) -> None:
         )
 
 
-def open_database(path: Path, backup_dir: Path | None = None, readonly: bool = False) -> Database:
-    """Open (creating if needed) and migrate the database at `path`.
+def _sessions_for(engine: Engine, path: Path | None) -> Database:
+    from ntm_desktop.services import revisions  # registers the versioning/audit hook
+
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    revisions.install(sessions)
+    return Database(path=path, engine=engine, sessions=sessions, watch=ChangeWatch(engine))
+
+
+def open_server_database(url: str | URL, readonly: bool = False) -> Database:
+    """Open the office's PostgreSQL database at `url`, its schema created or upgraded as needed.
+
+    A server that cannot be used is refused with a Vietnamese message (db_errors: ServerUnreachableError,
+    ServerLoginError, NoSuchServerDatabaseError; NewerDatabaseError for a newer app's schema, ForeignDatabaseError
+    for another program's tables). `readonly=True`: every transaction read-only, nothing upgraded."""
+    url = server_url(url)
+    engine = make_engine(url, readonly=readonly)
+    try:
+        try:
+            if readonly:
+                _check_readable(engine)
+            else:
+                migrate(engine, None)
+        except exc.DBAPIError as error:
+            raise (translate_error(error, url) or DatabaseError(str(error.orig))) from error
+    except Exception:
+        engine.dispose()
+        raise
+    return _sessions_for(engine, None)
+
+
+def open_database(path: Path | str | URL, backup_dir: Path | None = None, readonly: bool = False) -> Database:
+    """Open (creating if needed) and migrate the database at `path`: a SQLite file, or a server's URL
+    (open_server_database).
 
     `readonly=True` opens an existing database without writing anything: no migration, no backup, no
     journal files created (UpgradeNeededError when the schema is older than this app's).
     """
+    if is_server_url(path):
+        return open_server_database(path, readonly=readonly)
     path = Path(path)
     if readonly:
         if not path.is_file():
@@ -285,8 +366,4 @@ def open_database(path: Path, backup_dir: Path | None = None, readonly: bool = F
     except Exception:
         engine.dispose()
         raise
-    from ntm_desktop.services import revisions  # registers the versioning/audit hook
-
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    revisions.install(sessions)
-    return Database(path=path, engine=engine, sessions=sessions, watch=ChangeWatch(engine))
+    return _sessions_for(engine, path)

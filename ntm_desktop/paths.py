@@ -135,3 +135,37 @@ def resolve_data_folder(explicit: str | os.PathLike | None = None, create: bool 
                 f"Không tạo được thư mục dữ liệu “{root}”: {error.strerror or error}. " + _CHOOSE_ANOTHER
             ) from None
     return DataFolder(root)
+
+
+# --- which database: the local SQLite file, or the office's PostgreSQL server ---------------------------------
+
+DATABASE_ENV_VAR = "NTM_DATABASE_URL"
+
+_chosen_database: str | None = None
+
+
+def choose_database(url: str | None) -> None:
+    """`--database URL` of this command (None: none given); it comes before NTM_DATABASE_URL and the folder's
+    setting for every workspace the command opens."""
+    global _chosen_database
+    _chosen_database = url or None
+
+
+def database_url(folder: DataFolder | None, explicit=None):
+    """The server the data folder works on (a SQLAlchemy URL), or None for its local SQLite file.
+
+    First `explicit`, then `--database URL` (choose_database), then NTM_DATABASE_URL, then the data folder's
+    setting (database.json, written by `server move` or the server dialog). The password is never stored: without
+    one in the URL, the driver takes PGPASSWORD or the user's libpq password file.
+    Raises ServerAddressError (Vietnamese) for an address that is not a PostgreSQL server's.
+    """
+    text = explicit or _chosen_database or os.environ.get(DATABASE_ENV_VAR) or None
+    if text is None and folder is not None:
+        from ntm_desktop.server.setting import recorded_server
+
+        text = recorded_server(folder.root)
+    if not text:
+        return None
+    from ntm_desktop.server.urls import parse
+
+    return parse(text)
