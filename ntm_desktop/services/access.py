@@ -1,7 +1,8 @@
 """Who may do what: the four roles of an office, and the check every service makes before it changes data.
 
 Roles: văn thư registers directives and their attachments; chuyên viên reports progress on, and completes,
-the tasks their unit leads; lãnh đạo assigns tasks, approves completion and prints every report; quản trị
+the tasks their unit leads, and assesses the communes' criteria; lãnh đạo assigns tasks, approves completion,
+records recognition decisions and prints every report; quản trị
 manages users, settings, units, backups and sync, and may do everything else too.
 
 The person acting travels with the session (``session.info["actor"]``): set for one transaction by
@@ -49,6 +50,10 @@ class Permission(enum.Enum):
     REGISTER_BOOKS = ("in sổ đăng ký và sổ theo dõi văn bản đến", (Role.CLERK, Role.LEADER))
     UNIT_REPORT = ("lập danh mục nhiệm vụ của một đơn vị", (Role.SPECIALIST, Role.LEADER))
     REPORTS = ("lập báo cáo tổng hợp", (Role.LEADER,))
+    CRITERIA = ("đánh giá tiêu chí nông thôn mới của xã (kết quả, minh chứng, hồ sơ năm, nhiệm vụ gắn với tiêu chí)",
+                (Role.SPECIALIST, Role.LEADER))
+    RECOGNITION = ("ghi hoặc thu hồi quyết định công nhận xã đạt chuẩn", (Role.LEADER,))
+    CRITERIA_SETS = ("sửa bộ tiêu chí", ())
     USERS = ("quản lý người dùng", ())
     SETTINGS = ("đổi thông tin và thiết lập của cơ quan", ())
     UNITS = ("sửa danh mục đơn vị", ())

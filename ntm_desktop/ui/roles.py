@@ -70,6 +70,29 @@ def fit_register_form(workspace, form) -> None:
     form.attach_button.setVisible(may(workspace, Permission.ATTACHMENTS))
 
 
+def fit_assessment_dialog(workspace, dialog) -> None:
+    """The assessment sheet opens for reading to a role that may not assess criteria."""
+    if not may(workspace, Permission.CRITERIA):
+        _show((dialog.copy_button, dialog.evidence_button, dialog.save_button), False)
+        dialog.table.setEditTriggers(dialog.table.EditTrigger.NoEditTriggers)
+        for row in range(dialog.table.rowCount()):
+            for column in range(dialog.table.columnCount()):
+                widget = dialog.table.cellWidget(row, column)
+                if widget is not None:
+                    widget.setEnabled(False)
+
+
+def fit_profile_dialog(workspace, dialog) -> None:
+    dialog.save_button.setVisible(may(workspace, Permission.CRITERIA))
+    _show((dialog.add_button, dialog.revoke_button), may(workspace, Permission.RECOGNITION))
+
+
+def fit_sets_dialog(workspace, dialog) -> None:
+    if not may(workspace, Permission.CRITERIA_SETS):
+        dialog.import_button.setVisible(False)
+        dialog.table.setEditTriggers(dialog.table.EditTrigger.NoEditTriggers)
+
+
 def fit_directive_tasks(workspace, panel) -> None:
     _show((panel.add_button, panel.delete_button), may(workspace, Permission.ASSIGN))
 

@@ -239,3 +239,41 @@ def test_a_closed_account_is_refused_at_once_and_a_new_role_counts_at_once(works
         users.deactivate(s, world.leader.user_id)
     message = refused(db, world.leader, new_directive(world, 3), "“lanhdao”", "đã bị khóa")
     assert "vào sổ, sửa hoặc xóa văn bản đến" in message
+
+
+def test_criteria_are_assessed_by_specialists_and_leaders_recognition_is_the_leaders(workspace, world):
+    from ntm_desktop.models import Assessment, Recognition
+    from ntm_desktop.services.criteria import assessments, profiles
+
+    db = workspace.db
+    year = 2026
+
+    def status(code, value):
+        return lambda s: assessments.set_status(s, world.commune, year, code, value, assessed_on=date(2026, 6, 1))
+
+    def recognise(s):
+        return profiles.add_recognition(s, world.commune, "ntm", "125/QĐ-UBND", date(2026, 6, 10))
+
+    message = refused(db, world.clerk, status("1", "dat"), "“vanthu” (văn thư)", "đánh giá tiêu chí nông thôn mới",
+                      "chuyên viên hoặc lãnh đạo hoặc quản trị")
+    assert message.startswith("Tài khoản “vanthu” (văn thư) không được đánh giá tiêu chí")
+    refused(db, world.clerk, lambda s: profiles.save_profile(s, world.commune, year, planned_year=2027),
+            "đánh giá tiêu chí nông thôn mới")
+    assert count(db, Assessment) == 0
+    with as_(db, world.clerk) as s:  # reading the grid stays open to everyone
+        assert assessments.load_grid(s, world.commune, year).rows
+
+    done(db, world.specialist, status("1", "dat"))
+    done(db, world.leader, status("2", "chua_dat"))
+    with db.transaction() as s:
+        assessed = {a.status for a in s.scalars(select(Assessment).where(Assessment.status.is_not(None)))}
+    assert assessed == {"dat", "chua_dat"}
+
+    refused(db, world.specialist, recognise, "ghi hoặc thu hồi quyết định công nhận", "lãnh đạo hoặc quản trị")
+    refused(db, world.clerk, recognise, "quyết định công nhận")
+    assert count(db, Recognition) == 0
+    recognition = done(db, world.leader, recognise)
+    refused(db, world.specialist, lambda s: profiles.revoke_recognition(s, recognition, "3/QĐ-UBND",
+                                                                        date(2026, 7, 1)), "thu hồi")
+    with db.transaction() as s:
+        assert s.get(Recognition, recognition).revoked_number in (None, "")

@@ -189,3 +189,38 @@ def test_the_task_editor_offers_a_specialist_only_their_units_tasks(qtbot, works
     with workspace.db.transaction() as s:
         (report,) = s.query(ProgressUpdate).all()
         assert report.text == "Đã rà soát xong kênh mương thôn Bạch Xa"
+
+
+def test_a_clerk_reads_the_criteria_but_only_specialists_assess_and_leaders_record_recognition(
+        qtbot, workspace, world):
+    from ntm_desktop.ui.criteria.assessment_dialog import AssessmentDialog
+    from ntm_desktop.ui.criteria.profile_dialog import ProfileDialog
+    from ntm_desktop.ui.criteria.sets_dialog import CriteriaSetsDialog
+
+    def dialogs(person):
+        access.sign_in(workspace.db, person)
+        opened = (AssessmentDialog(workspace, world.commune, 2026), ProfileDialog(workspace, world.commune, 2026),
+                  CriteriaSetsDialog(workspace))
+        for dialog in opened:
+            qtbot.addWidget(dialog)
+        return opened
+
+    assess, profile, sets = dialogs(world.clerk)
+    assert assess.table.rowCount() > 0  # the sheet is there to read
+    assert all(b.isHidden() for b in (assess.save_button, assess.copy_button, assess.evidence_button))
+    assert not any(assess.status_combo(r).isEnabled() for r in range(assess.table.rowCount())
+                   if assess.status_combo(r) is not None)
+    assert profile.save_button.isHidden() and profile.add_button.isHidden() and profile.revoke_button.isHidden()
+    assert sets.import_button.isHidden()
+    assert sets.table.editTriggers() == sets.table.EditTrigger.NoEditTriggers
+
+    assess, profile, sets = dialogs(world.specialist)
+    assert not assess.save_button.isHidden() and not profile.save_button.isHidden()
+    assert profile.add_button.isHidden() and sets.import_button.isHidden()
+
+    assess, profile, sets = dialogs(world.leader)
+    assert not profile.add_button.isHidden() and not profile.revoke_button.isHidden()
+    assert sets.import_button.isHidden()
+
+    assess, profile, sets = dialogs(world.admin)
+    assert not sets.import_button.isHidden()

@@ -16,6 +16,8 @@ from ntm_desktop.services.criteria.profiles import ensure_profile, get_profile, 
 from ntm_desktop.services.criteria.statuses import CHUA_DAT, CO_BAN_DAT, DAT, STATUSES
 from ntm_desktop.services.field_limits import check_fields
 from ntm_desktop.text import nfc
+from ntm_desktop.services import access
+from ntm_desktop.services.access import Permission
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def save_grid(session: Session, unit_id: str, year: int, cells: list[CellInput],
               assessing_unit_id: str | None, assessed_on: date | None) -> int:
     """Save what was entered; indicator statuses are computed where the target allows it,
     then each criterion with indicators takes its rolled-up status. Returns rows changed."""
+    access.require(session, Permission.CRITERIA)
     unit = require_commune(session, unit_id)
     check_fields(Assessment, {"year": year, "assessed_on": assessed_on})
     grid = load_grid(session, unit_id, year)
@@ -293,6 +296,7 @@ def copy_previous_year(session: Session, unit_id: str, year: int) -> int:
 def attach_evidence(session: Session, files_dir: Path, unit_id: str, year: int, criterion_id: str,
                     source: Path) -> str:
     """Keep a file as evidence of a criterion's assessment (stored once under its SHA-256)."""
+    access.require(session, Permission.CRITERIA)
     from ntm_desktop.services.attachments import store_file
 
     unit = require_commune(session, unit_id)

@@ -19,6 +19,8 @@ from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import CriteriaSet, Criterion, Indicator, natural_id
 from ntm_desktop.resources import resource
 from ntm_desktop.text import fold, nfc
+from ntm_desktop.services import access
+from ntm_desktop.services.access import Permission
 
 SHIPPED_FILE = ("criteria", "criteria-sets.json")
 SHIPPED_SOURCE = "Dữ liệu quốc gia kèm phần mềm"
@@ -250,6 +252,7 @@ def update_indicator(session: Session, indicator_id: str, *, name: str | None = 
                      confirmed: bool | None = None) -> None:
     """Edit an indicator in the app (an administrator correcting a target, or confirming it from the
     province's decision)."""
+    access.require(session, Permission.CRITERIA_SETS)
     indicator = session.get(Indicator, indicator_id)
     if indicator is None or indicator.deleted:
         raise ValidationError("Không tìm thấy chỉ tiêu (có thể đã bị xóa).")
@@ -278,6 +281,7 @@ def update_indicator(session: Session, indicator_id: str, *, name: str | None = 
 
 
 def update_criterion_name(session: Session, criterion_id: str, name: str) -> None:
+    access.require(session, Permission.CRITERIA_SETS)
     criterion = session.get(Criterion, criterion_id)
     if criterion is None or not nfc(name).strip():
         raise ValidationError("Tên tiêu chí không được để trống.", "name")

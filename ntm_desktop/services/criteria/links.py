@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Task, TaskCriterionLink, natural_id
 from ntm_desktop.services.criteria.profiles import require_commune
+from ntm_desktop.services import access
+from ntm_desktop.services.access import Permission
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class LinkedTask:
 def link_task(session: Session, task_id: str, unit_id: str, criterion_code: str = "", set_code: str = "") -> str:
     """Say that `task_id` serves the commune (and the criterion with `criterion_code` of the set `set_code`,
     if given)."""
+    access.require(session, Permission.CRITERIA)
     task = session.get(Task, task_id)
     if task is None or task.deleted:
         raise ValidationError("Không tìm thấy nhiệm vụ (có thể đã bị xóa).")
@@ -43,6 +46,7 @@ def link_task(session: Session, task_id: str, unit_id: str, criterion_code: str 
 
 
 def unlink_task(session: Session, task_id: str, unit_id: str, criterion_code: str = "") -> None:
+    access.require(session, Permission.CRITERIA)
     link = session.get(TaskCriterionLink, natural_id("task_criterion_link", task_id, unit_id,
                                                       (criterion_code or "").strip()))
     if link is not None:

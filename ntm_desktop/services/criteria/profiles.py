@@ -14,6 +14,8 @@ from ntm_desktop.services.criteria import catalogue, periods
 from ntm_desktop.services.criteria.statuses import COMMUNE_LEVELS, RECOGNITION_LABELS
 from ntm_desktop.services.field_limits import check_fields
 from ntm_desktop.text import nfc
+from ntm_desktop.services import access
+from ntm_desktop.services.access import Permission
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,12 @@ def get_profile(session: Session, unit_id: str, year: int) -> CommuneProfile | N
 def save_profile(session: Session, unit_id: str, year: int, set_id: str | None = None, target_key: str = "",
                  planned_year: int | None = None, note: str = "") -> CommuneProfile:
     """Create or update the commune's profile for `year` (the set defaults to the year's national set)."""
+    access.require(session, Permission.CRITERIA)
+    return _save_profile(session, unit_id, year, set_id, target_key, planned_year, note)
+
+
+def _save_profile(session: Session, unit_id: str, year: int, set_id: str | None = None, target_key: str = "",
+                  planned_year: int | None = None, note: str = "") -> CommuneProfile:
     unit = require_commune(session, unit_id)
     note = nfc(note or "").strip()
     check_fields(CommuneProfile, {"year": year, "planned_year": planned_year, "note": note,
@@ -107,9 +115,9 @@ def ensure_profile(session: Session, unit_id: str, year: int) -> CommuneProfile:
     if before is not None:
         same_set = session.get(CriteriaSet, before.set_id)
         inside = same_set.period_end is None or same_set.period_end >= year
-        return save_profile(session, unit_id, year, before.set_id if inside else None,
-                            before.target_key if inside else "", before.planned_year)
-    return save_profile(session, unit_id, year)
+        return _save_profile(session, unit_id, year, before.set_id if inside else None,
+                             before.target_key if inside else "", before.planned_year)
+    return _save_profile(session, unit_id, year)  # reading a year's grid starts its profile, whoever reads
 
 
 def recognition_set(session: Session, level: str, decision_date: date) -> CriteriaSet | None:
@@ -122,6 +130,7 @@ def recognition_set(session: Session, level: str, decision_date: date) -> Criter
 
 def add_recognition(session: Session, unit_id: str, level: str, decision_number: str, decision_date: date,
                     note: str = "", set_id: str | None = None) -> str:
+    access.require(session, Permission.RECOGNITION)
     unit = require_commune(session, unit_id)
     if level not in RECOGNITION_LABELS:
         raise ValidationError("Hãy chọn mức công nhận: nông thôn mới, nâng cao hoặc kiểu mẫu.", "level")
@@ -147,6 +156,7 @@ def add_recognition(session: Session, unit_id: str, level: str, decision_number:
 
 
 def revoke_recognition(session: Session, recognition_id: str, revoked_number: str, revoked_date: date) -> None:
+    access.require(session, Permission.RECOGNITION)
     recognition = session.get(Recognition, recognition_id)
     if recognition is None or recognition.deleted:
         raise ValidationError("Không tìm thấy quyết định công nhận.")

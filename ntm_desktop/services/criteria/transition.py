@@ -20,6 +20,8 @@ from ntm_desktop.models import Assessment, CommuneProfile, CriteriaSet, Criterio
 from ntm_desktop.models import natural_id
 from ntm_desktop.services.criteria import catalogue, links, periods, profiles
 from ntm_desktop.services.criteria.profiles import RecognitionRow
+from ntm_desktop.services import access
+from ntm_desktop.services.access import Permission
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def carry_over(session: Session, unit_id: str, to_year: int, target_key: str, pl
     links onto the mapped new criteria, its recognitions named with the set they were made under.
     `planned_year`: the new planned year (None with keep_plan: the one the plan proposes). Done twice,
     the second time only changes the group and the plan: links already moved are not moved again."""
+    access.require(session, Permission.CRITERIA)
     plan = plan_transition(session, unit_id, to_year)
     if plan.target_keys and not (target_key or "").strip():
         raise ValidationError(f"Hãy chọn nhóm xã của {plan.unit_name} trong giai đoạn mới ("

@@ -33,6 +33,8 @@ from ntm_desktop.services.criteria.xlsx_template import (
 from ntm_desktop.services.dates import parse_vn_date
 from ntm_desktop.services.field_limits import column_problem, year_problem
 from ntm_desktop.text import fold
+from ntm_desktop.services import access
+from ntm_desktop.services.access import Permission
 
 MAX_ERRORS_SHOWN = 20
 
@@ -394,6 +396,7 @@ def read_workbook(path: Path) -> tuple[SetDefinition, list[str]]:
 
 def import_set(session: Session, path: Path, owner_unit_id: str | None = None) -> ImportResult:
     """Import the file as a new version of its set (all or nothing: the caller's transaction)."""
+    access.require(session, Permission.CRITERIA_SETS)
     definition, notices = read_workbook(path)
     set_id = catalogue.save_definition(session, definition, owner_unit_id, source=f"Nhập từ tệp {Path(path).name}")
     found = catalogue.get_set(session, set_id)

@@ -17,6 +17,7 @@ from ntm_desktop.services import units
 from ntm_desktop.services.criteria import assessments, links
 from ntm_desktop.services.criteria.assessments import CellInput, Grid
 from ntm_desktop.services.criteria.statuses import STATUS_LABELS
+from ntm_desktop.ui import roles
 from ntm_desktop.ui.common import DateEdit, UnitCombo, guarded, vn_date
 from ntm_desktop.ui.criteria.matrix_model import STATUS_COLORS
 
@@ -84,6 +85,7 @@ class AssessmentDialog(QDialog):
         layout.addWidget(self.tasks_label)
         layout.addLayout(buttons)
         self.reload()
+        roles.fit_assessment_dialog(workspace, self)  # after the rows: their status lists are shut too
         if focus_code:
             self.focus(focus_code)
 

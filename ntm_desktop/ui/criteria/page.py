@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from ntm_desktop.services.criteria import catalogue, matrix, periods, transition, warnings
+from ntm_desktop.services.access import Permission
+from ntm_desktop.ui import roles
 from ntm_desktop.ui.background import Loader
 from ntm_desktop.ui.common import guarded
 from ntm_desktop.ui.criteria.assessment_dialog import AssessmentDialog
@@ -158,7 +160,7 @@ class CriteriaPage(QWidget):
                 year, data.set_name, basis, data.total_criteria,
                 self.tr(", hoặc “Chuyển xã sang bộ tiêu chí mới…”") if pending else ""))
         self.move_button.setText(self.tr("Chuyển {0} xã sang bộ tiêu chí mới…").format(pending))
-        self.move_button.setVisible(bool(pending))
+        self.move_button.setVisible(bool(pending) and roles.may(self.workspace, Permission.CRITERIA))
         bands = "; ".join(f"{label}: {count} xã" for label, count in data.band_counts)
         self.summary.setText(self.tr("{0} xã. {1}. Bình quân {2} tiêu chí/xã.").format(
             len(data.communes), bands, f"{data.average:.2f}".replace(".", ",")))

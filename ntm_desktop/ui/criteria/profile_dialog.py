@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 from ntm_desktop.services import units
 from ntm_desktop.services.criteria import catalogue, history, profiles
 from ntm_desktop.services.criteria.statuses import COMMUNE_LEVELS, RECOGNITION_LABELS
+from ntm_desktop.ui import roles
 from ntm_desktop.ui.common import DateEdit, UnitCombo, guarded, vn_date
 
 
@@ -40,7 +41,7 @@ class ProfileDialog(QDialog):
         self.planned.setRange(0, 2100)
         self.planned.setSpecialValueText(self.tr("(chưa có)"))
         self.note = QLineEdit()
-        save = QPushButton(self.tr("Lưu hồ sơ năm {0}").format(year))
+        self.save_button = save = QPushButton(self.tr("Lưu hồ sơ năm {0}").format(year))
         save.clicked.connect(self.save)
         form = QFormLayout()
         form.addRow(self.tr("Xã:"), self.commune)
@@ -58,12 +59,12 @@ class ProfileDialog(QDialog):
         self.decision_number = QLineEdit()
         self.decision_number.setPlaceholderText(self.tr("Số quyết định, ví dụ 1856/QĐ-UBND"))
         self.decision_date = DateEdit(date.today())
-        add = QPushButton(self.tr("Thêm quyết định công nhận"))
+        self.add_button = add = QPushButton(self.tr("Thêm quyết định công nhận"))
         add.clicked.connect(self.add_recognition)
         self.revoked_number = QLineEdit()
         self.revoked_number.setPlaceholderText(self.tr("Số quyết định thu hồi"))
         self.revoked_date = DateEdit(date.today())
-        revoke = QPushButton(self.tr("Thu hồi quyết định đang chọn"))
+        self.revoke_button = revoke = QPushButton(self.tr("Thu hồi quyết định đang chọn"))
         revoke.clicked.connect(self.revoke)
         add_row, revoke_row = QHBoxLayout(), QHBoxLayout()
         for widget in (self.level, self.decision_number, self.decision_date, add):
@@ -87,6 +88,7 @@ class ProfileDialog(QDialog):
         layout.addWidget(box, 1)
         layout.addWidget(history_box)
         layout.addWidget(close)
+        roles.fit_profile_dialog(workspace, self)
         self.load()
 
     def _fill_keys(self, keep: str = "") -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from ntm_desktop.services.criteria import catalogue, periods
 from ntm_desktop.services.criteria.xlsx_import import import_set
 from ntm_desktop.services.criteria.xlsx_template import write_template
+from ntm_desktop.ui import roles
 from ntm_desktop.ui.common import guarded
 
 
@@ -29,7 +30,7 @@ class CriteriaSetsDialog(QDialog):
         self.table = QTableWidget(0, 0)
         self.table.itemChanged.connect(self._edited)
         template = QPushButton(self.tr("Lưu tệp mẫu Excel…"))
-        load = QPushButton(self.tr("Nhập bộ tiêu chí từ Excel…"))
+        self.import_button = load = QPushButton(self.tr("Nhập bộ tiêu chí từ Excel…"))
         close = QPushButton(self.tr("Đóng"))
         template.clicked.connect(self._save_template)
         load.clicked.connect(self._choose_import)
@@ -46,6 +47,7 @@ class CriteriaSetsDialog(QDialog):
                                         "đối chiếu với quyết định của tỉnh; lưu ngay khi sửa):")))
         layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
+        roles.fit_sets_dialog(workspace, self)
         self.reload()
 
     def reload(self, select_id: str | None = None) -> None:
