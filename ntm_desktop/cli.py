@@ -62,6 +62,14 @@ _OS_REASONS = {
 }
 
 
+def folder_database(folder):
+    """The data folder's database opened read-only, so that a command on the folder as a whole (backup,
+    restore) checks the role of the account given with --user; None when the folder has no database yet."""
+    from ntm_desktop.db import open_database
+
+    return open_database(folder.database, readonly=True) if folder.database.is_file() else None
+
+
 def describe_os_error(error: OSError) -> str:
     where = f" “{error.filename}”" if error.filename else ""
     reason = _OS_REASONS.get(error.errno, error.strerror or str(error))

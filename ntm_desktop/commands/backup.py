@@ -1,6 +1,6 @@
 """`ntm-desktop backup --data-dir DIR [--to FOLDER]`: back up now (also into FOLDER, e.g. a USB stick)."""
 
-from ntm_desktop.cli import data_dir_argument
+from ntm_desktop.cli import data_dir_argument, folder_database
 
 
 def register(subparsers) -> None:
@@ -19,9 +19,12 @@ def run(args) -> int:
 
     folder = resolve_data_folder(args.data_dir, create=False)
     lock = lock_for_command(folder)  # refused while the window is open: back up from its menu then
+    db = folder_database(folder)
     try:
-        result = create_backup(folder, BackupKind.MANUAL, to=Path(args.to) if args.to else None)
+        result = create_backup(folder, BackupKind.MANUAL, to=Path(args.to) if args.to else None, db=db)
     finally:
+        if db is not None:
+            db.dispose()
         lock.release()
     print(f"Đã sao lưu: {result.info.path} ({result.info.counts_text()})")
     for copy in result.copies:

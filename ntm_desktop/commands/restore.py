@@ -4,7 +4,7 @@ Another office's backup is refused unless `--accept-other-office` says so: resto
 installation that office.
 """
 
-from ntm_desktop.cli import data_dir_argument
+from ntm_desktop.cli import data_dir_argument, folder_database
 
 
 def register(subparsers) -> None:
@@ -30,7 +30,8 @@ def run(args) -> int:
     lock = lock_for_command(folder)  # refuses while the app has this folder open
     try:
         try:
-            result = restore_backup(folder, Path(args.file), accept_other_office=args.accept_other_office)
+            result = restore_backup(folder, Path(args.file), accept_other_office=args.accept_other_office,
+                                    db=folder_database(folder))
         except OtherOfficeError as error:
             raise OtherOfficeError(
                 f"{error}\n\nNếu đúng là máy này chuyển sang làm việc cho đơn vị đó, chạy lại lệnh với "

@@ -57,3 +57,26 @@ def test_a_package_is_sent_only_by_a_quan_tri(workspace, world, tmp_path, monkey
     assert package.is_file()
     with workspace.db.transaction() as s:
         assert s.query(ExportLog).count() == 1
+
+
+def test_backup_and_restore_from_the_command_line_need_a_quan_tri(workspace, world, tmp_path, monkeypatch, capsys):
+    from ntm_desktop.backup import list_backups
+
+    folder = str(workspace.folder.root)
+    workspace.close()  # the command takes the folder's lock, as when the window is closed
+    monkeypatch.setenv("NTM_PASSWORD", PASSWORDS["lanhdao"])
+    assert main(["backup", "--data-dir", folder, "--user", "lanhdao"]) == 2
+    assert "“lanhdao” (lãnh đạo) không được sao lưu hoặc khôi phục dữ liệu" in capsys.readouterr().err
+    assert main(["backup", "--data-dir", folder]) == 2  # no account at all
+    assert "hãy đăng nhập bằng tài khoản được cấp để sao lưu" in capsys.readouterr().err
+    assert list_backups(workspace.folder.backups) == []
+    monkeypatch.setenv("NTM_PASSWORD", PASSWORDS["quantri"])
+    assert main(["backup", "--data-dir", folder, "--user", "quantri"]) == 0
+    [made] = list_backups(workspace.folder.backups)
+    capsys.readouterr()
+    monkeypatch.setenv("NTM_PASSWORD", PASSWORDS["vanthu"])
+    assert main(["restore", "--data-dir", folder, str(made.path), "--user", "vanthu"]) == 2
+    assert "“vanthu” (văn thư) không được sao lưu hoặc khôi phục" in capsys.readouterr().err
+    assert len(list_backups(workspace.folder.backups)) == 1  # refused before its safety backup
+    monkeypatch.setenv("NTM_PASSWORD", PASSWORDS["quantri"])
+    assert main(["restore", "--data-dir", folder, str(made.path), "--user", "quantri"]) == 0
