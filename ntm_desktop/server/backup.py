@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -222,7 +223,7 @@ def _pg_restore(url: URL, source: Path) -> None:
                                 "dữ liệu trên máy chủ vẫn như trước.")
 
 
-def _read_export_manifest(source: Path) -> dict:
+def _read_export_manifest(source: Path, any_revision: bool = False) -> dict:
     from alembic.script import ScriptDirectory
 
     from ntm_desktop.db import _alembic_config
@@ -237,7 +238,7 @@ def _read_export_manifest(source: Path) -> dict:
         raise ServerBackupError(f"Tệp “{source.name}” không phải bản sao lưu máy chủ của NTM Desktop. Dữ liệu trên máy "
                                 "chủ không bị thay đổi.")
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    if data.get("schema_revision") != head:
+    if not any_revision and data.get("schema_revision") != head:
         raise ServerBackupError(f"Bản sao lưu “{source.name}” là của phiên bản NTM Desktop khác (cấu trúc "
                                 f"{data.get('schema_revision')}, phiên bản này {head}). Hãy khôi phục bằng đúng phiên "
                                 "bản đã tạo ra nó; dữ liệu trên máy chủ không bị thay đổi.")
@@ -253,22 +254,33 @@ def _rows(zf: zipfile.ZipFile, table: Table):
 
 def _import_export(url: URL, source: Path, manifest: dict) -> dict[str, int]:
     engine = make_engine(url)
-    counts = {}
     try:
-        with engine.begin() as conn, zipfile.ZipFile(source) as zf:
+        with engine.begin() as conn:
             lock_setup(conn)
             if schema_probe(conn, url).state is not ServerState.CURRENT:
                 upgrade(conn)
-            tables = _tables()
-            for table in reversed(tables):
-                conn.execute(table.delete())
-            for table in tables:
-                copy_rows(conn, table, _rows(zf, table))
-                restart_sequences(conn, table)
-                counts[table.name] = count_rows(conn, table)
-            _check_counts(counts, manifest.get("counts", {}), source)
+            return load_export(conn, source, manifest)
     finally:
         engine.dispose()
+
+
+def load_export(conn: Connection, source: Path, manifest: dict | None = None) -> dict[str, int]:
+    """Replace every row `conn`'s database holds by the export's, inside `conn`'s transaction: the server's, or a
+    SQLite file at this version's schema (the local copy read when the server cannot be reached). Rows per table;
+    ServerBackupError when a count differs from the export's manifest (the caller's transaction is then undone)."""
+    manifest = _read_export_manifest(source) if manifest is None else manifest
+    counts = {}
+    postgres = conn.dialect.name == "postgresql"
+    with zipfile.ZipFile(source) as zf:
+        tables = _tables()
+        for table in reversed(tables):
+            conn.execute(table.delete())
+        for table in tables:
+            copy_rows(conn, table, _rows(zf, table))
+            if postgres:
+                restart_sequences(conn, table)
+            counts[table.name] = count_rows(conn, table)
+    _check_counts(counts, manifest.get("counts", {}), source)
     return counts
 
 
@@ -281,3 +293,59 @@ def _check_counts(counts: dict[str, int], expected: dict, source: Path) -> None:
 
 def count_server(conn: Connection) -> dict[str, int]:
     return {t.name: count_rows(conn, t) for t in _tables()}
+
+
+@dataclass(frozen=True)
+class ServerBackupInfo:
+    """A server backup in a backup folder, as the backup dialog lists it."""
+
+    path: Path
+    created_at: datetime
+    method: str  # "pg_dump" or "export"
+    size: int
+    counts: dict[str, int] = field(default_factory=dict)  # the export's manifest; pg_dump's files say nothing
+
+    def kind_label(self) -> str:
+        return "Máy chủ (pg_dump)" if self.method == "pg_dump" else "Máy chủ (bản xuất)"
+
+    def counts_text(self) -> str:
+        if not self.counts:
+            return "—"
+        from ntm_desktop.backup.manifest import COUNTED_TABLES
+
+        return ", ".join(f"{self.counts.get(t, 0)} {label}" for t, label in COUNTED_TABLES.items())
+
+
+_STAMP_IN_NAME = re.compile(r"^ntm-may-chu-(\d{4}-\d{2}-\d{2}_\d{6})")
+
+
+def _created_at(path: Path) -> datetime:
+    found = _STAMP_IN_NAME.match(path.name)
+    if found:
+        try:
+            return datetime.strptime(found.group(1), "%Y-%m-%d_%H%M%S")
+        except ValueError:
+            pass
+    return datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+
+
+def list_server_backups(folder: Path) -> list[ServerBackupInfo]:
+    """The server backups (.pgdump, .ntmexport) in `folder`, newest first; files that are not one are left out."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in [*folder.glob(f"*{DUMP_SUFFIX}"), *folder.glob(f"*{EXPORT_SUFFIX}")]:
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(len(DUMP_MAGIC))
+            if head == DUMP_MAGIC:
+                found.append(ServerBackupInfo(path, _created_at(path), "pg_dump", path.stat().st_size))
+                continue
+            manifest = _read_export_manifest(path, any_revision=True)
+            counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
+            found.append(ServerBackupInfo(path, _created_at(path), "export", path.stat().st_size,
+                                          {k: v for k, v in counts.items() if isinstance(v, int)}))
+        except (OSError, UserError):
+            continue
+    return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
