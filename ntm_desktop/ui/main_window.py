@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         for key, page in self._built.items():
             roles.fit_page(ws, key, page)
         who = roles.who_text(ws)
+        self._own_password.setVisible(bool(who))  # only someone signed in has a password of their own
         if who:  # the person below the office, in regular weight
             from html import escape
 
@@ -323,6 +324,20 @@ class MainWindow(QMainWindow):
                                                QMessageBox.StandardButton.Ok, self)
             self.startup_warning.open()  # window-modal, returns at once: the office goes on working
 
+    def show_read_only(self, what: str) -> None:
+        """The window shows a copy on this PC (`what`: which one, Vietnamese), not the server's data: the title and
+        a note kept in the status bar say so; the data menu's items are off (every save is refused anyway)."""
+        self.read_only_note = self.tr("Chỉ xem: {0}, không phải dữ liệu trên máy chủ. Không lưu được thay đổi; hãy "
+                                      "mở lại phần mềm khi máy chủ đã kết nối được.").format(what)
+        self.setWindowTitle(self.windowTitle() + " — " + self.tr("chỉ xem (bản sao trên máy này)"))
+        note = QLabel(self.read_only_note)
+        note.setObjectName("read_only_note")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #8a4b00; font-weight: bold; padding: 2px 6px;")
+        self.statusBar().addPermanentWidget(note, 1)
+        for action in self._data_actions:
+            action.setEnabled(False)
+
     def _build_menu(self) -> None:
         data = self.menuBar().addMenu(self.tr("&Dữ liệu"))
         backup = data.addAction(self.tr("Sao lưu và khôi phục…"))
@@ -339,6 +354,9 @@ class MainWindow(QMainWindow):
         users.triggered.connect(self._users)
         self._data_actions.append(users)
         self._role_actions.append((users, "USERS"))
+        self._own_password = data.addAction(self.tr("Đổi mật khẩu của tôi…"))
+        self._own_password.triggered.connect(self._change_own_password)
+        self._data_actions.append(self._own_password)
         server = data.addAction(self.tr("Máy chủ dữ liệu của văn phòng…"))
         server.triggered.connect(self._server)
         self._data_actions.append(server)
@@ -365,6 +383,12 @@ class MainWindow(QMainWindow):
         dialog.signed_in.connect(lambda _actor: self.fit_role())
         dialog.exec()
         self._who_again()
+
+    def _change_own_password(self) -> None:
+        from ntm_desktop.ui.own_password import OwnPasswordDialog
+
+        if OwnPasswordDialog(self._ws, self).exec():
+            self.statusBar().showMessage(self.tr("Đã đổi mật khẩu. Lần đăng nhập sau dùng mật khẩu mới."), 8000)
 
     def _who_again(self) -> None:
         """The signed-in person as the data now say (a restore, a role changed): sign in again if their account

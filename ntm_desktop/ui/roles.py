@@ -74,6 +74,8 @@ def fit_assessment_dialog(workspace, dialog) -> None:
     """The assessment sheet opens for reading to a role that may not assess criteria."""
     if not may(workspace, Permission.CRITERIA):
         _show((dialog.copy_button, dialog.evidence_button, dialog.save_button), False)
+        dialog.assessor.setEnabled(False)
+        dialog.assessed_on.setEnabled(False)
         dialog.table.setEditTriggers(dialog.table.EditTrigger.NoEditTriggers)
         for row in range(dialog.table.rowCount()):
             for column in range(dialog.table.columnCount()):

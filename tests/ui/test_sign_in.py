@@ -126,7 +126,7 @@ def window_as(qtbot, workspace, person) -> MainWindow:
 def test_a_specialist_sees_neither_registering_nor_backups_nor_sync(qtbot, workspace, world):
     window = window_as(qtbot, workspace, world.specialist)
     assert "Trao đổi dữ liệu" not in nav_shown(window) and "Báo cáo, in sổ" in nav_shown(window)
-    assert menu_shown(window) == ["Thoát"]
+    assert menu_shown(window) == ["Đổi mật khẩu của tôi…", "Thoát"]
     register = window.show_page("register")
     assert all(b.isHidden() for b in (register.new_button, register.paste_button, register.file_button,
                                       register.delete_button))
@@ -145,7 +145,7 @@ def test_a_clerk_registers_and_prints_the_registers_only(qtbot, workspace, world
     window = window_as(qtbot, workspace, world.clerk)
     assert nav_shown(window) == ["Tổng quan", "Sổ văn bản đến", "Nhiệm vụ", "Tiêu chí NTM", "Báo cáo, in sổ",
                                  "Đơn vị"]
-    assert menu_shown(window) == ["Thoát"]
+    assert menu_shown(window) == ["Đổi mật khẩu của tôi…", "Thoát"]
     register = window.show_page("register")
     assert not register.new_button.isHidden() and not register.paste_button.isHidden()
     reports = window.show_page("reports")
@@ -208,6 +208,7 @@ def test_a_clerk_reads_the_criteria_but_only_specialists_assess_and_leaders_reco
     assess, profile, sets = dialogs(world.clerk)
     assert assess.table.rowCount() > 0  # the sheet is there to read
     assert all(b.isHidden() for b in (assess.save_button, assess.copy_button, assess.evidence_button))
+    assert not assess.assessor.isEnabled() and not assess.assessed_on.isEnabled()
     assert not any(assess.status_combo(r).isEnabled() for r in range(assess.table.rowCount())
                    if assess.status_combo(r) is not None)
     assert profile.save_button.isHidden() and profile.add_button.isHidden() and profile.revoke_button.isHidden()
@@ -224,3 +225,49 @@ def test_a_clerk_reads_the_criteria_but_only_specialists_assess_and_leaders_reco
 
     assess, profile, sets = dialogs(world.admin)
     assert not sets.import_button.isHidden()
+
+
+def test_an_officer_changes_their_own_password_from_the_menu(qtbot, workspace, world):
+    from ntm_desktop.ui.own_password import OwnPasswordDialog
+
+    window = window_as(qtbot, workspace, world.specialist)
+    [item] = [a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "Đổi mật khẩu của tôi…"]
+    seen = {}
+
+    def drive(dialog):
+        assert isinstance(dialog, OwnPasswordDialog) and dialog.windowTitle() == "Đổi mật khẩu"
+        assert focus(dialog.current) is dialog.current
+        type_text("sai mật khẩu")
+        press(Qt.Key.Key_Tab)
+        type_text("mật khẩu mới 2026")
+        press(Qt.Key.Key_Tab)
+        type_text("mật khẩu mới 2026")
+        press(Qt.Key.Key_Return)
+        seen["wrong"] = dialog.message.text()
+        assert dialog.isVisible() and QApplication.focusWidget() is dialog.current
+        replace_text(PASSWORDS["chuyenvien"], dialog.current)
+        focus(dialog.again)
+        replace_text("mật khẩu khác", dialog.again)
+        press(Qt.Key.Key_Return)
+        seen["mismatch"] = dialog.message.text()
+        assert dialog.isVisible()
+        replace_text("mật khẩu mới 2026", dialog.again)
+        press(Qt.Key.Key_Return)
+
+    while_modal(item.trigger, drive)
+    assert seen["wrong"] == "Mật khẩu hiện tại không đúng; mật khẩu chưa được đổi."
+    assert seen["mismatch"].startswith("Hai lần nhập mật khẩu mới không giống nhau")
+    assert window.statusBar().currentMessage().startswith("Đã đổi mật khẩu.")
+    with workspace.db.transaction() as s:
+        assert users.authenticate(s, "chuyenvien", "mật khẩu mới 2026").user_name == "chuyenvien"
+        with pytest.raises(Exception, match="không đúng"):
+            users.authenticate(s, "chuyenvien", PASSWORDS["chuyenvien"])
+
+    def escape(dialog):
+        focus(dialog.current)
+        type_text("gõ dở")
+        press(Qt.Key.Key_Escape)
+
+    while_modal(item.trigger, escape)
+    with workspace.db.transaction() as s:
+        assert users.authenticate(s, "chuyenvien", "mật khẩu mới 2026")  # Esc changed nothing
