@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Boolean, Integer, and_, exists, func, select, text
+from sqlalchemy import Boolean, Integer, and_, column, exists, func, select, table, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.orm import Session
@@ -126,8 +126,8 @@ def _where(f: RegisterFilter):
 
 
 class FoldedSearch(ColumnElement):
-    """The folded search, written for the database it runs on: FTS5 on the SQLite file, word-prefix regular
-    expressions over the trigram-indexed folded column on the office's PostgreSQL server."""
+    """The folded search, written for the database it runs on: FTS5 on the SQLite file, the word table's
+    full-text index (migration 0010) on the office's PostgreSQL server."""
 
     type = Boolean()
     inherit_cache = False
@@ -146,13 +146,64 @@ def _fts5(element: FoldedSearch, compiler, **kw) -> str:
         .bindparams(q=fts_query(element.search)), **kw)
 
 
-@compiles(FoldedSearch)
-def _word_prefixes(element: FoldedSearch, compiler, **kw) -> str:
-    folded = fold(element.search)
-    parts = [" ".join(tokens) for tokens in (_TOKEN.findall(p) for p in _PHRASE.findall(folded)) if tokens]
-    parts += _TOKEN.findall(_PHRASE.sub(" ", folded))
-    return compiler.process(and_(*[Directive.search_folded.regexp_match(r"\m" + re.escape(part)) for part in parts]),
-                            **kw)
+# On PostgreSQL: one row per directive not deleted, its words as a tsvector (kept by a trigger, migration 0010).
+_WORDS = table("directive_words", column("directive_id"), column("office_unit_id"), column("words"))
+_NOT_TOKEN = "[^0-9a-z]+"
+
+
+def _search_parts(search: str) -> tuple[list[list[str]], list[str]]:
+    """The quoted phrases' tokens (phrases of one token are words) and the other words of a search, folded."""
+    folded = fold(search)
+    phrases = [tokens for tokens in (_TOKEN.findall(p) for p in _PHRASE.findall(folded)) if tokens]
+    words = _TOKEN.findall(_PHRASE.sub(" ", folded)) + [p[0] for p in phrases if len(p) == 1]
+    return [p for p in phrases if len(p) > 1], words
+
+
+def ts_query(search: str) -> str | None:
+    """The search as a PostgreSQL tsquery over the word table: each word a prefix ("nong:* & thon:*"), as in FTS5.
+
+    A phrase's words must all be there, the last as a prefix, the others whole (FTS5's '"giam ngheo"*'); that
+    they follow one another is checked on the folded text (phrase_patterns). Tokens are [0-9a-z]+ only, so the
+    text needs no quoting.
+    """
+    phrases, words = _search_parts(search)
+    terms = [f"{t}:*" for t in words]
+    for tokens in phrases:
+        terms += tokens[:-1] + [f"{tokens[-1]}:*"]
+    return " & ".join(dict.fromkeys(terms)) or None
+
+
+def phrase_patterns(search: str) -> list[str]:
+    """A regular expression per quoted phrase of two words or more: its tokens one after the other, separated by
+    anything that is not a token, the first whole, the last as a prefix ("giam ngheo" -> giam, then ngheo...)."""
+    phrases, _words = _search_parts(search)
+    return [f"(^|{_NOT_TOKEN[:-1]}){_NOT_TOKEN.join(tokens)}" for tokens in phrases]
+
+
+@compiles(FoldedSearch, "postgresql")
+def _words_index(element: FoldedSearch, compiler, **kw) -> str:
+    # The tsquery goes into the statement as a literal (its tokens are [0-9a-z]+), so that the server plans
+    # each search with its own words: a common word walks the register in order and looks each directive up in
+    # the word table, a rare one reads its few matches from the GIN index first.
+    query = ts_query(element.search)
+    matches = select(_WORDS.c.directive_id).where(text(f"directive_words.words @@ '{query}'::tsquery"))
+    conditions = [Directive.id.in_(matches)]
+    conditions += [Directive.search_folded.regexp_match(p) for p in phrase_patterns(element.search)]
+    return compiler.process(and_(*conditions), **kw)
+
+
+def _count_words(session: Session, f: RegisterFilter) -> int | None:
+    """On the server, a search with no other filter and no phrase is counted in the narrow word table alone
+    (its rows are the directives not deleted): 40,000 matches in ~50 ms instead of ~200 ms through the
+    directives' wide rows. None where this does not apply."""
+    if session.get_bind().dialect.name != "postgresql" or not ts_query(f.search) or phrase_patterns(f.search):
+        return None
+    if f.year or f.issuer or f.doc_type or f.urgency is not None or f.state:
+        return None
+    return session.scalar(
+        select(func.count()).select_from(_WORDS)
+        .where(_WORDS.c.office_unit_id == f.office_unit_id,
+               text(f"directive_words.words @@ '{ts_query(f.search)}'::tsquery")))
 
 
 _ORDER = {
@@ -172,6 +223,9 @@ _COLUMNS = (
 
 
 def count(session: Session, f: RegisterFilter) -> int:
+    counted = _count_words(session, f)
+    if counted is not None:
+        return counted
     return session.scalar(select(func.count()).select_from(Directive).where(_where(f)))
 
 

@@ -223,11 +223,10 @@ def _seed_unit_levels() -> None:
 
 
 def _create_search_index() -> None:
-    """FTS5 over the folded copy of each directive (external content, kept by triggers); on PostgreSQL a trigram
-    index over the same folded column."""
+    """FTS5 over the folded copy of each directive (external content, kept by triggers). On PostgreSQL the
+    search's index is 0010's word table (no extension needed: this revision used to make a pg_trgm index, which
+    a server without PostgreSQL's contrib package refused; 0010 drops it where it was made)."""
     if op.get_bind().dialect.name != "sqlite":
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE INDEX ix_directives_search_trgm ON directives USING gin (search_folded gin_trgm_ops)")
         return
     op.execute(
         "CREATE VIRTUAL TABLE directive_fts USING fts5("
