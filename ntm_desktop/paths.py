@@ -151,6 +151,14 @@ def choose_database(url: str | None) -> None:
     _chosen_database = url or None
 
 
+def names_server(folder: DataFolder | None) -> bool:
+    """True when `--database`, NTM_DATABASE_URL or the folder's database.json may name a server: a cheap look, so
+    that a start on the local file loads nothing of SQLAlchemy before its window paints."""
+    if _chosen_database or os.environ.get(DATABASE_ENV_VAR):
+        return True
+    return folder is not None and (folder.root / "database.json").is_file()  # server.setting.SETTING_NAME
+
+
 def database_url(folder: DataFolder | None, explicit=None):
     """The server the data folder works on (a SQLAlchemy URL), or None for its local SQLite file.
 

@@ -35,7 +35,9 @@ def recorded_server(root: Path) -> str | None:
 
 def record_server(folder, url: URL | str | None) -> None:
     """From now on the data folder works on `url` (None: on its local file again). Written whole or not at all."""
-    root = Path(getattr(folder, "root", folder))
+    from ntm_desktop.paths import DataFolder
+
+    root = folder.root if isinstance(folder, DataFolder) else Path(folder)  # (a Path's own .root is its drive)
     target = _path(root)
     data = {"database": without_password(url) if url else None}
     tmp = target.with_suffix(".tmp")

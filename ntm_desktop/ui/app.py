@@ -89,6 +89,14 @@ def run(data_dir=None, demo: bool = False) -> int:
     except (UserError, OSError) as error:  # OSError: a folder the checks did not foresee
         return _refuse_error(error)
     try:
+        from ntm_desktop.paths import database_url, names_server
+
+        try:  # the office's server: --database, NTM_DATABASE_URL or the folder's database.json
+            url = database_url(folder) if names_server(folder) else None
+        except UserError as error:
+            return _refuse_error(error)
+        if url is not None:
+            return _run_on_server(app, folder, report, url, demo)
         while True:
             ready = peek_ready_folder(folder.database)
             if ready is None:  # a new folder, an upgrade due, a file that cannot be read: the careful way
@@ -154,6 +162,54 @@ def _run_painted_first(app, folder, report, ready):
         restore_backup(folder, restore_from)  # under this start's instance lock
         return "restored"
     return code
+
+
+def _run_on_server(app, folder, report, url, demo: bool) -> int:
+    """The data on the office's server: the window is up, then the server is opened (its password asked when it
+    wants one); a server that cannot be used offers to retry, to read the copy on this PC, or to leave
+    (ntm_desktop.ui.server_start). The folder's own file is neither checked nor backed up: it is not in use."""
+    from ntm_desktop.safety.startup import tidy_data_folder
+    from ntm_desktop.ui.main_window import MainWindow
+    from ntm_desktop.ui.paint_probe import exit_after_first_paint
+    from ntm_desktop.ui.server_start import open_on_server
+
+    try:
+        tidy_data_folder(folder, report)
+    except (UserError, OSError) as error:
+        return _refuse_error(error)
+    kept = _settle_in(app, folder, None)
+    window = MainWindow()
+    kept[1].window = window  # a second start brings this window forward
+    exit_after_first_paint(window)
+    window.show()
+    opened = open_on_server(window, folder, url)
+    if opened is None:  # “Thoát”
+        window.close()
+        return 2
+    workspace = opened.workspace
+    try:
+        if opened.copy is None:
+            if demo and not workspace.office_unit_id():
+                from ntm_desktop.services.demo import build_demo
+
+                with workspace.db.transaction("demo") as session:
+                    build_demo(session)
+            if not workspace.office_unit_id():
+                from ntm_desktop.ui.first_start import OfficeDialog
+
+                if OfficeDialog(workspace, window).exec() != QDialog.DialogCode.Accepted:
+                    return 0
+        from ntm_desktop.ui.sign_in_dialog import sign_in_if_needed
+
+        if not sign_in_if_needed(workspace, window):
+            return 0
+        window.attach(workspace)
+        if opened.copy is not None:
+            window.show_read_only(opened.copy.describe())
+        return app.exec()
+    finally:
+        window.close()
+        workspace.close()
 
 
 def _check_before_window(folder, report) -> bool:
