@@ -1,7 +1,10 @@
 """First start: which office is this installation?
 
 Best: set it up from the full package the office above made for it (its unit tree, directives and tasks
-arrive with it). Otherwise: pick the office in the unit tree, or create it under its parent.
+arrive with it). Otherwise: say the office's kind and choose it from the official catalogue of
+administrative units (a commune's People's Committee, a provincial department or the province's NTM
+coordination office: ui.office_choice), which makes the same units as `ntm-desktop init`
+(catalogue.set_up_office); or, for any other body, pick it in the unit tree or create it under its parent.
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+    QMessageBox, QPushButton, QRadioButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from ntm_desktop import APP_NAME
+from ntm_desktop.catalogue import set_up_office
 from ntm_desktop.errors import UserError
 from ntm_desktop.services import units
 from ntm_desktop.services.dates import format_vn_datetime
@@ -24,8 +28,12 @@ from ntm_desktop.sync.manifest import EXTENSION
 from ntm_desktop.sync.setup import SetupOffer, offer, set_up_from_package
 from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import UnitCombo, show_error
+from ntm_desktop.ui.office_choice import CatalogueOfficeForm
 from ntm_desktop.ui.sync.key_confirm import ask_to_confirm
 from ntm_desktop.workspace import Workspace
+
+BY_HAND = "khac"  # the kind of office typed by hand (not from the catalogue)
+
 
 class ParentUnitDialog(QDialog):
     """The unit above this office, when the list does not have it yet (a fresh installation)."""
@@ -97,7 +105,16 @@ class OfficeDialog(QDialog):
         row.addStretch(1)
         column.addLayout(row)
 
-        by_hand = QGroupBox(self.tr("Cách 2: tự khai báo đơn vị"))
+        declare = QGroupBox(self.tr("Cách 2: khai báo cơ quan"))
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Ủy ban nhân dân xã, phường, đặc khu"), "xa")
+        self.kind.addItem(self.tr("Sở, ban, ngành của tỉnh"), "so")
+        self.kind.addItem(self.tr("Văn phòng Điều phối nông thôn mới tỉnh"), "vpdp")
+        self.kind.addItem(self.tr("Cơ quan, đơn vị khác (tự khai báo)"), BY_HAND)
+        self.catalogue = CatalogueOfficeForm()
+        self.catalogue.chosen.connect(self._chosen)
+
+        by_hand = QWidget()
         self.pick = QRadioButton(self.tr("Chọn trong danh sách đơn vị"))
         self.create_new = QRadioButton(self.tr("Tạo đơn vị mới"))
         self.existing = UnitCombo(all_units)
@@ -117,6 +134,7 @@ class OfficeDialog(QDialog):
         parent_row.addWidget(self.parent_unit, 1)
         parent_row.addWidget(self.new_parent_button)
         form = QFormLayout(by_hand)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.pick)
         form.addRow(self.tr("Đơn vị:"), self.existing)
         form.addRow(self.create_new)
@@ -131,17 +149,45 @@ class OfficeDialog(QDialog):
         self.pick.toggled.connect(self._sync_enabled)
         self._sync_enabled()
 
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.catalogue)
+        self.pages.addWidget(by_hand)
+        kind_form = QFormLayout()
+        kind_form.addRow(self.tr("&Loại cơ quan:"), self.kind)
+        column = QVBoxLayout(declare)
+        column.addLayout(kind_form)
+        column.addWidget(self.pages)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        # A tree already holding units (made here before) is most likely where the office is.
+        self.kind.setCurrentIndex(self.kind.findData(BY_HAND if all_units else "xa"))
+        self._kind_changed()
+
         box = QDialogButtonBox()
-        box.addButton(self.tr("Bắt đầu sử dụng"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button = box.addButton(self.tr("Bắt đầu sử dụng"), QDialogButtonBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("Thoát"), QDialogButtonBox.ButtonRole.RejectRole)
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(from_above)
-        layout.addWidget(by_hand)
+        layout.addWidget(declare)
         layout.addWidget(box)
-        self.resize(640, self.sizeHint().height())
+        self.resize(720, self.sizeHint().height())
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        if kind == BY_HAND:
+            self.pages.setCurrentIndex(1)
+        else:
+            self.pages.setCurrentIndex(0)
+            self.catalogue.set_kind(kind)
+
+    def _chosen(self) -> None:
+        """A unit chosen with Enter: on to the department's name, or to the button that starts."""
+        if self.catalogue.kind == "so" and not self.catalogue.name.text().strip():
+            self.catalogue.name.setFocus()
+        else:
+            self.start_button.setFocus()
 
     def _sync_enabled(self) -> None:
         by_list = self.pick.isChecked()
@@ -220,21 +266,37 @@ class OfficeDialog(QDialog):
 
     def save(self) -> bool:
         try:
-            with self._ws.db.transaction(self._ws.user()) as session:
-                if self.pick.isChecked():
-                    if not self.existing.unit_id():
-                        raise UserError(self.tr("Hãy chọn một đơn vị trong danh sách."))
-                    set_up_by_hand(session, unit_id=self.existing.unit_id())
-                else:
-                    parent_id, new_parent = self._parent_choice()
-                    office = NewUnit(self.unit_code.text(), self.unit_name.text(), self.unit_level.currentData())
-                    set_up_by_hand(session, office=office, parent_id=parent_id, new_parent=new_parent)
+            if self.kind.currentData() != BY_HAND:
+                self._set_up_from_catalogue()
+            else:
+                self._set_up_by_hand()
         except UserError as error:
-            show_error(self, error)
+            show_error(self, error, self.tr("Chưa cài đặt được"))
             return False
         self._finished = True
         self.accept()
         return True
+
+    def _set_up_from_catalogue(self) -> None:
+        """The same as `ntm-desktop init`: every check first, then the units in one transaction."""
+        missing = self.catalogue.missing()
+        if missing:
+            raise UserError(missing)
+        choice = self.catalogue.choice()
+        self.catalogue.plan()  # a commune of another province: refused before anything is written
+        with self._ws.db.transaction(self._ws.user()) as session:
+            set_up_office(session, choice)
+
+    def _set_up_by_hand(self) -> None:
+        with self._ws.db.transaction(self._ws.user()) as session:
+            if self.pick.isChecked():
+                if not self.existing.unit_id():
+                    raise UserError(self.tr("Hãy chọn một đơn vị trong danh sách."))
+                set_up_by_hand(session, unit_id=self.existing.unit_id())
+            else:
+                parent_id, new_parent = self._parent_choice()
+                office = NewUnit(self.unit_code.text(), self.unit_name.text(), self.unit_level.currentData())
+                set_up_by_hand(session, office=office, parent_id=parent_id, new_parent=new_parent)
 
     def reject(self) -> None:
         """Esc, "Thoát" or the window's close button: say that the app cannot start without its office."""

@@ -186,6 +186,8 @@ def test_hand_made_commune_accepts_the_package_in_the_receive_tab(qtbot, demo_wo
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    focus(dialog.kind)
+    press(Qt.Key.Key_End)  # Loại cơ quan: "Cơ quan, đơn vị khác (tự khai báo)"
     focus(dialog.unit_code)
     type_text(COMMUNE)
     press(Qt.Key.Key_Tab)

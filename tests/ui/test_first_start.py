@@ -37,14 +37,23 @@ def test_escape_asks_before_quitting(qtbot, workspace, messages):
 
 def test_examples_are_after_the_2025_reform(qtbot, workspace):
     dialog = shown(qtbot, workspace)
+    assert dialog.kind.currentData() == "xa"  # a new installation starts on the catalogue
     levels = [dialog.unit_level.itemText(i) for i in range(dialog.unit_level.count())]
     assert levels[0] == "Xã" and not any("Huyện" in level for level in levels)
     assert "huyện" not in dialog.unit_name.placeholderText().lower()
     assert "xã" in dialog.unit_name.placeholderText()
 
 
+def by_hand(dialog: OfficeDialog) -> None:
+    """Loại cơ quan: "Cơ quan, đơn vị khác (tự khai báo)", the last of the list."""
+    focus(dialog.kind)
+    press(Qt.Key.Key_End)
+    assert dialog.kind.currentData() == "khac" and dialog.unit_code.isVisible()
+
+
 def test_a_commune_by_hand_needs_its_parent(qtbot, workspace, messages):
     dialog = shown(qtbot, workspace)
+    by_hand(dialog)
     focus(dialog.unit_code)
     type_text("LC-XHOPTHANH")
     press(Qt.Key.Key_Tab)
