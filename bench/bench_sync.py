@@ -1,66 +1,109 @@
-"""Sync at district scale: export and import a full package, compared with a plain executemany.
+"""Sync at district scale and at ten times it: export and import a full package, against plain SQLite.
 
-    .venv/bin/python bench/bench_sync.py    # 100 communes x 5 years of criteria, 5,000 directives, 20,000 tasks
-    .venv/bin/python bench/bench_sync.py --directives 500 --tasks 2000   # a quick smoke run
+    .venv/bin/python bench/bench_sync.py                  # 1x: 100 communes x 5 years of criteria, 5,000
+                                                          # directives, 20,000 tasks (35,133 records)
+    .venv/bin/python bench/bench_sync.py --scale 1 10     # and 10x (351,000 records), built once, reused
+    .venv/bin/python bench/bench_sync.py --scale 0.1      # a quick smoke run
+    .venv/bin/python bench/bench_sync.py --scale 10 --profile import   # cProfile one import (or export)
 
 A province installation creates the unit tree and sets up the district from a full package; the
 district registers the directives and tasks (through the ORM, so the revision hook versions and
 audits them like real saves) and assesses its communes' 19 criteria for 2021-2025 through the
-assessment service; then the district exports everything for the province and the
-province imports it. Printed: export and import time, the package size, peak memory (maxrss), and
-the import time against a plain `executemany` of the same rows into an empty SQLite file with the
-same schema (target: within 3x). Also printed: what signing the manifest adds to each export and what
-verifying the signature and its signer adds to each import (target: under 5% of the import time).
+assessment service. Both folders are built once per scale in /tmp/ntm/bench-cache/sync-x<scale>
+(written under a temporary name, renamed when complete) and copied afresh for every run.
+
+Each run is a fresh process (so its peak memory, maxrss, is its own), on a fresh copy of the folders:
+
+- export: the district exports everything for the province (`export_package`, commit included);
+- plain read: the same rows (the columns that travel, and the cooperating units) read with sqlite3
+  from the same file: target, export within 2x;
+- import: the province imports the package (`apply_file`: safety backup, kept copy, read and check,
+  plan, one transaction, commit);
+- plain insert: the rows that import added to the synced tables, read back as stored (derived columns
+  included), inserted with one executemany per table into a copy of the same province file (the app's
+  schema: indexes, search index and its triggers, foreign keys checked, WAL) in one transaction,
+  commit included: target, import within 3x, at 1x and 10x alike (the cost grows linearly).
+
+The import also writes what a plain insert does not: one audit row per record (naming the package), the
+merge base of each record, the ledger entry, the backup and the kept copy of the package. Printed: min and
+median of each, what signing and verifying add, peak memory of the import and export (target under 300 MB
+at 10x), and the ratios last.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
+import shutil
 import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine
+BASE = {"communes": 100, "directives": 5000, "tasks": 20000}
+MARKER = "bench-sync.json"
+CACHE = Path("/tmp/ntm/bench-cache")
+IMPORT_TARGET, EXPORT_TARGET, MEMORY_TARGET = 3.0, 2.0, 300
 
-from ntm_desktop.models import Base, Directive, Task, Unit, new_id
-from ntm_desktop.services import settings, units
-from ntm_desktop.services.criteria import assessments, catalogue
-from ntm_desktop.db import open_database
-from ntm_desktop.sync import keys, reader
-from ntm_desktop.sync.apply import apply_file
-from ntm_desktop.sync.entities import ENTITIES
-from ntm_desktop.sync.export import export_package
-from ntm_desktop.workspace import open_workspace
+
+def log(message: str) -> None:
+    print(message, flush=True)
 
 
 def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: since its exec, unlike maxrss, which a child forked from a
+    large parent starts with)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def build(root: Path, communes: int, directives: int, tasks: int):
+def sizes(scale: float) -> dict[str, int]:
+    return {k: max(1, round(v * scale)) for k, v in BASE.items()}
+
+
+# --- building the two folders (once per scale) -----------------------------------------------------------------
+
+def _build(root: Path, communes: int, directives: int, tasks: int) -> dict:
+    from sqlalchemy import select
+
+    from ntm_desktop.models import Directive, Task, Unit, new_id
+    from ntm_desktop.services import settings, units
+    from ntm_desktop.services.criteria import assessments, catalogue
+    from ntm_desktop.sync import keys
+    from ntm_desktop.sync.apply import apply_file
+    from ntm_desktop.sync.export import export_package
+    from ntm_desktop.workspace import open_workspace
+
     province = open_workspace(root / "tinh")
     with province.db.transaction("bench") as s:
         p = units.create_unit(s, code="TINH", name="Ủy ban nhân dân tỉnh Tuyên Quang", level_code="tinh")
         d = units.create_unit(s, code="HUYEN", name="Văn phòng Điều phối nông thôn mới huyện Hàm Yên",
                               level_code="phong", parent_id=p)
         for n in range(communes):
-            units.create_unit(s, code=f"XA{n:03d}", name=f"Ủy ban nhân dân xã số {n}", level_code="xa", parent_id=d)
+            units.create_unit(s, code=f"XA{n:04d}", name=f"Ủy ban nhân dân xã số {n}", level_code="xa", parent_id=d)
         settings.put(s, settings.OFFICE_UNIT, p)
         boot = export_package(s, province.folder.files, "HUYEN", None, out_dir=root, full=True).path
         province_key = keys.own_key(s).fingerprint
     district = open_workspace(root / "huyen")
     apply_file(district, boot, user="bench", confirmed_key=province_key)  # compared with the province's key slip
+    boot.unlink()
     rng = random.Random(5)
     started = time.perf_counter()
+    per_directive = max(1, tasks // directives)
     with district.db.transaction("bench") as s:
         office = settings.office_unit_id(s)
-        commune_units = [u for u in s.query(Unit).filter(Unit.level_code == "xa")]
-        per_directive = max(1, tasks // directives)
+        commune_units = list(s.scalars(select(Unit).where(Unit.level_code == "xa").order_by(Unit.code)))
         for n in range(directives):
             year = 2021 + n % 5
             directive = Directive(
@@ -78,66 +121,65 @@ def build(root: Path, communes: int, directives: int, tasks: int):
                 s.add(task)
             if n % 500 == 499:
                 s.flush()
-    print(f"built {directives} directives and {directives * per_directive} tasks in {time.perf_counter() - started:.1f} s")
+                s.expunge_all()  # objects already written are not needed again
+                commune_units = [s.merge(u, load=False) for u in commune_units]
+    log(f"  built {directives} directives and {directives * per_directive} tasks in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     with district.db.transaction("bench") as s:  # 5 years of criteria per commune, through the assessment screen's service
         catalogue.install_shipped_sets(s)
-        for unit in s.query(Unit).filter(Unit.level_code == "xa"):
+        office = settings.office_unit_id(s)
+        for unit_id in list(s.scalars(select(Unit.id).where(Unit.level_code == "xa").order_by(Unit.code))):
             met = rng.randint(5, 15)
             for year in range(2021, 2026):
-                grid = assessments.load_grid(s, unit.id, year)
+                grid = assessments.load_grid(s, unit_id, year)
                 met = min(19, met + rng.randint(0, 3))
                 cells = [assessments.CellInput("criterion", row.target_id, "dat" if i < met else "chua_dat",
                                                note="Theo biên bản thẩm định" if i % 7 == 0 else "")
                          for i, row in enumerate(r for r in grid.rows if r.kind == "criterion")]
-                assessments.save_grid(s, unit.id, year, cells, assessing_unit_id=office, assessed_on=date(year, 11, 30))
-    print(f"built criteria of {communes} communes for 5 years in {time.perf_counter() - started:.1f} s")
-    return province, district
+                assessments.save_grid(s, unit_id, year, cells, assessing_unit_id=office, assessed_on=date(year, 11, 30))
+            s.flush()
+            s.expunge_all()
+    log(f"  built criteria of {communes} communes for 5 years in {time.perf_counter() - started:.1f} s")
+    with district.db.transaction("bench") as s:
+        district_key = keys.own_key(s).fingerprint
+    for workspace in (province, district):
+        with workspace.db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        workspace.close()
+    return {"district_key": district_key}
 
 
-def _stored_rows(database: Path) -> list[tuple[str, list[str], list[tuple]]]:
-    """Every row the import wrote into the synced tables (derived columns included), read back as stored."""
-    tables = [spec.table for spec in ENTITIES] + [link.table for spec in ENTITIES for link in spec.links]
-    con = sqlite3.connect(database)
-    try:
-        found = []
-        for table in tables:
-            cursor = con.execute(f"SELECT * FROM {table.name}")
-            names = [d[0] for d in cursor.description]
-            rows = cursor.fetchall()
-            if rows:
-                found.append((table.name, names, rows))
-        return found
-    finally:
-        con.close()
-
-
-def plain_executemany(stored, target: Path, schema: str) -> float:
-    """The same rows with executemany into an empty file, one transaction, commit included.
-
-    schema "app": the app's own schema (migrations: indexes, search index and its triggers) and pragmas
-    (foreign keys checked, WAL); schema "bare": only the tables (SQLAlchemy create_all), no foreign-key checks,
-    the simplest possible file.
-    """
-    if schema == "app":
-        open_database(target).engine.dispose()
-    else:
-        engine = create_engine(f"sqlite:///{target}")
-        Base.metadata.create_all(engine)
-        engine.dispose()
-    con = sqlite3.connect(target, isolation_level=None)
-    if schema == "app":  # as the app opens its file
-        for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
-            con.execute(f"PRAGMA {pragma}")
+def folders(scale: float, rebuild: bool) -> Path:
+    """The cached province and district folders of this scale, built if missing or of another scale."""
+    target = CACHE / f"sync-x{scale:g}"
+    wanted = sizes(scale)
+    marker = target / MARKER
+    found = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {}
+    if not rebuild and found.get("sizes") == wanted:
+        log(f"reusing {target}")
+        return target
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    log(f"building {target} ({wanted['communes']} communes, {wanted['directives']} directives, "
+        f"{wanted['tasks']} tasks; once)")
     started = time.perf_counter()
-    con.execute("BEGIN")
-    for name, columns, rows in stored:
-        con.executemany(f"INSERT OR IGNORE INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
-    con.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    con.close()
-    return elapsed
+    info = _build(partial, **wanted)
+    (partial / MARKER).write_text(json.dumps({"sizes": wanted, **info}), encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+    log(f"  built in {time.perf_counter() - started:.1f} s")
+    return target
 
+
+def fresh_copy(cached: Path, name: str, into: Path) -> Path:
+    target = into / name
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(cached / name, target)
+    return target
+
+
+# --- one measure, in its own process ---------------------------------------------------------------------------
 
 class Stopwatch:
     """Time spent in the functions that sign and verify, however often they are called."""
@@ -157,67 +199,207 @@ class Stopwatch:
 
         setattr(owner, name, timed)
 
-    def take(self, bucket: str) -> float:
-        value, self.seconds[bucket] = self.seconds[bucket], 0.0
-        return value
+
+def synced_tables() -> list[tuple[str, list[str]]]:
+    """Each synced table with the columns that travel (and the association tables, whole)."""
+    from ntm_desktop.sync.entities import ENTITIES
+
+    found = [(spec.table.name, list(spec.columns)) for spec in ENTITIES]
+    found += [(link.table.name, [link.own_column, link.other_column]) for spec in ENTITIES for link in spec.links]
+    return found
 
 
-def _share(part: float, whole: float) -> str:
-    return f"{part * 1000:.1f} ms = {100 * part / whole:.2f}% of {whole:.2f} s"
+def _profiled(profile: str | None, work):
+    if not profile:
+        return work()
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        return profiler.runcall(work)
+    finally:
+        profiler.dump_stats(profile)
+
+
+def child_export(folder: Path, out: Path, profile: str | None) -> dict:
+    from ntm_desktop.sync import keys
+    from ntm_desktop.sync.export import export_package
+    from ntm_desktop.workspace import open_workspace
+
+    watch = Stopwatch()
+    watch.wrap(keys, "sign_manifest", "sign")
+    district = open_workspace(folder)
+    with district.db.transaction("bench") as s:
+        keys.own_key(s)
+    started = time.perf_counter()
+
+    def work():
+        with district.db.transaction("bench") as s:
+            return export_package(s, district.folder.files, "TINH", None, out_dir=out, full=True)
+
+    result = _profiled(profile, work)
+    seconds = time.perf_counter() - started
+    district.close()
+    return {"seconds": seconds, "peak_mb": peak_mb(), "records": sum(result.counts.values()),
+            "package": str(result.path), "package_mb": result.path.stat().st_size / 1024 ** 2,
+            "sign": watch.seconds["sign"]}
+
+
+def child_read(folder: Path) -> dict:
+    """The same rows as export reads, with plain sqlite3 (every row fetched into a tuple)."""
+    tables = synced_tables()
+    con = sqlite3.connect(folder / "ntm.sqlite3")
+    started = time.perf_counter()
+    rows = 0
+    for name, columns in tables:
+        for _ in con.execute(f"SELECT {', '.join(columns)} FROM {name}"):
+            rows += 1
+    seconds = time.perf_counter() - started
+    con.close()
+    return {"seconds": seconds, "peak_mb": peak_mb(), "rows": rows}
+
+
+def child_import(folder: Path, package: Path, district_key: str, profile: str | None) -> dict:
+    from ntm_desktop.sync import keys, reader
+    from ntm_desktop.sync.apply import apply_file
+    from ntm_desktop.workspace import open_workspace
+
+    watch = Stopwatch()
+    watch.wrap(reader, "check_signature", "verify")
+    watch.wrap(reader, "check_signer", "verify")
+    province = open_workspace(folder)
+    started = time.perf_counter()
+    outcome = _profiled(profile, lambda: apply_file(province, package, user="bench", confirmed_key=district_key))
+    seconds = time.perf_counter() - started
+    province.close()
+    assert outcome.status == "applied", outcome.message
+    return {"seconds": seconds, "peak_mb": peak_mb(), "message": outcome.message, "verify": watch.seconds["verify"]}
+
+
+def child_insert(before: Path, after: Path) -> dict:
+    """The rows the import added (as stored) into a copy of the province file as it was before, with executemany."""
+    from ntm_desktop.db import open_database
+
+    open_database(before / "ntm.sqlite3").engine.dispose()  # as the app leaves its file (migrated, WAL)
+    con = sqlite3.connect(before / "ntm.sqlite3", isolation_level=None)
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):  # as the app opens its file
+        con.execute(f"PRAGMA {pragma}")
+    con.execute("ATTACH DATABASE ? AS imported", (str(after / "ntm.sqlite3"),))
+    added = []
+    for name, _ in synced_tables():
+        cursor = con.execute(f"SELECT * FROM imported.{name} EXCEPT SELECT * FROM main.{name}")
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+        if rows:
+            added.append((name, names, rows))
+    con.execute("DETACH DATABASE imported")
+    started = time.perf_counter()
+    con.execute("BEGIN")
+    for name, columns, rows in added:
+        con.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+    con.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    con.close()
+    return {"seconds": seconds, "peak_mb": peak_mb(), "rows": sum(len(r) for _, _, r in added)}
+
+
+def run_child(*args: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"the {args[0]} run failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the runs ----------------------------------------------------------------------------------------------------
+
+def _figures(values: list[float]) -> str:
+    return f"min {min(values):.3f} s, median {statistics.median(values):.3f} s"
+
+
+def measure(scale: float, runs: int, rebuild: bool, profile: tuple[str, str] | None) -> dict:
+    """`profile`: (what, file): cProfile the first run's import or export into that file."""
+    cached = folders(scale, rebuild)
+    district_key = json.loads((cached / MARKER).read_text(encoding="utf-8"))["district_key"]
+    got: dict[str, list[dict]] = {"export": [], "read": [], "import": [], "insert": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        package = None
+        for n in range(runs):
+            district = fresh_copy(cached, "huyen", work)
+            out = work / f"out{n}"
+            out.mkdir()
+            done = run_child("export", str(district), str(out), profile[1] if profile and profile[0] == "export" and n == 0 else "")
+            got["export"].append(done)
+            package = package or Path(done["package"])
+            got["read"].append(run_child("read", str(district)))
+            province = fresh_copy(cached, "tinh", work)
+            got["import"].append(run_child("import", str(province), str(package), district_key,
+                                           profile[1] if profile and profile[0] == "import" and n == 0 else ""))
+            before = fresh_copy(cached, "tinh", work / "before")
+            got["insert"].append(run_child("insert", str(before), str(province)))
+            log(f"  run {n + 1}: export {got['export'][-1]['seconds']:.2f} s, read {got['read'][-1]['seconds']:.3f} s, "
+                f"import {got['import'][-1]['seconds']:.2f} s, insert {got['insert'][-1]['seconds']:.3f} s")
+    seconds = {k: [r["seconds"] for r in v] for k, v in got.items()}
+    first = got["export"][0]
+    imported = got["import"][0]
+    log(f"x{scale:g}: {first['records']} records, package {first['package_mb']:.1f} MB; "
+        f"{imported['message']}")
+    log(f"  export        {_figures(seconds['export'])}; peak memory {max(r['peak_mb'] for r in got['export']):.0f} MB"
+        f"; signing the manifest {1000 * statistics.median(r['sign'] for r in got['export']):.1f} ms")
+    log(f"  plain read    {_figures(seconds['read'])} ({got['read'][0]['rows']} rows); "
+        f"peak memory {max(r['peak_mb'] for r in got['read']):.0f} MB")
+    log(f"  import        {_figures(seconds['import'])}; peak memory {max(r['peak_mb'] for r in got['import']):.0f} MB"
+        f"; verifying the signature and its signer {1000 * statistics.median(r['verify'] for r in got['import']):.1f} ms")
+    log(f"  plain insert  {_figures(seconds['insert'])} ({got['insert'][0]['rows']} rows); "
+        f"peak memory {max(r['peak_mb'] for r in got['insert']):.0f} MB")
+    return {"scale": scale, "records": first["records"], "seconds": seconds,
+            "peak": {k: max(r["peak_mb"] for r in v) for k, v in got.items()},
+            "verify": statistics.median(r["verify"] for r in got["import"])}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--communes", type=int, default=100)
-    parser.add_argument("--directives", type=int, default=5000)
-    parser.add_argument("--tasks", type=int, default=20000)
+    parser.add_argument("--scale", type=float, nargs="+", default=[1.0], help="times the district's scale")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rebuild", action="store_true", help="build the cached folders again")
+    parser.add_argument("--profile", choices=("import", "export"),
+                        help="cProfile the first run's import or export into sync-<what>-x<scale>.prof")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        province, district = build(root, args.communes, args.directives, args.tasks)
-        watch = Stopwatch()
-        watch.wrap(keys, "sign_manifest", "sign")
-        watch.wrap(reader, "check_signature", "verify")
-        watch.wrap(reader, "check_signer", "verify")
-        with district.db.transaction("bench") as s:
-            district_key = keys.own_key(s).fingerprint
-        started = time.perf_counter()
-        with district.db.transaction("bench") as s:
-            result = export_package(s, district.folder.files, "TINH", None, out_dir=root, full=True)
-        export_s = time.perf_counter() - started
-        size = result.path.stat().st_size / 1024 ** 2
-        print(f"export: {export_s:.2f} s, {sum(result.counts.values())} records, package {size:.1f} MB, "
-              f"peak memory so far {peak_mb():.0f} MB")
-        print(f"  signing the manifest: {_share(watch.take('sign'), export_s)} of the export")
-        started = time.perf_counter()
-        outcome = apply_file(province, result.path, user="bench", confirmed_key=district_key)
-        import_s = time.perf_counter() - started
-        print(f"import: {import_s:.2f} s ({outcome.message}); peak memory {peak_mb():.0f} MB")
-        print(f"  verifying the signature and its signer (preview read and apply re-check): "
-              f"{_share(watch.take('verify'), import_s)} of the import (target under 5%)")
-        stored = _stored_rows(province.folder.database)
-        rows = sum(len(r) for _, _, r in stored)
-        for schema, label in (("app", "the app's schema (indexes, search index, foreign keys)"), ("bare", "bare tables")):
-            plain_s = min(plain_executemany(stored, root / f"plain-{schema}-{n}.sqlite3", schema) for n in range(3))
-            print(f"plain executemany of the same {rows} rows into {label}: {plain_s:.2f} s; "
-                  f"import / executemany = {import_s / plain_s:.1f}x (target within 3x)")
-        started = time.perf_counter()
-        with district.db.transaction("bench") as s:  # a month of follow-up: 5,000 tasks get a note and a new deadline
-            for task in s.query(Task).order_by(Task.id).limit(5000):
-                task.notes = "Đã đôn đốc lần 2"
-                task.due_date = task.due_date + timedelta(days=30)
-        with district.db.transaction("bench") as s:
-            delta = export_package(s, district.folder.files, "TINH", None, out_dir=root)
-        print(f"edited 5,000 tasks, delta package: {sum(delta.counts.values())} records "
-              f"(edit + export {time.perf_counter() - started:.2f} s)")
-        print(f"  signing the manifest: {watch.take('sign') * 1000:.1f} ms of the delta export")
-        started = time.perf_counter()
-        outcome = apply_file(province, delta.path, user="bench")
-        delta_s = time.perf_counter() - started
-        print(f"delta import: {delta_s:.2f} s ({outcome.message}); peak memory {peak_mb():.0f} MB")
-        print(f"  verifying the signature and its signer: {_share(watch.take('verify'), delta_s)} of the delta import")
-        province.close()
-        district.close()
+    if args.child:
+        kind, *rest = args.child
+        if kind == "export":
+            result = child_export(Path(rest[0]), Path(rest[1]), rest[2] or None)
+        elif kind == "read":
+            result = child_read(Path(rest[0]))
+        elif kind == "import":
+            result = child_import(Path(rest[0]), Path(rest[1]), rest[2], rest[3] or None)
+        else:
+            result = child_insert(Path(rest[0]), Path(rest[1]))
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    results = []
+    for scale in args.scale:
+        profile = (args.profile, str(Path.cwd() / f"sync-{args.profile}-x{scale:g}.prof")) if args.profile else None
+        results.append(measure(scale, args.runs, args.rebuild, profile))
+        if profile:
+            log(f"  profile of the first {args.profile}: {profile[1]}")
+    log("")
+    for r in results:  # cost per 1,000 records: the same at every scale when it grows linearly
+        per = {k: 1000 * statistics.median(v) / r["records"] for k, v in r["seconds"].items()}
+        log(f"x{r['scale']:g} per 1,000 records (median): import {per['import'] * 1000:.0f} ms, "
+            f"plain insert {per['insert'] * 1000:.0f} ms, export {per['export'] * 1000:.0f} ms, "
+            f"plain read {per['read'] * 1000:.1f} ms")
+    for r in results:
+        s, peak = r["seconds"], r["peak"]
+        imp = statistics.median(s["import"]) / statistics.median(s["insert"])
+        exp = statistics.median(s["export"]) / statistics.median(s["read"])
+        log(f"x{r['scale']:g}: verifying = {100 * r['verify'] / statistics.median(s['import']):.2f}% of the import "
+            f"(target under 5%); peak memory import {peak['import']:.0f} MB, export {peak['export']:.0f} MB "
+            f"(target under {MEMORY_TARGET} MB at 10x)")
+        log(f"x{r['scale']:g}: import / plain insert = {imp:.2f}x (target {IMPORT_TARGET:g}x); "
+            f"export / plain read = {exp:.2f}x (target {EXPORT_TARGET:g}x)")
     return 0
 
 

@@ -28,7 +28,7 @@ from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec
 from ntm_desktop.sync.identifiers import file_part, is_uuid
 from ntm_desktop.sync.manifest import EXTENSION
 from ntm_desktop.sync.package_zip import copy_member
-from ntm_desktop.sync.preview import Plan, plan_package
+from ntm_desktop.sync.preview import Plan, plan_batches, plan_package
 from ntm_desktop.sync.reader import Package, PackageRefused, read_package, recheck
 
 BUSY = ("Đang có người nhập gói khác vào dữ liệu này (ở cửa sổ khác hoặc máy khác dùng chung thư mục), nên gói "
@@ -318,7 +318,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                 if again.sha256 != package.sha256:
                     raise PackageRefused("Tệp gói đã thay đổi từ lúc xem trước. Hãy mở lại gói.")
                 identity.adopt(session, again.adoption, manifest.package_id)  # hand-made units take the package's ids
-                plan = plan_package(session, again)
+                plan = Plan(again)  # planned and written a batch at a time (bounded memory), below
                 entry = ledger.record(session, package_id=manifest.package_id, sha256=again.sha256,
                                       kind=manifest.kind, origin_unit_id=manifest.origin_unit_id,
                                       origin_code=manifest.origin_code, sequence=manifest.sequence,
@@ -327,7 +327,9 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                                       result="applied", summary="")
                 session.flush()  # the write transaction is open from here: defer foreign keys to its commit
                 session.execute(text("PRAGMA defer_foreign_keys=ON"))
-                written = _write(session, plan, workspace.folder.files, user)
+                for batch in plan_batches(session, again):
+                    written += _write(session, batch, workspace.folder.files, user)
+                    plan.take(batch, keep=False)
                 if again.bootstrap:
                     settings.put(session, settings.OFFICE_UNIT, manifest.destination_unit_id)
                 if again.trust is not None:  # a filled Excel template is entered here, not signed

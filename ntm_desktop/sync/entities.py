@@ -8,8 +8,10 @@ foreign-key checks to the end of its transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property, partial
+from itertools import chain
+from operator import is_not, itemgetter
 from typing import Any, Callable
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, Table, select
@@ -102,25 +104,39 @@ def _is_id_column(column) -> bool:
 _SYNCED_TABLES: set[str] = set()  # filled once the registry is built
 
 
+def _present(values: list) -> list:
+    return list(filter(partial(is_not, None), values))
+
+
+def _types(values: list) -> set:
+    return set(map(type, values))
+
+
 def _column_check(column) -> Callable[[list], bool]:
     """A whole column's non-null values at once (the fast path; a failure is then located value by value)."""
     t = column.type
     if _is_id_column(column):
-        return lambda values: all(type(v) is str and UUID.match(v) for v in values if v is not None)
+        return lambda values: _types(v := _present(values)) <= {str} and all(map(UUID.match, v))
     if isinstance(t, DateTime):
-        return lambda values: all(type(v) is str and datetime.fromisoformat(v) for v in values if v is not None)
+        return lambda values: _types(v := _present(values)) <= {str} and all(map(datetime.fromisoformat, v))
     if isinstance(t, Date):
-        return lambda values: all(type(v) is str and date.fromisoformat(v) for v in values if v is not None)
+        return lambda values: _types(v := _present(values)) <= {str} and all(map(_is_date, v))
     if isinstance(t, Boolean):
-        return lambda values: all(type(v) is bool for v in values if v is not None)
+        return lambda values: _types(_present(values)) <= {bool}
     if isinstance(t, Integer):
-        return lambda values: all(type(v) is int and INT_MIN <= v <= INT_MAX for v in values if v is not None)
+        return lambda values: _types(v := _present(values)) <= {int} and (
+            not v or INT_MIN <= min(v) and max(v) <= INT_MAX)
     if isinstance(t, VersionVector):
-        return lambda values: all(map(_small_json, (v for v in values if v is not None)))
+        return lambda values: all(map(_small_json, _present(values)))
     if isinstance(t, (String, Text)):
         length = getattr(t, "length", None) or float("inf")
-        return lambda values: all(type(v) is str and len(v) <= length for v in values if v is not None)
+        return lambda values: _types(v := _present(values)) <= {str} and max(map(len, v), default=0) <= length
     return lambda values: True
+
+
+def _is_date(value: str) -> bool:
+    date.fromisoformat(value)
+    return True
 
 
 def _small_json(value) -> bool:
@@ -243,7 +259,7 @@ def _bad():
 def validate_record(spec: EntitySpec, record: Any, where: str) -> dict:
     """Check one incoming record's shape, id, version and links; the error says the file and line.
 
-    The field types are checked column by column afterwards (`validate_values`)."""
+    The field types are checked column by column afterwards (`validate_values`; both: `validate_records`)."""
     if not isinstance(record, dict):
         raise ValidationError(f"{where}: mỗi dòng phải là một bản ghi JSON (đối tượng {{…}}).")
     keys = record.keys()
@@ -273,10 +289,24 @@ MAX_VECTOR = 10_000  # installations that ever changed one record
 MAX_LINKS = 10_000  # cooperating units of one task
 
 
+def validate_records(spec: EntitySpec, records: list, where: Callable[[int], str]) -> list[dict]:
+    """`validate_record` and `validate_values` for many records at once: the shapes, ids, versions and links
+    checked column by column; when anything is off, record by record, so the error names the first bad
+    record's line. Then every field's type, one column at a time."""
+    try:
+        well_formed = _well_formed(spec, records)
+    except Exception:  # noqa: BLE001 - anything unexpected is located and told below
+        well_formed = False
+    if not well_formed:
+        records = [validate_record(spec, record, where(i)) for i, record in enumerate(records)]
+    validate_values(spec, records, where)
+    return records
+
+
 def validate_values(spec: EntitySpec, records: list[dict], where: Callable[[int], str]) -> None:
     """Check every field's type, one column at a time; the error names the first bad record's line."""
     for name, nullable, label, check, check_all in spec.checkers:
-        values = [r[name] for r in records]
+        values = list(map(itemgetter(name), records))
         try:
             if (nullable or None not in values) and check_all(values):
                 continue
@@ -294,6 +324,34 @@ def validate_values(spec: EntitySpec, records: list[dict], where: Callable[[int]
                 raise ValidationError(
                     f"{where(i)}: trường “{field_label(spec.name, name)}” của bản ghi {records[i]['id']} phải là "
                     f"{label}.") from None
+
+
+def _well_formed(spec: EntitySpec, records: list) -> bool:
+    if not _types(records) <= {dict}:
+        return False
+    allowed, needed = spec.allowed_keys, spec.column_set
+    if not all(shape == allowed or needed <= shape <= allowed for shape in set(map(frozenset, records))):
+        return False
+    ids = list(map(itemgetter("id"), records))
+    if not (_types(ids) <= {str} and all(map(UUID.match, ids))):
+        return False
+    vectors = list(map(itemgetter("version"), records))
+    if not (_types(vectors) <= {dict} and 0 < min(map(len, vectors), default=1)
+            and max(map(len, vectors), default=0) <= MAX_VECTOR):
+        return False
+    names = set(chain.from_iterable(vectors))
+    counters = list(chain.from_iterable(map(dict.values, vectors)))
+    if not (_types(list(names)) <= {str} and max(map(len, names), default=0) <= 64
+            and _types(counters) <= {int} and (not counters or 0 < min(counters) and max(counters) < 2 ** 53)):
+        return False
+    for link in spec.links:
+        lists = [r.get(link.name, []) for r in records]
+        if not (_types(lists) <= {list} and max(map(len, lists), default=0) <= MAX_LINKS):
+            return False
+        ids = list(chain.from_iterable(lists))
+        if not (_types(ids) <= {str} and all(map(UUID.match, ids))):
+            return False
+    return True
 
 
 def from_json_value(column, value: Any) -> Any:

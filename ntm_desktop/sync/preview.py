@@ -2,12 +2,18 @@
 
 The same plan is computed again inside the apply transaction, so what was
 previewed and what is applied follow the same rules.
+
+A package is planned a batch at a time (`plan_batches`: the unit tree first, then
+each entity `reader.BATCH` records at a time), so that the apply can write each
+batch and let it go: what a later batch needs of the earlier ones (the ids that
+arrive, the directives' owners, the register numbers taken) is carried along.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Iterator
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -18,7 +24,10 @@ from ntm_desktop.sync import snapshots, validity
 from ntm_desktop.sync.entities import ENTITIES, EntitySpec, load_rows
 from ntm_desktop.sync.merge import CONCURRENT, NEW, NEWER, OLDER, UNCHANGED, FieldConflict, compare, merge_concurrent
 from ntm_desktop.sync.ownership import Tree, structure_problem
-from ntm_desktop.sync.reader import Package
+from ntm_desktop.sync.reader import BATCH, Package
+
+KEEP_ACTIONS = 20_000  # a preview of a package this size or smaller keeps every record's action
+_ORDER = {spec.name: i for i, spec in enumerate(ENTITIES)}
 
 OUTCOMES = ("new", "updated", "unchanged", "older", "deleted", "conflict", "rejected")
 OUTCOME_LABELS = {
@@ -48,13 +57,29 @@ class Plan:
     package: Package
     actions: dict[str, list[Action]] = field(default_factory=dict)
     already: str = ""  # when this very file was applied before: what to tell the user ("" otherwise)
+    # What batches let go of (a large package): outcomes per entity, and the rejections with their reasons.
+    tallies: dict[str, Counter] = field(default_factory=dict)
+    let_go: list[tuple[str, str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, dict[str, int]]:
         tallies = {e: Counter(a.outcome for a in acts) for e, acts in self.actions.items()}
-        return {e: {o: tally[o] for o in OUTCOMES} for e, tally in tallies.items()}
+        for entity, tally in self.tallies.items():
+            tallies[entity] = tallies.get(entity, Counter()) + tally
+        return {e: {o: tallies[e][o] for o in OUTCOMES} for e in sorted(tallies, key=_ORDER.get)}
 
     def rejections(self) -> list[tuple[str, str, str]]:
-        return [(a.entity, a.record_id, a.reason) for acts in self.actions.values() for a in acts if a.outcome == "rejected"]
+        kept = [(a.entity, a.record_id, a.reason) for acts in self.actions.values() for a in acts
+                if a.outcome == "rejected"]
+        return sorted(self.let_go + kept, key=lambda r: _ORDER[r[0]]) if self.let_go else kept
+
+    def take(self, batch: "Plan", keep: bool) -> None:
+        """Add a batch's plan: its actions kept, or only their outcomes and rejections."""
+        for entity, actions in batch.actions.items():
+            if keep:
+                self.actions.setdefault(entity, []).extend(actions)
+                continue
+            self.tallies.setdefault(entity, Counter()).update(a.outcome for a in actions)
+            self.let_go += [(a.entity, a.record_id, a.reason) for a in actions if a.outcome == "rejected"]
 
     def total(self, outcome: str) -> int:
         return sum(c[outcome] for c in self.counts().values())
@@ -118,11 +143,16 @@ def _reject(action: Action, reason: str) -> None:
     action.outcome, action.reason, action.result, action.conflicts = "rejected", reason, None, ()
 
 
-def _check_references(session: Session, plan: Plan) -> None:
-    """A record pointing at something neither here nor arriving is rejected (and so are its dependants)."""
-    arriving: dict[str, set[str]] = {}
+def _check_references(session: Session, plan: Plan, arriving: dict[str, set[str]] | None = None) -> None:
+    """A record pointing at something neither here nor arriving is rejected (and so are its dependants).
+
+    `arriving`: the ids of earlier batches that are written (entity -> ids), extended with this plan's."""
+    arriving = {} if arriving is None else arriving
     for spec in ENTITIES:
-        arriving[spec.name] = {a.record_id for a in plan.actions.get(spec.name, []) if a.outcome != "rejected"}
+        if spec.name not in plan.actions:
+            continue
+        arriving.setdefault(spec.name, set()).update(
+            a.record_id for a in plan.actions[spec.name] if a.outcome != "rejected")
         for _ in range(2):  # a second pass settles records that point at records rejected in the first
             wanted: dict[str, set[str]] = {}
             for action in plan.actions.get(spec.name, []):
@@ -149,15 +179,19 @@ def _check_references(session: Session, plan: Plan) -> None:
                 break  # nothing changed: a second pass would find the same
 
 
-def _check_rules(session: Session, plan: Plan, tree: Tree, origin: str, office: str) -> None:
-    """The forms' rules on what is written: owners, where units go, registers, field limits and dates."""
+def _check_rules(session: Session, plan: Plan, tree: Tree, origin: str, office: str,
+                 owners: dict[str, str | None] | None = None) -> None:
+    """The forms' rules on what is written: owners, where units go, registers, field limits and dates.
+
+    `owners`: the owners of directives written by earlier batches."""
     from ntm_desktop.models import Directive
 
     from_above = plan.package.bootstrap or tree.keeps_tree_of(origin, office)
+    owners = owners or {}
 
     arriving = {a.record_id: a for a in plan.actions.get("directives", [])}
     wanted = sorted({a.result.get("directive_id") for name in ("tasks", "attachments")
-                     for a in plan.actions.get(name, []) if a.writes} - {None})
+                     for a in plan.actions.get(name, []) if a.writes} - {None} - set(owners))
     here: dict[str, str | None] = {}
     for i in range(0, len(wanted), 500):
         here.update(session.execute(select(Directive.id, Directive.owner_unit_id).where(
@@ -167,6 +201,8 @@ def _check_rules(session: Session, plan: Plan, tree: Tree, origin: str, office: 
         action = arriving.get(directive_id)
         if action is not None and action.writes:
             return action.result.get("owner_unit_id")
+        if directive_id in owners:
+            return owners[directive_id]
         return here.get(directive_id)
 
     for spec in ENTITIES:
@@ -179,8 +215,10 @@ def _check_rules(session: Session, plan: Plan, tree: Tree, origin: str, office: 
                 _reject(action, reason)
 
 
-def _check_unique(session: Session, plan: Plan) -> None:
-    """Unit codes and register numbers must stay unique: a clash is a rejection with its reason."""
+def _check_unique(session: Session, plan: Plan, taken: dict[tuple, str] | None = None) -> None:
+    """Unit codes and register numbers must stay unique: a clash is a rejection with its reason.
+
+    `taken`: register numbers known from earlier batches ((office, year, number) -> id), extended here."""
     for action in plan.actions.get("units", []):
         if action.writes:
             other = session.scalar(select(Unit.id).where(Unit.code == action.result["code"], Unit.id != action.record_id))
@@ -190,31 +228,62 @@ def _check_unique(session: Session, plan: Plan) -> None:
     from ntm_desktop.models import Directive
 
     wanted = [a for a in plan.actions.get("directives", []) if a.writes and not a.result["deleted"]]
-    taken: dict[tuple, str] = {}
-    for office in {a.result["office_unit_id"] for a in wanted}:
+    taken = {} if taken is None else taken
+    offices = taken.setdefault(None, set())  # the offices whose numbers are read already
+    for office in {a.result["office_unit_id"] for a in wanted} - offices:
         rows = session.execute(select(Directive.arrival_year, Directive.arrival_number, Directive.id).where(
             Directive.office_unit_id == office))
         taken.update({(office, y, n): i for y, n, i in rows})
+        offices.add(office)
     for action in wanted:
         r = action.result
         other = taken.get((r["office_unit_id"], r["arrival_year"], r["arrival_number"]))
         if other and other != action.record_id:
             _reject(action, f"số đến {r['arrival_number']}/{r['arrival_year']} đã có ở sổ văn bản đến của máy này")
+    for action in wanted:  # what this batch writes is taken for the next ones
+        if action.writes:
+            r = action.result
+            taken.setdefault((r["office_unit_id"], r["arrival_year"], r["arrival_number"]), action.record_id)
 
 
-def plan_package(session: Session, package: Package) -> Plan:
-    """Classify every record of the package; changes nothing."""
+def plan_batches(session: Session, package: Package, size: int = BATCH) -> Iterator[Plan]:
+    """Classify the package's records a batch at a time; changes nothing.
+
+    Each plan holds one batch of one entity (its package: the same package, with that batch's records and
+    lines). The caller may write each batch before asking for the next (the apply does); what a later batch
+    needs of the earlier ones is carried here, so previewing and applying decide alike."""
     manifest = package.manifest
     office = manifest.destination_unit_id if package.bootstrap else settings.office_unit_id(session)
     tree = Tree(session, package.records.get("units", []))
     installation = session.info.get("installation_id", "")
-    plan = Plan(package)
+    writer = office if package.entered_here else manifest.origin_unit_id
+    arriving: dict[str, set[str]] = {}
+    owners: dict[str, str | None] = {}
+    taken: dict[tuple, str] = {}
+    referred = set().union(*(spec.references.values() for spec in ENTITIES))
     for spec in ENTITIES:
-        records = package.records.get(spec.name)
-        if records:
-            writer = office if package.entered_here else manifest.origin_unit_id
-            plan.actions[spec.name] = _classify(session, spec, records, tree, writer, office, installation)
-    _check_rules(session, plan, tree, office if package.entered_here else manifest.origin_unit_id, office)
-    _check_unique(session, plan)
-    _check_references(session, plan)
+        for records, lines in package.batches(spec.name, size):
+            if not records:
+                continue
+            view = replace(package, records={spec.name: records}, lines={spec.name: lines})
+            plan = Plan(view, {spec.name: _classify(session, spec, records, tree, writer, office, installation)})
+            _check_rules(session, plan, tree, writer, office, owners)
+            _check_unique(session, plan, taken)
+            _check_references(session, plan, arriving)
+            if spec.name not in referred:
+                arriving.pop(spec.name, None)  # nothing points at these
+            if spec.name == "directives":
+                owners.update((a.record_id, a.result.get("owner_unit_id")) for a in plan.actions[spec.name]
+                              if a.writes)
+            yield plan
+
+
+def plan_package(session: Session, package: Package) -> Plan:
+    """Classify every record of the package; changes nothing. A large package's plan keeps the outcomes and
+    rejections, not every record's action."""
+    plan = Plan(package)
+    keep = sum(len(rs) for rs in package.records.values()) + sum(
+        e.count for e in package.streamed.values()) <= KEEP_ACTIONS
+    for batch in plan_batches(session, package):
+        plan.take(batch, keep)
     return plan

@@ -8,6 +8,12 @@ UUIDs, hashes hex digests, codes unit codes, numbers in range, times ISO), a
 line that is not valid JSON, nested too deep, too long, or fails validation.
 Members are streamed (`package_zip`): attachments are only hashed here and
 copied at apply time, so memory stays bounded whatever the zip declares.
+
+Records are not held whole either: the unit tree and the criteria catalogue
+(small, and needed to plan everything else) are kept, every other entity's
+file is checked here line by line and read again, a batch at a time, by the
+plan and the apply (`Package.batches`), so a package of any size fits in a
+bounded memory.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,13 +31,13 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import ImportLedger, Unit
 from ntm_desktop.services import settings
-from ntm_desktop.sync.entities import BY_NAME, validate_record, validate_values
+from ntm_desktop.sync.entities import BY_NAME, validate_records
 from ntm_desktop.sync.identifiers import is_unit_code
 from ntm_desktop.sync.keys import SIGNATURE_MEMBER, Trust, check_signature, check_signer
-from ntm_desktop.sync.manifest import (FORMAT_NAME, FORMAT_VERSION, KINDS, UNSIGNED_VERSION, Manifest, ManifestError,
-                                       known_schemas, newer_than_this_app)
+from ntm_desktop.sync.manifest import (FORMAT_NAME, FORMAT_VERSION, KINDS, UNSIGNED_VERSION, FileEntry, Manifest,
+                                       ManifestError, known_schemas, newer_than_this_app)
 from ntm_desktop.sync.package_zip import (DEFAULT_LIMITS, Limits, PackageRefused, check_members, hash_member,
-                                          lines as member_lines, load_json, read_small)
+                                          line_batches, lines as member_lines, load_json, load_line, read_small)
 
 if TYPE_CHECKING:
     from ntm_desktop.sync.identity import Adoption
@@ -41,6 +47,11 @@ ASK_AGAIN = "Hãy đề nghị đơn vị gửi lập và gửi lại gói."
 
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "Package", "PackageRefused", "peek_manifest", "read_package", "recheck"]
+
+# Entities kept whole once read: small, and what planning the others needs (the tree, the catalogue).
+HELD = frozenset({"units", "criteria_sets", "criteria", "indicators"})
+BATCH = 5000  # records of one entity planned and written together
+CHANGED = "Tệp gói đã thay đổi từ lúc xem trước. Hãy mở lại gói."
 
 
 @dataclass
@@ -61,10 +72,49 @@ class Package:
     entered_here: bool = False
     trust: Trust | None = None  # why the signer is trusted (sync/keys.py); what applying it teaches
     confirmed_key: str | None = None  # the fingerprint the clerk compared with the sender's key slip
+    # Entities checked but not held (read again by `batches`): entity -> its manifest entry.
+    streamed: dict[str, FileEntry] = field(default_factory=dict)
+    live: dict[str, int] = field(default_factory=dict)  # entity -> records that are not deletions
+    limits: Limits = DEFAULT_LIMITS
 
     @property
     def already_imported(self) -> bool:
         return self.previous is not None
+
+    def entities(self) -> list[str]:
+        """Entities the package brings records of (held or streamed)."""
+        return [name for name in BY_NAME if self.records.get(name) or name in self.streamed]
+
+    def live_counts(self) -> dict[str, int]:
+        """Records per entity that are not deletions."""
+        held = {e: sum(1 for r in rs if not r.get("deleted")) for e, rs in self.records.items() if e in BY_NAME}
+        return {**held, **self.live}
+
+    def batches(self, entity: str, size: int = BATCH) -> Iterator[tuple[list[dict], dict[str, str]]]:
+        """The entity's records and their lines as they arrived, `size` records at a time.
+
+        A streamed entity is read again from the zip and checked as the first read did; its bytes must still
+        have the hash the manifest gives (the file may have been replaced since)."""
+        if entity not in self.streamed:
+            records = self.records.get(entity) or []
+            for i in range(0, len(records), size):
+                yield records[i:i + size], self.lines.get(entity) or {}
+            return
+        entry = self.streamed[entity]
+        digest = hashlib.sha256()
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                info = zf.getinfo(entry.path)
+                if info.file_size != entry.bytes:
+                    raise PackageRefused(CHANGED)
+                for batch in _parsed_batches(zf, info, entry.path, entity, self.limits, size, digest):
+                    yield batch
+        except (zipfile.BadZipFile, KeyError, EOFError, OSError, zlib_error()) as error:
+            if isinstance(error, PackageRefused):
+                raise
+            raise PackageRefused(CHANGED) from None
+        if digest.hexdigest() != entry.sha256:
+            raise PackageRefused(CHANGED)
 
 
 def _sha256_file(path: Path) -> str:
@@ -183,27 +233,43 @@ def _incoming_unit_name(zf: zipfile.ZipFile, names: dict, unit_id: str) -> str:
     return ""
 
 
-def _parse_ndjson(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, entity: str,
-                  limits: Limits) -> tuple[list[dict], dict[str, str]]:
+def _parsed_batches(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, entity: str, limits: Limits,
+                    size: int = BATCH, digest=None) -> Iterator[tuple[list[dict], dict[str, str]]]:
+    """(records, id -> line) of a data file, `size` records at a time, each line parsed and checked (JSON,
+    depth, shape, id, version, links, every field's type); the first bad line refuses the package."""
     spec = BY_NAME[entity]
-    records, lines = [], {}
-    numbers = []
-    for number, line in member_lines(zf, info, limits, path):
-        if not line.strip():
-            continue
-        where = f"{path}, dòng {number}"
-        record = load_json(line, where, limits)
+    for batch in line_batches(zf, info, limits, path, digest, size):
+        where = lambda i: f"{path}, dòng {batch[i][0]}"  # noqa: E731 - named only when a line is refused
+        records = [load_line(text, lambda i=i: where(i), limits) for i, (_, text) in enumerate(batch)]
         try:
-            records.append(validate_record(spec, record, where))
+            records = validate_records(spec, records, where)
         except UserError as error:
             raise PackageRefused(f"{error} Gói bị từ chối toàn bộ; {ASK_AGAIN}") from None
-        numbers.append(number)
-        lines[record["id"]] = line
-    try:
-        validate_values(spec, records, lambda i: f"{path}, dòng {numbers[i]}")
-    except UserError as error:
-        raise PackageRefused(f"{error} Gói bị từ chối toàn bộ; {ASK_AGAIN}") from None
-    return records, lines
+        yield records, dict(zip(map(_ID, records), (text for _, text in batch)))
+
+
+def _ID(record: dict) -> str:
+    return record["id"]
+
+
+def _parse_ndjson(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, entity: str, limits: Limits,
+                  hold: bool = True) -> tuple[list[dict], dict[str, str], int, int]:
+    """Every line checked; returns the records and lines when `hold` (else empty), the number of records and
+    of those not deletions. Two records with one id refuse the package."""
+    records: list[dict] = []
+    lines: dict[str, str] = {}
+    seen: set[str] = set()
+    count = live = 0
+    for batch, texts in _parsed_batches(zf, info, path, entity, limits):
+        count += len(batch)
+        live += sum(1 for r in batch if not r["deleted"])
+        seen.update(texts)
+        if len(seen) != count:
+            raise PackageRefused(f"{path} có hai bản ghi trùng mã (id): gói bị lỗi. {ASK_AGAIN}")
+        if hold:
+            records += batch
+            lines.update(texts)
+    return records, lines, count, live
 
 
 def _parse_receipt(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, limits: Limits) -> list[dict]:
@@ -283,7 +349,8 @@ def read_package(session: Session, path: Path, limits: Limits | None = None,
                     f"Không nhập gói này; {ASK_AGAIN}"
                 )
             package = Package(path=path, sha256=sha, manifest=manifest, previous=previous,
-                              bootstrap=mode in ("bootstrap", "adopt"), trust=trust, confirmed_key=confirmed_key)
+                              bootstrap=mode in ("bootstrap", "adopt"), trust=trust, confirmed_key=confirmed_key,
+                              limits=limits)
             if previous is not None:
                 return package
             listed = {f.path: f for f in manifest.files}
@@ -308,12 +375,14 @@ def read_package(session: Session, path: Path, limits: Limits | None = None,
                     continue
                 if entry.entity not in BY_NAME or entry.path != f"data/{entry.entity}.ndjson":
                     raise PackageRefused(f"Gói chứa loại dữ liệu “{entry.entity[:60]}” mà phiên bản này không biết. {UPDATE_FIRST}")
-                records, lines = _parse_ndjson(zf, info, entry.path, entry.entity, limits)
-                if len(records) != entry.count:
+                hold = entry.entity in HELD
+                records, lines, count, live = _parse_ndjson(zf, info, entry.path, entry.entity, limits, hold)
+                if count != entry.count:
                     raise PackageRefused(f"Số bản ghi trong {entry.path} không khớp phần mô tả. {ASK_AGAIN}")
-                if len(lines) != len(records):
-                    raise PackageRefused(f"{entry.path} có hai bản ghi trùng mã (id): gói bị lỗi. {ASK_AGAIN}")
-                package.records[entry.entity], package.lines[entry.entity] = records, lines
+                if hold:
+                    package.records[entry.entity], package.lines[entry.entity] = records, lines
+                elif count:
+                    package.streamed[entry.entity], package.live[entry.entity] = entry, live
     except zipfile.BadZipFile:
         raise PackageRefused(
             "Tệp gói bị hỏng hoặc chép chưa hết (không đọc được tệp nén). Hãy chép lại tệp từ USB/email, "

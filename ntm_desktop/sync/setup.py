@@ -60,8 +60,7 @@ def offer(workspace, path: Path, confirmed_key: str | None = None) -> SetupOffer
     units = {r["id"]: r for r in plan.package.records.get("units", [])}
     office = units[manifest.destination_unit_id]  # the reader refuses a set-up package without it
     origin = units.get(manifest.origin_unit_id, {})
-    counts = {entity: sum(1 for r in records if not r.get("deleted"))
-              for entity, records in plan.package.records.items()}
+    counts = plan.package.live_counts()
     notes = tuple(plan.package.adoption.lines()) if plan.package.adoption else ()
     return SetupOffer(manifest.destination_code, office["name"], manifest.origin_code, origin.get("name", ""),
                       manifest.created_utc, counts, notes, fingerprint(manifest.signer_key))
