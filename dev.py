@@ -2,7 +2,8 @@
 """Set up and run NTM Desktop from a checkout, on Windows and Linux alike.
 
     python dev.py run     make .venv if needed, install, open the app on demo data
-    python dev.py test    make .venv if needed, install, run the whole test suite
+    python dev.py test    make .venv if needed, install, run the whole test suite, then the core suite again on
+                          the PostgreSQL server NTM_TEST_DATABASE_URL names (skipped, and said, without one)
 
 Only Python 3.11 or later is needed; everything else comes from the package index.
 """
@@ -93,6 +94,79 @@ def check_qt_libraries() -> bool:
     return not platform and os.environ.get("XDG_SESSION_TYPE") == "wayland"
 
 
+SERVER_VAR = "NTM_TEST_DATABASE_URL"  # the PostgreSQL server the tests may use (a SQLAlchemy URL)
+SERVER_RUN_VAR = "NTM_TEST_ON_SERVER"  # set: every data folder a core test opens works on a database of that server
+CORE_TESTS = "tests/core"
+INFO_ONLY = {"--version", "-h", "--help", "--co", "--collect-only", "--markers", "--fixtures"}
+
+_REACH_SERVER = """
+import sys
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+try:
+    url = make_url(sys.argv[1])
+    if url.get_backend_name() != "postgresql":
+        sys.exit("không phải địa chỉ máy chủ PostgreSQL (dạng postgresql+psycopg://người_dùng@máy_chủ:5432/postgres)")
+    engine = create_engine(url.set(drivername="postgresql+psycopg"), connect_args={"connect_timeout": 5})
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+except SystemExit:
+    raise
+except Exception as error:
+    sys.exit(f"không kết nối được máy chủ ({type(error).__name__}: {str(error).strip().splitlines()[0][:200]})")
+"""
+
+
+def _is_path(arg: str) -> bool:
+    return not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists()
+
+
+def core_paths(args: list[str]) -> list[str] | None:
+    """What of the paths given to pytest lies in the core suite: [] for the whole of it (no path given, or "tests"),
+    None when every path given lies outside it."""
+    core = (ROOT / CORE_TESTS).resolve()
+    given = [arg for arg in args if _is_path(arg)]
+    if not given:
+        return []
+    inside = []
+    for arg in given:
+        path = (ROOT / arg.split("::")[0]).resolve()
+        if path.is_relative_to(core):
+            inside.append(arg)
+        elif core.is_relative_to(path):
+            return []
+    return inside or None
+
+
+def server_unusable(python: Path, url: str) -> str | None:
+    """Why the PostgreSQL run cannot be made (in Vietnamese), or None when the server answers."""
+    if not url:
+        return f"chưa đặt biến môi trường {SERVER_VAR} (ví dụ postgresql+psycopg://postgres@127.0.0.1:5432/postgres)"
+    try:
+        done = subprocess.run([str(python), "-c", _REACH_SERVER, url], capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        return "máy chủ không trả lời sau 30 giây"
+    if done.returncode != 0:
+        return (done.stderr.strip().splitlines() or ["không kết nối được máy chủ"])[-1]
+    return None
+
+
+def server_run(python: Path, rest: list[str], env: dict, first: int) -> int:
+    """The core suite once more, on PostgreSQL; the first run's result when it cannot be made (and why is said)."""
+    paths = core_paths(rest)
+    if paths is None:
+        return first
+    why = server_unusable(python, env.get(SERVER_VAR, "").strip())
+    if why:
+        print(f"Bỏ qua lượt chạy trên PostgreSQL: {why}.", flush=True)
+        return first
+    print("Chạy lại bộ kiểm thử lõi (tests/core) trên PostgreSQL ...", flush=True)
+    options = [arg for arg in rest if not _is_path(arg)]
+    second = subprocess.call([str(python), "-m", "pytest", *options, *(paths or [CORE_TESTS])],
+                             cwd=ROOT, env={**env, SERVER_RUN_VAR: "1"})
+    return first or second
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     rest = argv[1:]
@@ -106,7 +180,11 @@ def main(argv: list[str]) -> int:
         )
     if command == "test":
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
+        env.pop(SERVER_RUN_VAR, None)
+        result = subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
+        if any(arg in INFO_ONLY for arg in rest):
+            return result
+        return server_run(python, rest, env, result)
     sys.exit(f"Lệnh không rõ: {command}. Dùng: python dev.py run | python dev.py test")
 
 

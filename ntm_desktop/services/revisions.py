@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import event, inspect, select, String, Text
 from sqlalchemy.orm import Session, sessionmaker
 
-from ntm_desktop.models import AuditEntry, Directive, Revised, Setting, Synced, Task, Unit, new_id, utcnow
+from ntm_desktop.models import AuditEntry, Base, Directive, Revised, Setting, Synced, Task, Unit, new_id, utcnow
 from ntm_desktop.models.directives import DOC_TYPES
 from ntm_desktop.text import fold, nfc, sort_key
 
@@ -44,8 +44,24 @@ def derived_values(table: str, get) -> dict[str, str]:
     """The folded and sort copies of a record of `table`; `get(name)` reads one of its fields.
 
     The one place they are computed: the flush hook reads an ORM object, a sync
-    import reads the incoming row.
+    import reads the incoming row. Each is cut to its column's length: a sort key is about
+    twice as long as its text, and the office's PostgreSQL server, unlike the SQLite file,
+    refuses a longer value (the order of texts that long is decided well before the cut).
     """
+    values = _derived(table, get)
+    limits = _LIMITS.get(table)
+    if limits is None:
+        columns = Base.metadata.tables[table].c if table in Base.metadata.tables else {}
+        limits = _LIMITS[table] = {name: column.type.length for name, column in
+                                   ((name, columns[name]) for name in DERIVED_FIELDS if name in columns)
+                                   if getattr(column.type, "length", None)}
+    return {name: value[:limits[name]] if name in limits and value else value for name, value in values.items()}
+
+
+_LIMITS: dict[str, dict[str, int]] = {}
+
+
+def _derived(table: str, get) -> dict[str, str]:
     if table == "directives":
         return {
             "number_folded": fold(get("number_symbol")),

@@ -80,15 +80,18 @@ def own_units_condition(session: Session, office_id: str) -> ColumnElement[bool]
     """This office or a unit below it leads or cooperates on the task."""
     units = office_units(session, office_id)
     listed = sorted(units) if len(units) <= MAX_LISTED_UNITS else _units_below_in_sql(office_id)
-    # Cooperation by rowid, which every index of tasks carries: a task read from a covering
-    # index is checked without reading its row for Task.id.
+    # On the SQLite file, cooperation by rowid, which every index of tasks carries: a task read
+    # from a covering index is checked without reading its row for Task.id. PostgreSQL has no
+    # rowid: the task's id there.
     other = Task.__table__.alias("cooperated_tasks")
+    by_rowid = session.get_bind().dialect.name == "sqlite"
     cooperating = (
-        select(literal_column("cooperated_tasks.rowid")).select_from(other)
+        select(literal_column("cooperated_tasks.rowid") if by_rowid else other.c.id).select_from(other)
         .join(task_cooperators, task_cooperators.c.task_id == other.c.id)
         .where(task_cooperators.c.unit_id.in_(listed))
     )
-    return or_(Task.lead_unit_id.in_(listed), literal_column("tasks.rowid").in_(cooperating))
+    key = literal_column("tasks.rowid") if by_rowid else Task.id
+    return or_(Task.lead_unit_id.in_(listed), key.in_(cooperating))
 
 
 def assigned_condition(office_id: str) -> ColumnElement[bool]:

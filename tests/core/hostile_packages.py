@@ -172,6 +172,10 @@ def disk_state(root: Path, skip: Path | None = None) -> dict[str, tuple[int, int
 
 def tables_digest(database: Path, skip: tuple[str, ...] = ("sync_import_ledger",)) -> str:
     """A hash of every row of every table but `skip` (the ledger notes refusals): equal digests, equal data."""
+    from hostile_helpers import folder_server, server_digest
+
+    if folder_server(database):
+        return server_digest(folder_server(database), skip=skip)
     con = sqlite3.connect(f"file:{Path(database).resolve().as_posix()}?mode=ro", uri=True)
     try:
         digest = hashlib.sha256()

@@ -4,10 +4,11 @@ import hashlib
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Attachment
+from ntm_desktop.models.stored_files import StoredFile
 from ntm_desktop.services import attachments
 
 from core_factories import make_directive, make_office
@@ -55,7 +56,15 @@ def test_stored_copy_gone_gives_a_clear_message(workspace, directive, tmp_path):
     with workspace.db.transaction("cv") as s:
         attachment_id = attachments.attach(s, workspace.folder.files, directive, source)
     sha = hashlib.sha256(b"%PDF-1.4 scan").hexdigest()
-    (workspace.folder.files / sha[:2] / sha).unlink()
+    stored = workspace.folder.files / sha[:2] / sha
+    stored.unlink()
+    if workspace.on_server:  # the bytes live on the server too: this PC's copy is fetched again
+        with workspace.db.transaction() as s:
+            assert attachments.open_path(s, workspace.folder.files, attachment_id) == stored
+        assert stored.read_bytes() == b"%PDF-1.4 scan"
+        stored.unlink()
+        with workspace.db.transaction() as s:
+            s.execute(delete(StoredFile).where(StoredFile.sha256 == sha))
     with workspace.db.transaction() as s:
         with pytest.raises(ValidationError, match="không còn trong thư mục dữ liệu"):
             attachments.open_path(s, workspace.folder.files, attachment_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import importlib.util
 import sys
 from pathlib import Path
@@ -54,3 +55,52 @@ def test_this_machine_is_judged_as_the_loader_sees_it(dev):
         except OSError:
             loadable = False
         assert (package in missing) == (not loadable), (package, missing)
+
+
+# --- `python dev.py test`: the core suite a second time on PostgreSQL, or a clear line saying why not ----------
+
+def test_the_postgresql_run_takes_the_core_part_of_the_paths_given(dev):
+    assert dev.core_paths(["-q", "-p", "no:cacheprovider"]) == []  # the whole core suite
+    assert dev.core_paths(["tests"]) == []
+    assert dev.core_paths(["tests/core/test_tasks.py::test_progress_and_completion", "tests/ui"]) \
+        == ["tests/core/test_tasks.py::test_progress_and_completion"]
+    assert dev.core_paths(["tests/ui", "-x"]) is None  # nothing of the core suite: no second run
+
+
+def test_without_a_server_the_postgresql_run_is_skipped_and_says_why(dev, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(dev.subprocess, "call", lambda *a, **k: calls.append(a) or 0)
+    assert dev.server_run(Path(sys.executable), ["-q"], {}, 3) == 3  # the first run's result
+    out = capsys.readouterr().out
+    assert "Bỏ qua lượt chạy trên PostgreSQL: chưa đặt biến môi trường NTM_TEST_DATABASE_URL" in out
+    assert calls == []
+
+
+def test_an_unreachable_server_is_named_and_the_first_result_kept(dev, monkeypatch, capsys):
+    import socket
+
+    with socket.socket() as probe:  # a local port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    calls = []
+    monkeypatch.setattr(dev.subprocess, "call", lambda *a, **k: calls.append(a) or 0)
+    env = {dev.SERVER_VAR: f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"}
+    assert dev.server_run(Path(sys.executable), [], env, 0) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Bỏ qua lượt chạy trên PostgreSQL: không kết nối được máy chủ (OperationalError")
+    env = {dev.SERVER_VAR: "sqlite:///x.sqlite3"}
+    assert dev.server_run(Path(sys.executable), [], env, 1) == 1
+    assert "không phải địa chỉ máy chủ PostgreSQL" in capsys.readouterr().out
+    assert calls == []
+
+
+@pytest.mark.skipif(not os.environ.get("NTM_TEST_DATABASE_URL"), reason="no PostgreSQL server to run on")
+def test_with_a_server_the_core_suite_runs_again_on_it(dev, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(dev.subprocess, "call", lambda *a, **k: calls.append((a, k)) or 1)
+    env = {dev.SERVER_VAR: os.environ["NTM_TEST_DATABASE_URL"], "PATH": os.environ.get("PATH", "")}
+    assert dev.server_run(Path(sys.executable), ["-q", "tests/core/test_tasks.py", "tests/ui"], env, 0) == 1
+    (args, kwargs), = calls
+    assert args[0][-2:] == ["-q", "tests/core/test_tasks.py"]
+    assert kwargs["env"]["NTM_TEST_ON_SERVER"] == "1"
+    assert "PostgreSQL" in capsys.readouterr().out
