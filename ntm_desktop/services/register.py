@@ -121,7 +121,7 @@ def _where(f: RegisterFilter):
     if f.state:
         conditions.append(_state_condition(f.state, f.today or date.today()))
     if fts_query(f.search):
-        conditions.append(FoldedSearch(f.search))
+        conditions.append(FoldedSearch(f.search, f.year))
     return and_(*conditions)
 
 
@@ -132,8 +132,9 @@ class FoldedSearch(ColumnElement):
     type = Boolean()
     inherit_cache = False
 
-    def __init__(self, search: str):
+    def __init__(self, search: str, year: int | None = None):
         self.search = search
+        self.year = year
 
 
 @compiles(FoldedSearch, "sqlite")
@@ -147,7 +148,8 @@ def _fts5(element: FoldedSearch, compiler, **kw) -> str:
 
 
 # On PostgreSQL: one row per directive not deleted, its words as a tsvector (kept by a trigger, migration 0010).
-_WORDS = table("directive_words", column("directive_id"), column("office_unit_id"), column("words"))
+_WORDS = table("directive_words", column("directive_id"), column("office_unit_id"), column("arrival_year"),
+               column("words"))
 _NOT_TOKEN = "[^0-9a-z]+"
 
 
@@ -182,28 +184,36 @@ def phrase_patterns(search: str) -> list[str]:
 
 @compiles(FoldedSearch, "postgresql")
 def _words_index(element: FoldedSearch, compiler, **kw) -> str:
-    # The tsquery goes into the statement as a literal (its tokens are [0-9a-z]+), so that the server plans
-    # each search with its own words: a common word walks the register in order and looks each directive up in
-    # the word table, a rare one reads its few matches from the GIN index first.
-    query = ts_query(element.search)
-    matches = select(_WORDS.c.directive_id).where(text(f"directive_words.words @@ '{query}'::tsquery"))
+    matches = select(_WORDS.c.directive_id).where(_words_match(element.search))
+    if element.year:  # the year narrows the word table's rows too (its index), not only the directives'
+        matches = matches.where(_WORDS.c.arrival_year == element.year)
     conditions = [Directive.id.in_(matches)]
-    conditions += [Directive.search_folded.regexp_match(p) for p in phrase_patterns(element.search)]
+    # A phrase: its words in order (LIKE, quick) before the regular expression that checks what separates them.
+    for tokens, pattern in zip(_search_parts(element.search)[0], phrase_patterns(element.search)):
+        conditions += [Directive.search_folded.like(f"%{'%'.join(tokens)}%"), Directive.search_folded.regexp_match(pattern)]
     return compiler.process(and_(*conditions), **kw)
 
 
+def _words_match(search: str):
+    # The tsquery goes into the statement as a literal (its tokens are [0-9a-z]+), so that the server plans
+    # each search with its own words: a common word walks the register in order and looks each directive up in
+    # the word table, a rare one reads its few matches from the GIN index first.
+    return text(f"directive_words.words @@ '{ts_query(search)}'::tsquery")
+
+
 def _count_words(session: Session, f: RegisterFilter) -> int | None:
-    """On the server, a search with no other filter and no phrase is counted in the narrow word table alone
-    (its rows are the directives not deleted): 40,000 matches in ~50 ms instead of ~200 ms through the
-    directives' wide rows. None where this does not apply."""
+    """On the server, a search with no other filter than the year, and no phrase, is counted in the narrow word
+    table alone (its rows are the directives not deleted): 40,000 matches in ~50 ms instead of ~200 ms through
+    the directives' wide rows. None where this does not apply."""
     if session.get_bind().dialect.name != "postgresql" or not ts_query(f.search) or phrase_patterns(f.search):
         return None
-    if f.year or f.issuer or f.doc_type or f.urgency is not None or f.state:
+    if f.issuer or f.doc_type or f.urgency is not None or f.state:
         return None
-    return session.scalar(
-        select(func.count()).select_from(_WORDS)
-        .where(_WORDS.c.office_unit_id == f.office_unit_id,
-               text(f"directive_words.words @@ '{ts_query(f.search)}'::tsquery")))
+    query = select(func.count()).select_from(_WORDS).where(_WORDS.c.office_unit_id == f.office_unit_id,
+                                                            _words_match(f.search))
+    if f.year:
+        query = query.where(_WORDS.c.arrival_year == f.year)
+    return session.scalar(query)
 
 
 _ORDER = {
