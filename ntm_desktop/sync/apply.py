@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import exc, select, text
+from sqlalchemy import bindparam, exc, select, text
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import DatabaseLockedError, DiskFullError, UserError
 from ntm_desktop.models import SyncConflict, Task, utcnow
+from ntm_desktop.server import files as server_files
 from ntm_desktop.services import access, settings, tasks
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import bulk, identity, keys, ledger, snapshots
@@ -71,8 +72,11 @@ def referenced_files(plan: Plan) -> list[str]:
     return sorted(wanted & set(plan.package.files))
 
 
-def _write_files(plan: Plan, files_dir: Path) -> list[Path]:
-    """Stream each referenced attachment into the store; on any failure the ones written here are removed."""
+def _write_files(session: Session, plan: Plan, files_dir: Path) -> list[Path]:
+    """Stream each referenced attachment into the store; on any failure the ones written here are removed.
+
+    On the office's server the bytes go into the database too, in the package's transaction, so that every PC of
+    the office opens them (server.files); the copies in files/ are this PC's own."""
     written: list[Path] = []
     try:
         for sha in referenced_files(plan):
@@ -81,6 +85,7 @@ def _write_files(plan: Plan, files_dir: Path) -> list[Path]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 copy_member(plan.package.path, sha, target)
                 written.append(target)
+            server_files.share(session, files_dir, sha)
     except (OSError, UserError) as error:
         _remove(written)
         if isinstance(error, UserError):
@@ -107,7 +112,7 @@ def _disk_error(error: OSError, failed: str) -> UserError:
 
 def _write(session: Session, plan: Plan, files_dir: Path, user: str) -> list[Path]:
     package_id = plan.package.manifest.package_id
-    written = _write_files(plan, files_dir)
+    written = _write_files(session, plan, files_dir)
     for spec in ENTITIES:
         actions = plan.actions.get(spec.name, [])
         new = [a for a in actions if a.writes and a.local is None]
@@ -152,17 +157,18 @@ def _advance_recurring(session: Session, plan: Plan) -> None:
 
 _TASK_STARTS = text(
     "UPDATE tasks SET started_on = (SELECT MIN(d) FROM ("
-    " SELECT p.reported_on AS d FROM progress_updates p WHERE p.task_id = tasks.id AND p.deleted = 0"
-    " UNION ALL SELECT tasks.completed_on)) WHERE id IN (SELECT value FROM json_each(:ids))"
-)
+    " SELECT p.reported_on AS d FROM progress_updates p WHERE p.task_id = tasks.id AND p.deleted = :no"
+    " UNION ALL SELECT tasks.completed_on) AS starts) WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
 
 
 def _derive_task_starts(session: Session, plan: Plan) -> None:
     """A task's start is derived here from the reports and completions that arrived (it never travels)."""
     ids = {a.record_id for a in plan.actions.get("tasks", []) if a.writes}
     ids |= {a.result["task_id"] for a in plan.actions.get("progress_updates", []) if a.writes}
-    if ids:
-        session.execute(_TASK_STARTS, {"ids": json.dumps(sorted(ids))})
+    ids = sorted(ids)
+    for i in range(0, len(ids), 500):  # under SQLite's limit of bound values in one statement
+        session.execute(_TASK_STARTS, {"ids": ids[i:i + 500], "no": False})
 
 
 def _pause(step: str) -> None:
@@ -227,7 +233,10 @@ def storable(text: str) -> str:
 
 
 def safety_backup(workspace) -> Path:
-    """A full backup (database and attachments) in the backups folder, restorable from the Backup dialog."""
+    """A full backup (database and attachments) in the backups folder, restorable from the Backup dialog; on the
+    office's server, a backup of the server's database (pg_dump, else the app's own export) in the same folder."""
+    if workspace.db.is_server:
+        return _server_backup(workspace)
     from ntm_desktop.backup import BackupKind
     from ntm_desktop.backup.store import prune, write_backup
 
@@ -243,6 +252,17 @@ def safety_backup(workspace) -> Path:
             error = OSError(28 if "full" in str(error).lower() else None, str(error))
         raise _disk_error(error, "Không lập được bản sao lưu trước khi nhập gói") from error
     return info.path
+
+
+def _server_backup(workspace) -> Path:
+    from ntm_desktop.server.backup import backup_server
+
+    try:
+        return backup_server(workspace.db.url, workspace.folder.backups, datetime.now()).path
+    except UserError as error:
+        raise type(error)(f"Chưa nhập gói vì không lập được bản sao lưu trước khi nhập. {error}") from error
+    except OSError as error:
+        raise _disk_error(error, "Không lập được bản sao lưu trước khi nhập gói") from error
 
 
 def _keep_copy(workspace, package: Package) -> Path:
@@ -310,6 +330,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
     written: list[Path] = []
     try:
         with db.transaction(user) as session:
+            ledger.one_at_a_time(session)  # the server: another PC applying a package commits first
             session.info["package_id"] = manifest.package_id
             try:
                 again = (reread or (lambda s: recheck(s, package)))(session)  # re-check inside the transaction
@@ -326,7 +347,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                                       file_name=storable(again.path.name)[:300],
                                       result="applied", summary="")
                 session.flush()  # the write transaction is open from here: defer foreign keys to its commit
-                session.execute(text("PRAGMA defer_foreign_keys=ON"))
+                bulk.defer_foreign_keys(session.connection())
                 for batch in plan_batches(session, again):
                     written += _write(session, batch, workspace.folder.files, user)
                     plan.take(batch, keep=False)

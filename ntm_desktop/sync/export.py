@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError, ValidationError
 from ntm_desktop.models import AuditEntry, ExportLog, Unit
 from ntm_desktop.models.base import new_id
+from ntm_desktop.server import files as server_files
 from ntm_desktop.services import access, settings
 from ntm_desktop.services.attachments import stored_path
-from ntm_desktop.sync import keys, snapshots
+from ntm_desktop.sync import keys, ledger, snapshots
 from ntm_desktop.sync.identifiers import file_part, is_sha256
-from ntm_desktop.sync.entities import ENTITIES, load_rows
+from ntm_desktop.sync.entities import ENTITIES, iter_rows, load_rows
 from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
 
 
@@ -100,12 +101,54 @@ def _attachment_file(files_dir: Path, sha: str) -> tuple[Path, int] | None:
     return (real, size) if digest.hexdigest() == sha else None
 
 
-def _ndjson(records: list[dict]) -> bytes:
+BATCH = 5000  # records read, written and let go together
+
+
+def _lines(records: list[dict]) -> dict[str, str]:
+    """Each record's line (compact JSON, sorted keys: the form snapshots keep too), in order of id."""
     records.sort(key=lambda r: r["id"])
-    return b"".join(
-        json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
-        for r in records
-    )
+    return {r["id"]: json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for r in records}
+
+
+def _batches(session: Session, spec, ids: list[str] | None):
+    """The records to send, `BATCH` at a time, in order of id: all of them (None) or those of `ids`."""
+    if ids is None:
+        yield from iter_rows(session, spec, BATCH)
+        return
+    ids = sorted(ids)
+    for i in range(0, len(ids), BATCH):
+        yield load_rows(session, spec, ids[i:i + BATCH])
+
+
+def _write_entity(zf: zipfile.ZipFile, session: Session, spec, ids: list[str] | None, shas: set[str]):
+    """Stream one entity's file into the zip; its manifest entry (None when there is nothing to send)."""
+    path = f"data/{spec.name}.ndjson"
+    digest, size, count, member = hashlib.sha256(), 0, 0, None
+    try:
+        for records in _batches(session, spec, ids):
+            if not records:
+                continue
+            if spec.file_column:
+                shas.update(r[spec.file_column] for r in records if not r["deleted"])
+            lines = _lines(records)
+            data = "".join(line + "\n" for line in lines.values()).encode("utf-8")
+            if member is None:
+                member = zf.open(path, "w")
+            member.write(data)
+            digest.update(data)
+            size += len(data)
+            count += len(records)
+            snapshots.remember(session, spec.name, records, lines)
+    finally:
+        if member is not None:
+            member.close()
+    return FileEntry(path, spec.name, count, size, digest.hexdigest()) if count else None
+
+
+def _not_written(target: Path, error: OSError) -> UserError:
+    return UserError(
+        f"Không ghi được gói dữ liệu vào “{target}”: {error.strerror or error}. Chưa gửi gì. Hãy chọn thư mục "
+        "khác, bỏ chế độ chỉ đọc (khóa ghi) của USB, hoặc kiểm tra USB còn chỗ trống.")
 
 
 def readme_text(manifest: Manifest, origin: Unit, destination: Unit, counts: dict[str, int]) -> str:
@@ -139,6 +182,7 @@ def export_package(
     full: bool = False, user: str = "",
 ) -> ExportResult:
     access.require(session, access.Permission.SYNC)
+    ledger.one_at_a_time(session)  # the server: two PCs sending to one office at once take two numbers
     origin = office_unit(session)
     destination = destination_by_code(session, destination_code)
     if destination.id == origin.id:
@@ -156,54 +200,55 @@ def export_package(
         catalogue_version=settings.get(session, "catalogue_version", ""), origin_name=origin.name,
         destination_name=destination.name,
     )
-    payload: list[tuple[str, bytes]] = []
     counts: dict[str, int] = {}
     shas: set[str] = set()
-    for spec in ENTITIES:
-        ids = None if full else changed_ids(session, spec.name, since, watermark)
-        records = load_rows(session, spec, ids) if ids is None or ids else []
-        counts[spec.name] = len(records)
-        if not records:
-            continue
-        if spec.file_column:
-            shas.update(r[spec.file_column] for r in records if not r["deleted"])
-        data = _ndjson(records)
-        path = f"data/{spec.name}.ndjson"
-        payload.append((path, data))
-        manifest.files.append(FileEntry(path, spec.name, len(records), len(data), hashlib.sha256(data).hexdigest()))
-        snapshots.remember(session, spec.name, records)
-    attached: list[tuple[str, Path]] = []
-    for sha in sorted(shas):
-        found = _attachment_file(Path(files_dir), sha)
-        if found:
-            attached.append((sha, found[0]))
-            manifest.files.append(FileEntry(f"files/{sha}", "", 0, found[1], sha))
-    manifest_json, signature = keys.sign_manifest(session, manifest)  # over every file's hash, who, to whom, which
     name = package_file_name(origin, destination, now, sequence)
     target = Path(out) if out else Path(out_dir or ".") / name
     tmp = target.with_name(target.name + ".dang-ghi")
+    # The data files are streamed into the zip a batch at a time (never held whole); the manifest, which holds
+    # their hashes and is signed, is written after them.
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf = zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED)
+    except OSError as error:
+        raise _not_written(target, error) from error
+    try:
+        with zf:
+            for spec in ENTITIES:
+                ids = None if full else changed_ids(session, spec.name, since, watermark)
+                entry = _write_entity(zf, session, spec, ids, shas) if ids is None or ids else None
+                counts[spec.name] = entry.count if entry else 0
+                if entry:
+                    manifest.files.append(entry)
+            attached: list[tuple[str, Path]] = []
+            for sha in sorted(shas):
+                try:
+                    server_files.ensure_local(session, Path(files_dir), sha)  # server: a file this PC never opened, fetched
+                except OSError as error:
+                    raise UserError(f"Không lấy được tệp đính kèm từ máy chủ về thư mục dữ liệu của máy này "
+                                    f"({error.strerror or error}). Chưa gửi gì. Hãy kiểm tra quyền ghi và chỗ trống của thư "
+                                    "mục dữ liệu rồi thử lại.") from error
+                found = _attachment_file(Path(files_dir), sha)
+                if found:
+                    attached.append((sha, found[0]))
+                    manifest.files.append(FileEntry(f"files/{sha}", "", 0, found[1], sha))
+            manifest_json, signature = keys.sign_manifest(session, manifest)  # every file's hash, who, to whom
             zf.writestr("manifest.json", manifest_json)
             zf.writestr(keys.SIGNATURE_MEMBER, signature)
             zf.writestr("README.txt", readme_text(manifest, origin, destination, counts).encode("utf-8"))
-            for path, data in payload:
-                zf.writestr(path, data)
             for sha, source in attached:  # streamed from the store, never read whole
                 zf.write(source, f"files/{sha}")
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except OSError as error:
+    except BaseException as error:
         try:
             tmp.unlink(missing_ok=True)
         except OSError:  # a read-only or removed stick: the first error is the one to tell
             pass
-        raise UserError(
-            f"Không ghi được gói dữ liệu vào “{target}”: {error.strerror or error}. Chưa gửi gì. Hãy chọn thư mục "
-            "khác, bỏ chế độ chỉ đọc (khóa ghi) của USB, hoặc kiểm tra USB còn chỗ trống."
-        ) from error
+        if isinstance(error, OSError):
+            raise _not_written(target, error) from error
+        raise
     session.add(ExportLog(
         package_id=manifest.package_id, kind=manifest.kind, destination_unit_id=destination.id,
         sequence=sequence, user=user, file_name=target.name, audit_watermark=watermark,

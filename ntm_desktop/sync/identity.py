@@ -23,11 +23,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import bindparam, create_engine, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from ntm_desktop.models import AuditEntry, Base, Unit, natural_id, utcnow
+from ntm_desktop.sync.bulk import defer_foreign_keys
 
 # Records whose id is derived from their natural key, unit included (one value per cell):
 # table -> (natural_id kind, key columns in order).
@@ -94,8 +95,8 @@ def _catalogue_born_here(session: Session, records: dict[str, list[dict]]) -> tu
         here = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            rows = session.execute(text(f"SELECT id, version FROM {entity} WHERE id IN (SELECT value FROM json_each(:ids))"),
-                                   {"ids": json.dumps(chunk)}).all()
+            rows = session.execute(text(f"SELECT id, version FROM {entity} WHERE id IN :ids")
+                                   .bindparams(bindparam("ids", expanding=True)), {"ids": chunk}).all()
             received = set(session.scalars(select(AuditEntry.record_id).where(
                 AuditEntry.entity == entity, AuditEntry.record_id.in_(chunk), AuditEntry.package_id.is_not(None))))
             here += [rid for rid, version in rows
@@ -164,12 +165,15 @@ def adopt(session: Session, adoption: Adoption, package_id: str = "") -> None:
     user = session.info.get("user", "")
     # A write opens the transaction, so that the deferral below holds until its commit.
     session.execute(text("UPDATE settings SET value = value WHERE key = 'installation_id'"))
-    session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    defer_foreign_keys(session.connection())
     for entity, ids in adoption.replaced:
-        params = {"ids": json.dumps(list(ids)), "entity": entity}
-        session.execute(text(f"DELETE FROM {entity} WHERE id IN (SELECT value FROM json_each(:ids))"), params)
-        session.execute(text("DELETE FROM sync_snapshots WHERE entity = :entity AND record_id IN "
-                             "(SELECT value FROM json_each(:ids))"), params)
+        ids = list(ids)
+        for i in range(0, len(ids), 500):  # under SQLite's limit of bound values in one statement
+            params = {"ids": ids[i:i + 500], "entity": entity}
+            session.execute(text(f"DELETE FROM {entity} WHERE id IN :ids")
+                            .bindparams(bindparam("ids", expanding=True)), params)
+            session.execute(text("DELETE FROM sync_snapshots WHERE entity = :entity AND record_id IN :ids")
+                            .bindparams(bindparam("ids", expanding=True)), params)
     for merge in adoption.merges:
         old, new = merge.local_id, merge.incoming_id
         params = {"old": old, "new": new}
@@ -178,7 +182,7 @@ def adopt(session: Session, adoption: Adoption, package_id: str = "") -> None:
             session.execute(text(f"UPDATE {table} SET {column} = :new WHERE {column} = :old"), params)
         for table, column in _TEXT_HOLDING_IDS:
             session.execute(text(f"UPDATE {table} SET {column} = replace({column}, :old, :new) "
-                                 f"WHERE instr({column}, :old) > 0"), params)
+                                 f"WHERE {column} LIKE :within"), {**params, "within": f"%{old}%"})
         session.execute(text("UPDATE audit_log SET record_id = :new WHERE entity = 'units' AND record_id = :old"),
                         params)
         session.execute(text("DELETE FROM sync_snapshots WHERE entity = 'units' AND record_id = :old"), params)
@@ -194,7 +198,17 @@ def adopt(session: Session, adoption: Adoption, package_id: str = "") -> None:
 @contextmanager
 def rehearsal(session: Session) -> Iterator[Session]:
     """A session on an in-memory copy of the database, to preview an adoption without writing (even when the
-    data folder is read-only). Only an office set up by hand adopts, so its database is small."""
+    data folder is read-only). Only an office set up by hand adopts, so its database is small.
+
+    On the office's server: the session itself, inside a savepoint rolled back at the end."""
+    if session.get_bind().dialect.name != "sqlite":
+        savepoint = session.begin_nested()
+        try:
+            yield session
+        finally:
+            savepoint.rollback()
+            session.expire_all()
+        return
     source = session.connection().connection.driver_connection
     copy = sqlite3.connect(":memory:", check_same_thread=False)
     source.backup(copy)

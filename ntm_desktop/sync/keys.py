@@ -67,6 +67,56 @@ def data_root(session: Session) -> Path:
     return Path(session.get_bind().url.database).parent
 
 
+# On the office's server every PC signs with the office's one key, kept in the database beside the data it signs
+# (the server's backups carry it, as the SQLite office's backups carry its key file).
+SERVER_KEY_SETTING = "signing_key_pem"
+
+
+def _on_server(session: Session) -> bool:
+    return session.get_bind().dialect.name != "sqlite"
+
+
+def _load_key(session: Session) -> signing.SigningKey | None:
+    if not _on_server(session):
+        return signing.load(data_root(session))
+    from ntm_desktop.models import Setting
+
+    pem = session.scalar(select(Setting.value).where(Setting.key == SERVER_KEY_SETTING))  # as stored, not as cached
+    if not pem:
+        return None
+    try:
+        return signing.SigningKey.from_pem(pem.encode("ascii"))
+    except (ValueError, TypeError, UnicodeEncodeError) as error:
+        raise signing.KeyFileError(
+            "Không đọc được khóa ký của cơ quan lưu trên máy chủ (dữ liệu khóa bị hỏng). Chưa lập gói nào. Hãy "
+            "khôi phục cơ sở dữ liệu từ bản sao lưu gần nhất của máy chủ, hoặc tạo khóa mới (Trao đổi dữ liệu → "
+            "Khóa → Tạo khóa mới) và báo các đơn vị nhận đối chiếu mã khóa mới trên phiếu xác nhận khóa."
+        ) from error
+
+
+def _store_key(session: Session, key: signing.SigningKey, replace: bool) -> None:
+    """Server: the office's key in the database; without `replace` a key another PC stored first is kept."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    from ntm_desktop.models import Setting
+
+    session.flush()
+    statement = insert(Setting.__table__).values(key=SERVER_KEY_SETTING, value=key.pem().decode("ascii"))
+    statement = (statement.on_conflict_do_update(index_elements=["key"], set_={"value": statement.excluded.value})
+                 if replace else statement.on_conflict_do_nothing(index_elements=["key"]))
+    session.execute(statement)
+
+
+def _load_or_create_key(session: Session) -> signing.SigningKey:
+    if not _on_server(session):
+        return signing.load_or_create(data_root(session))
+    key = _load_key(session)
+    if key is None:
+        _store_key(session, signing.SigningKey.generate(), replace=False)
+        key = _load_key(session)
+    return key
+
+
 def _utc(text: str) -> datetime | None:
     if not text:
         return None
@@ -104,7 +154,7 @@ def _is_above(session: Session, upper: str, lower: str) -> bool:
 
 def own_key(session: Session) -> signing.SigningKey:
     """The key this office signs with (made the first time), noted among the known keys as its own."""
-    key = signing.load_or_create(data_root(session))
+    key = _load_or_create_key(session)
     office_id = settings.office_unit_id(session)
     if office_id is None:
         return key
@@ -135,8 +185,7 @@ def rotate(session: Session, user: str) -> signing.SigningKey:
     office_id = settings.office_unit_id(session)
     if office_id is None:
         raise UserError("Máy này chưa có đơn vị sử dụng, nên chưa có khóa để thay.")
-    root = data_root(session)
-    old = signing.load(root)
+    old = _load_key(session)
     new = signing.SigningKey.generate()
     now = _now()
     rotated_at = _iso(now)
@@ -154,7 +203,10 @@ def rotate(session: Session, user: str) -> signing.SigningKey:
         rotation_signature=old.sign(signing.rotation_message(office_id, new.public_key, rotated_at)) if proof else "",
         confirmed_by=user, confirmed_at=now))
     session.flush()
-    signing.write_key(root, new, replace=True)
+    if _on_server(session):
+        _store_key(session, new, replace=True)
+    else:
+        signing.write_key(data_root(session), new, replace=True)
     return new
 
 

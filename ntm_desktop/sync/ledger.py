@@ -6,10 +6,21 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ntm_desktop.models import ExportLog, ImportLedger
+
+# The office's packages are made and applied one at a time on its server (pg_advisory_xact_lock's key), as the
+# SQLite file's single writer does: a package applied on two PCs at once is applied once, two packages made for
+# one office at once get two sequence numbers.
+SYNC_LOCK = 0x4E544D53  # "NTMS"
+
+
+def one_at_a_time(session: Session) -> None:
+    """On the office's server: wait for any other PC's package work to commit, held to this transaction's end."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
 
 
 def record(session: Session, *, package_id: str, sha256: str, kind: str, origin_unit_id: str, origin_code: str,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ntm_desktop.models import SyncSnapshot
 from ntm_desktop.models.base import vector_json
+from ntm_desktop.sync.bulk import driver_sql
 
 
 def dump(value) -> str:
@@ -27,7 +28,8 @@ def remember(session: Session, entity: str, records: list[dict], lines: dict[str
         return
     lines = lines or {}
     rows = [(entity, r["id"], vector_json(r["version"]), lines.get(r["id"]) or dump(r)) for r in records]
-    session.connection().exec_driver_sql(_UPSERT, rows)
+    connection = session.connection()
+    connection.exec_driver_sql(driver_sql(connection.dialect, _UPSERT), rows)
 
 
 def load(session: Session, entity: str, ids: list[str]) -> dict[str, dict]:
