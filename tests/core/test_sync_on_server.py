@@ -328,3 +328,26 @@ def test_one_package_applied_on_two_pcs_at_once_is_applied_once(offices, monkeyp
     with pc1.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(ImportLedger).where(
             ImportLedger.result == "applied", ImportLedger.origin_code == "XA-A")) == 1
+
+
+@pytest.mark.parametrize("use_pg_dump", [True, False], ids=["pg_dump", "own-export"])
+def test_the_servers_backup_carries_the_offices_key(offices, use_pg_dump):
+    """The key every PC signs with is part of the office's data on the server: its backup carries it, and a
+    restore brings it back after a new key was made."""
+    import shutil
+
+    from ntm_desktop.server.backup import backup_server, restore_server
+    from ntm_desktop.sync import keys
+
+    if use_pg_dump and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump/pg_restore not on the PATH")
+    pc1, pc2, opened, tmp_path = offices
+    printed = fingerprint(pc1)
+    backup = backup_server(pc1.db.url, tmp_path / "sao-luu", use_pg_dump=use_pg_dump)
+    with pc2.db.transaction("Quản trị") as s:
+        new = keys.rotate(s, "Quản trị")
+    assert fingerprint(pc1) == new.fingerprint != printed  # the other PC signs with the new key at once
+    for ws in (pc1, pc2):
+        ws.db.engine.dispose()  # idle connections let the restore replace the tables
+    restore_server(pc1.db.url, backup.path)
+    assert fingerprint(pc1) == fingerprint(pc2) == printed
