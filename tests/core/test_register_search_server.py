@@ -137,6 +137,17 @@ def test_the_count_is_the_same_with_other_filters_and_sorted_otherwise(both, sea
     assert _numbers(server, RegisterFilter(office_unit_id=office_s, search=search, year=2024)) == ([], 0)
 
 
+def test_the_long_text_is_read_for_its_phrases_where_the_server_lost_positions(both):
+    """Directive 7's text has 24,000 words: tsvector keeps no position past 16,383, so its phrases are looked for
+    in the folded text (the searches above find it by "giam ngheo ben", not by "ben giam"); the others by their
+    words' positions."""
+    _local, (server, _office, _other) = both
+    with server.transaction() as s:
+        exact = dict(s.execute(text("SELECT d.arrival_number, w.exact FROM directive_words w "
+                                    "JOIN directives d ON d.id = w.directive_id")).all())
+    assert exact[7] is False and exact[8] is True and exact[6] is True and 9 not in exact  # 9: deleted
+
+
 def test_the_other_office_and_the_deleted_directive_are_not_found(both):
     (local, office_l, other_l), (server, office_s, other_s) = both
     for db, office, other in ((local, office_l, other_l), (server, office_s, other_s)):

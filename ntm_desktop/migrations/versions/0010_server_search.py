@@ -5,11 +5,18 @@ Revises: 0009
 Create Date: 2026-12-12
 
 On PostgreSQL, `directive_words` holds one row per directive that is not deleted: its office, its year in the
-register and the words of its folded search text (`search_folded`) as a tsvector without positions, under a GIN index. A trigger on
+register and the words of its folded search text (`search_folded`) as a tsvector under a GIN index. A trigger on
 `directives` keeps it, as FTS5's triggers keep `directive_fts` on the SQLite file. The words are the runs of
-[0-9a-z] of the folded text, the tokens the search looks for, so a word prefix ("nong:*") finds what FTS5 finds.
+[0-9a-z] of the folded text, the tokens the search looks for, so a word prefix ("nong:*") finds what FTS5 finds,
+and their positions are their order in the text, so a quoted phrase is "nong <-> thon <-> moi:*".
+
+tsvector keeps at most 256 positions of a word and none past 16,383, and at most 1 MB: a text where a position
+was lost (long, or a word repeated over and over) has `exact` false, and a phrase is looked for there in the
+folded text itself; a text over 300,000 characters gets its words without positions (and, if it is only
+distinct numbers, its first ~100,000 words: the save is never refused).
+
 The table is narrow (about 450 bytes a row against 1.4 kB for a directive), so that counting 40,000 matches among
-100,000 directives reads 4,000 pages instead of 18,000. It replaces 0001's trigram index over `search_folded`
+100,000 directives reads 5,000 pages instead of 18,000. It replaces 0001's trigram index over `search_folded`
 (dropped here): the search no longer reads it, and it needed the pg_trgm extension, which a server without
 PostgreSQL's contrib package, or a user who may not create extensions, does not have. Only PostgreSQL's own
 features are used here (tsvector, GIN, PL/pgSQL).
@@ -24,19 +31,39 @@ down_revision = '0009'
 branch_labels = None
 depends_on = None
 
-# The distinct words of a folded text, in order of first appearance, as a tsvector without positions; a word
-# over 2,047 bytes is left out (tsvector's limit), and so are the words after the first ~1 MB of distinct words
-# (tsvector's limit too: a directive's text is at most 1,000,000 characters; one that is only distinct numbers
-# keeps its first ~100,000 words searchable instead of refusing the save).
+# The words of a folded text with their positions (the text's [0-9a-z] runs, one space apart, read by the
+# 'simple' configuration: one lexeme per run, unchanged), and whether every position was kept. Past 300,000
+# characters (or with a run of 2,048 characters, which tsvector leaves out): the distinct words in order of first
+# appearance without positions, up to ~1 MB of them.
 WORDS_FUNCTION = r"""
-CREATE OR REPLACE FUNCTION directive_words_of(folded text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_to_tsvector(array_agg(word)), ''::tsvector) FROM (
+CREATE OR REPLACE FUNCTION directive_words_of(folded text, OUT words tsvector, OUT exact boolean)
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  spaced text := btrim(regexp_replace(folded, '[^0-9a-z]+', ' ', 'g'));
+  parts text[];
+BEGIN
+  IF spaced = '' THEN
+    words := ''::tsvector;
+    exact := true;
+    RETURN;
+  END IF;
+  IF octet_length(spaced) < 300000 THEN
+    parts := string_to_array(spaced, ' ');
+    IF (SELECT max(octet_length(part)) FROM unnest(parts) AS part) < 2048 THEN
+      words := to_tsvector('simple'::regconfig, spaced);
+      exact := cardinality(parts) < 16383
+               AND (SELECT sum(cardinality(positions)) FROM unnest(words)) = cardinality(parts);
+      RETURN;
+    END IF;
+  END IF;
+  SELECT coalesce(array_to_tsvector(array_agg(word)), ''::tsvector) INTO words FROM (
     SELECT word, sum(octet_length(word) + 8) OVER (ORDER BY first) AS size
     FROM (SELECT m[1] AS word, min(n) AS first
-          FROM regexp_matches(folded, '[0-9a-z]+', 'g') WITH ORDINALITY AS t(m, n)
-          WHERE octet_length(m[1]) < 2048 GROUP BY 1) AS words
-  ) AS sized WHERE size < 1000000
+          FROM regexp_matches(spaced, '[0-9a-z]+', 'g') WITH ORDINALITY AS t(m, n)
+          WHERE octet_length(m[1]) < 2048 GROUP BY 1) AS distinct_words
+  ) AS sized WHERE size < 1000000;
+  exact := false;
+END
 $$
 """
 
@@ -47,8 +74,9 @@ BEGIN
     DELETE FROM directive_words WHERE directive_id = OLD.id;
   END IF;
   IF TG_OP <> 'DELETE' AND NOT NEW.deleted THEN
-    INSERT INTO directive_words (directive_id, office_unit_id, arrival_year, words)
-    VALUES (NEW.id, NEW.office_unit_id, NEW.arrival_year, directive_words_of(NEW.search_folded));
+    INSERT INTO directive_words (directive_id, office_unit_id, arrival_year, words, exact)
+    SELECT NEW.id, NEW.office_unit_id, NEW.arrival_year, w.words, w.exact
+    FROM directive_words_of(NEW.search_folded) AS w;
   END IF;
   RETURN NULL;
 END
@@ -67,11 +95,13 @@ def upgrade() -> None:
         "directive_id varchar(36) NOT NULL CONSTRAINT pk_directive_words PRIMARY KEY, "
         "office_unit_id varchar(36) NOT NULL, "
         "arrival_year integer NOT NULL, "
-        "words tsvector NOT NULL)"
+        "words tsvector NOT NULL, "
+        "exact boolean NOT NULL)"
     )
     op.execute(
-        "INSERT INTO directive_words (directive_id, office_unit_id, arrival_year, words) "
-        "SELECT id, office_unit_id, arrival_year, directive_words_of(search_folded) FROM directives WHERE NOT deleted"
+        "INSERT INTO directive_words (directive_id, office_unit_id, arrival_year, words, exact) "
+        "SELECT d.id, d.office_unit_id, d.arrival_year, w.words, w.exact "
+        "FROM directives AS d, directive_words_of(d.search_folded) AS w WHERE NOT d.deleted"
     )
     # A short pending list (64 kB, GIN's least): every search reads the whole pending list, and autovacuum may
     # leave 4 MB of it (the default) between runs, enough to slow a search several times over and to make the
