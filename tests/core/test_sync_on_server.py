@@ -116,7 +116,6 @@ def test_a_package_from_the_server_reaches_a_commune_with_its_attachment(offices
     opened.append(commune)
     assert apply_file(commune, package, user="cán bộ xã", confirmed_key=fingerprint(pc2)).status == "applied"
     with commune.db.transaction() as s:
-
         task = s.scalar(select(Task).where(Task.summary == "Rà soát tiêu chí số 1"))
         assert [u.code for u in task.cooperating_units] == ["XA-B"]
         assert s.get(Attachment, attachment_id).file_name == "kh-15.pdf"
