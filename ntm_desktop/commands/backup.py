@@ -14,10 +14,12 @@ def run(args) -> int:
     from pathlib import Path
 
     from ntm_desktop.backup import BackupKind, create_backup
-    from ntm_desktop.paths import resolve_data_folder
+    from ntm_desktop.paths import database_url, resolve_data_folder
     from ntm_desktop.safety.command_lock import lock_for_command
 
     folder = resolve_data_folder(args.data_dir, create=False)
+    if database_url(folder) is not None:
+        return _back_up_server(folder, args)
     lock = lock_for_command(folder)  # refused while the window is open: back up from its menu then
     db = folder_database(folder)
     try:
@@ -31,4 +33,32 @@ def run(args) -> int:
         print(f"Đã chép thêm: {copy}")
     for warning in result.warnings:
         print(f"Lưu ý: {warning}")
+    return 0
+
+
+def _back_up_server(folder, args) -> int:
+    """A folder working on the office's server: the server's data is what is backed up (pg_dump or the app's own
+    export, `server backup`), into the folder's backups (and a copy in --to), not the PC's old local file."""
+    import shutil
+    from pathlib import Path
+
+    from ntm_desktop.db import open_database
+    from ntm_desktop.paths import database_url
+    from ntm_desktop.server.backup import backup_server
+    from ntm_desktop.services import access
+
+    url = database_url(folder)
+    db = open_database(url, readonly=True)
+    try:
+        access.require_on(db, access.Permission.BACKUPS)
+    finally:
+        db.dispose()
+    result = backup_server(url, folder.backups)
+    if result.note:
+        print(f"Lưu ý: {result.note}")
+    print(f"Đã sao lưu máy chủ ({result.method_label()}): {result.path}")
+    if args.to:
+        target = Path(args.to)
+        target.mkdir(parents=True, exist_ok=True)
+        print(f"Đã chép thêm: {shutil.copy2(result.path, target / Path(result.path).name)}")
     return 0

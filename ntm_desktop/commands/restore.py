@@ -23,10 +23,12 @@ def run(args) -> int:
     from ntm_desktop.backup import restore_backup
     from ntm_desktop.backup.office_check import OtherOfficeError
     from ntm_desktop.db import open_database
-    from ntm_desktop.paths import resolve_data_folder
+    from ntm_desktop.paths import database_url, resolve_data_folder
     from ntm_desktop.safety.command_lock import lock_for_command
 
     folder = resolve_data_folder(args.data_dir)
+    if database_url(folder) is not None:
+        return _restore_server(folder, Path(args.file))
     lock = lock_for_command(folder)  # refuses while the app has this folder open
     try:
         try:
@@ -49,4 +51,44 @@ def run(args) -> int:
         print(f"Lưu ý: máy này giờ làm việc với tư cách {after} (trước đây: {result.office_before.label()}).")
     if result.missing_files:
         print(f"Lưu ý: thiếu {len(result.missing_files)} tệp đính kèm (không có trong thư mục sao lưu).")
+    return 0
+
+
+def _restore_server(folder, source) -> int:
+    """A folder working on the office's server: a backup of the server (`server backup`: .pgdump, .ntmexport) is
+    restored into it; a backup of a PC's own file (.ntmbak) is refused, since the office no longer works on it."""
+    from ntm_desktop.db import UpgradeNeededError, open_database
+    from ntm_desktop.errors import UserError
+    from ntm_desktop.paths import database_url
+    from ntm_desktop.server.backup import DUMP_SUFFIX, EXPORT_SUFFIX, restore_server
+    from ntm_desktop.server.urls import label
+    from ntm_desktop.services import access
+
+    url = database_url(folder)
+    if source.suffix.lower() not in (DUMP_SUFFIX, EXPORT_SUFFIX):
+        raise UserError(
+            f"Thư mục dữ liệu này làm việc trên máy chủ ({label(url)}), còn “{source.name}” không phải bản sao lưu "
+            f"của máy chủ (tệp {DUMP_SUFFIX} hoặc {EXPORT_SUFFIX} do lệnh “ntm-desktop server backup” tạo ra). Không "
+            "có gì bị thay đổi. Bản sao lưu tệp dữ liệu của một máy (.ntmbak) chỉ khôi phục được vào thư mục làm "
+            "việc trên tệp của máy đó."
+        )
+    try:
+        db = open_database(url, readonly=True)
+    except UpgradeNeededError:
+        db = None  # an empty database (or an older schema): no account on it yet to check
+    if db is not None:
+        try:
+            access.require_on(db, access.Permission.BACKUPS)
+        finally:
+            db.dispose()
+    from ntm_desktop.safety.command_lock import lock_for_command
+
+    lock = lock_for_command(folder)  # refuses while the app has this folder open
+    try:
+        result = restore_server(url, source, backup_folder=folder.backups)
+    finally:
+        lock.release()
+    if result.safety_backup:
+        print(f"Đã sao lưu dữ liệu đang có trên máy chủ trước khi khôi phục: {result.safety_backup.path}")
+    print(f"Đã khôi phục {label(url)} từ {source}.")
     return 0
