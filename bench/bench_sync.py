@@ -255,8 +255,20 @@ def child_read(folder: Path) -> dict:
         for _ in con.execute(f"SELECT {', '.join(columns)} FROM {name}"):
             rows += 1
     seconds = time.perf_counter() - started
+    # For comparison only: the least an export does besides reading, each row as a JSON line with its column
+    # names (sorted keys, as the package has them) through the zip's deflate, one table at a time.
+    import zlib
+
+    started = time.perf_counter()
+    for name, columns in tables:
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        for row in con.execute(f"SELECT {', '.join(columns)} FROM {name}"):
+            packer.compress(json.dumps(dict(zip(columns, row)), ensure_ascii=False, sort_keys=True,
+                                       separators=(",", ":")).encode("utf-8") + b"\n")
+        packer.flush()
+    encoded = time.perf_counter() - started
     con.close()
-    return {"seconds": seconds, "peak_mb": peak_mb(), "rows": rows}
+    return {"seconds": seconds, "peak_mb": peak_mb(), "rows": rows, "encoded": encoded}
 
 
 def child_import(folder: Path, package: Path, district_key: str, profile: str | None) -> dict:
@@ -349,10 +361,12 @@ def measure(scale: float, runs: int, rebuild: bool, profile: tuple[str, str] | N
         f"; signing the manifest {1000 * statistics.median(r['sign'] for r in got['export']):.1f} ms")
     log(f"  plain read    {_figures(seconds['read'])} ({got['read'][0]['rows']} rows); "
         f"peak memory {max(r['peak_mb'] for r in got['read']):.0f} MB")
+    log(f"  plain read + JSON lines + deflate (for comparison) {_figures([r['encoded'] for r in got['read']])}")
     log(f"  import        {_figures(seconds['import'])}; peak memory {max(r['peak_mb'] for r in got['import']):.0f} MB"
         f"; verifying the signature and its signer {1000 * statistics.median(r['verify'] for r in got['import']):.1f} ms")
     log(f"  plain insert  {_figures(seconds['insert'])} ({got['insert'][0]['rows']} rows); "
         f"peak memory {max(r['peak_mb'] for r in got['insert']):.0f} MB")
+    seconds["encoded"] = [r["encoded"] for r in got["read"]]
     return {"scale": scale, "records": first["records"], "seconds": seconds,
             "peak": {k: max(r["peak_mb"] for r in v) for k, v in got.items()},
             "verify": statistics.median(r["verify"] for r in got["import"])}
@@ -398,8 +412,10 @@ def main(argv=None) -> int:
         log(f"x{r['scale']:g}: verifying = {100 * r['verify'] / statistics.median(s['import']):.2f}% of the import "
             f"(target under 5%); peak memory import {peak['import']:.0f} MB, export {peak['export']:.0f} MB "
             f"(target under {MEMORY_TARGET} MB at 10x)")
+        encoded = statistics.median(s["export"]) / statistics.median(s["encoded"])
         log(f"x{r['scale']:g}: import / plain insert = {imp:.2f}x (target {IMPORT_TARGET:g}x); "
-            f"export / plain read = {exp:.2f}x (target {EXPORT_TARGET:g}x)")
+            f"export / plain read = {exp:.2f}x (target {EXPORT_TARGET:g}x); "
+            f"export / plain read + JSON lines + deflate = {encoded:.2f}x")
     return 0
 
 

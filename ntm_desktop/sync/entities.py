@@ -211,15 +211,62 @@ def load_rows(session: Session, spec: EntitySpec, ids: list[str] | None) -> list
     """Current local rows as plain dicts (Core, no ORM), with their links; None: all rows."""
     table = spec.table
     cols = [table.c[name] for name in spec.columns]
-    rows: list[dict] = []
+    rows: list = []
     chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
     for chunk in chunks:
         query = select(*cols)
         if chunk is not None:
             query = query.where(table.c.id.in_(chunk))
-        rows.extend(dict(r._mapping) for r in session.execute(query))
-    links = {link.name: link.load(session, None if ids is None else [r["id"] for r in rows]) for link in spec.links}
-    return [row_to_record(spec, row, links) for row in rows]
+        rows += session.execute(query).all()
+    return _records(session, spec, rows, ids is not None)
+
+
+def iter_rows(session: Session, spec: EntitySpec, size: int = 5000):
+    """Every local row as a record (as `load_rows` gives them), in order of id, `size` at a time."""
+    table = spec.table
+    query = select(*[table.c[name] for name in spec.columns]).order_by(table.c.id).limit(size)
+    last = None
+    while True:
+        rows = session.execute(query if last is None else query.where(table.c.id > last)).all()
+        if not rows:
+            return
+        last = rows[-1][0] if spec.columns[0] == "id" else rows[-1][spec.columns.index("id")]
+        yield _records(session, spec, rows, True)
+        if len(rows) < size:
+            return
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), dict, list})
+
+
+def _json_column(column, values: list) -> list:
+    """A column's values as JSON values (`to_json_value`, by the column's type where that is plain)."""
+    t = column.type
+    if isinstance(t, DateTime):
+        return [v if v is None else v.isoformat(timespec="microseconds") for v in values]
+    if isinstance(t, Date):
+        return [v if v is None else v.isoformat() for v in values]
+    if set(map(type, values)) <= _PLAIN:
+        return values
+    return list(map(to_json_value, values))
+
+
+def _records(session: Session, spec: EntitySpec, rows: list, some: bool) -> list[dict]:
+    """Rows (tuples in `spec.columns` order) as records with their links, built a column at a time.
+    `some`: the rows are not all of the table (their links are read by id)."""
+    if not rows:
+        return []
+    names = spec.columns
+    table = spec.table
+    columns = [_json_column(table.c[name], list(values)) for name, values in zip(names, zip(*rows))]
+    records = [dict(zip(names, values)) for values in zip(*columns)]
+    if spec.links:
+        ids = columns[names.index("id")]
+        for link in spec.links:
+            found = link.load(session, ids if some else None)
+            for record, rid in zip(records, ids):
+                record[link.name] = found.get(rid, [])
+    return records
 
 
 Checker = Callable[[Any], Any]
