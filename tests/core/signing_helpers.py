@@ -14,11 +14,37 @@ from ntm_desktop.sync import signing
 from ntm_desktop.sync.keys import SIGNATURE_MEMBER
 
 
+def _server_key(folder: Path) -> signing.SigningKey | None:
+    """The key a data folder on the office's server signs with: kept in the server's database."""
+    from sqlalchemy import create_engine, text
+
+    from ntm_desktop.server.setting import recorded_server
+    from ntm_desktop.server.urls import parse
+    from ntm_desktop.sync.keys import SERVER_KEY_SETTING
+
+    address = recorded_server(folder)
+    if not address:
+        return None
+    engine = create_engine(parse(address))
+    try:
+        with engine.connect() as conn:
+            pem = conn.execute(text("SELECT value FROM settings WHERE key = :key"),
+                               {"key": SERVER_KEY_SETTING}).scalar()
+    finally:
+        engine.dispose()
+    return signing.SigningKey.from_pem(pem.encode("ascii")) if pem else None
+
+
 def find_key(public_key: str, *roots: Path) -> signing.SigningKey | None:
-    """The key file, in a data folder one or two levels below one of `roots`, whose public key is given."""
+    """The key of a data folder one or two levels below one of `roots` whose public key is given: its key file,
+    or the key in its server's database for a folder on the office's server."""
+    from ntm_desktop.server.setting import SETTING_NAME
+
     for root in roots:
-        for path in list(Path(root).glob(f"*/{signing.KEY_FILE}")) + list(Path(root).glob(f"*/*/{signing.KEY_FILE}")):
-            key = signing.load(path.parent)
+        folders = {path.parent for name in (signing.KEY_FILE, SETTING_NAME)
+                   for path in list(Path(root).glob(f"*/{name}")) + list(Path(root).glob(f"*/*/{name}"))}
+        for folder in sorted(folders):
+            key = signing.load(folder) or _server_key(folder)
             if key is not None and key.public_key == public_key:
                 return key
     return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import unicodedata
 import zipfile
 
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from ntm_desktop.backup import BackupKind, list_backups
 from ntm_desktop.backup.restore import restore_backup
 from ntm_desktop.models import Directive, Task
+from ntm_desktop.server.backup import list_server_backups, restore_server
 from ntm_desktop.services import register
 from ntm_desktop.sync.apply import apply_file
 from ntm_desktop.sync.entities import ENTITIES
@@ -23,11 +23,16 @@ from test_sync_world import build_district, join_commune, send
 
 
 def _stored(ws) -> dict[str, set[tuple]]:
-    con = sqlite3.connect(ws.folder.database)
-    try:
-        return {spec.name: set(con.execute(f"SELECT * FROM {spec.name}")) for spec in ENTITIES}
-    finally:
-        con.close()
+    """Every synced row as the database holds it (SQLite's stored text, or the server's values)."""
+    with ws.db.engine.connect() as con:
+        return {spec.name: {tuple(r) for r in con.exec_driver_sql(f"SELECT * FROM {spec.name}")} for spec in ENTITIES}
+
+
+def _safety_backups(ws) -> list:
+    """The backups made before imports: the data folder's, or the server's (pg_dump or the own export)."""
+    if ws.db.is_server:
+        return [b.path for b in list_server_backups(ws.folder.backups)]
+    return [b.path for b in list_backups(ws.folder.backups) if b.manifest.kind is BackupKind.BEFORE_SYNC]
 
 
 def test_imported_rows_are_stored_exactly_as_local_saves(tmp_path):
@@ -84,10 +89,12 @@ def test_apply_leaves_a_restorable_backup_and_a_copy_of_the_package(world):
     assert result.status == "applied"
     kept = [p.read_bytes() for p in commune.folder.received.iterdir()]
     assert package.read_bytes() in kept  # beside the district's first (full) package
-    before_sync = [b for b in list_backups(commune.folder.backups) if b.manifest.kind is BackupKind.BEFORE_SYNC]
-    assert result.backup in [b.path for b in before_sync]  # beside the one made when the commune joined
+    assert result.backup in _safety_backups(commune)  # beside the one made when the commune joined
     commune.close()
-    restore_backup(commune.folder, result.backup)
+    if commune.db.is_server:
+        restore_server(commune.db.url, result.backup)
+    else:
+        restore_backup(commune.folder, result.backup)
     again = open_workspace(commune.folder.root)
     try:
         with again.db.transaction() as s:
@@ -104,10 +111,10 @@ def test_an_inbox_run_makes_one_backup_for_all_packages(tmp_path):
         with district.db.transaction() as s:
             s.scalars(select(Task)).first().notes = f"Lần nhắc thứ {n + 1}"
         send(district, "XA-A", inbox)
-    before, kept = len(list_backups(commune.folder.backups)), len(list(commune.folder.received.iterdir()))
+    before, kept = len(_safety_backups(commune)), len(list(commune.folder.received.iterdir()))
     outcomes = process_folder(commune, inbox, user="cán bộ xã")
     assert [o.status for o in outcomes] == ["applied"] * 3
-    assert len(list_backups(commune.folder.backups)) == before + 1
+    assert len(_safety_backups(commune)) == before + 1
     assert len(list(commune.folder.received.iterdir())) == kept + 3
 
 
