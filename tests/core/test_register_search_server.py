@@ -26,12 +26,12 @@ pytestmark = pytest.mark.skipif(not SERVER, reason=NO_SERVER)
 
 FILLER = " ".join(["cong van"] * 12_000)  # 24,000 words before a phrase, far past tsvector's positions
 DIRECTIVES = [  # (number, subject, more fields)
-    (1, "Về việc công nhận xã đạt chuẩn nông thôn mới năm 2024", dict(number_symbol="125/QĐ-UBND")),
+    (1, "Về việc công nhận xã đạt chuẩn nông thôn mới năm 2024", dict(number_symbol="125/QĐ-UBND", doc_type="QĐ")),
     (2, "Kế hoạch xây dựng Nông Thôn Mới nâng cao giai đoạn 2021-2025", {}),
     (3, "Đôn đốc giải ngân vốn đầu tư công", dict(issuer_name="Sở Tài chính tỉnh Đắk Lắk")),
-    (4, "Báo cáo kết quả thực hiện Chương trình OCOP", dict(notes="Đường giao thông liên xã")),
+    (4, "Báo cáo kết quả thực hiện Chương trình OCOP", dict(notes="Đường giao thông liên xã", urgency="khan")),
     (5, "Về việc bảo vệ môi trường nông thôn", {}),
-    (6, "Nông-thôn mới: đường_làng ĐĐ/2025", {}),
+    (6, "Nông-thôn mới: đường_làng ĐĐ/2025", dict(urgency="khan", doc_type="KH")),
     (7, "Hướng dẫn thực hiện chương trình", dict(full_text=f"{FILLER} giảm nghèo bền vững đến năm 2030")),
     (8, "Thông báo thôn mới nông", {}),
     (9, "OCOP đã hủy", {}),  # deleted below
@@ -128,7 +128,9 @@ def test_a_search_finds_the_same_directives_on_the_file_and_on_the_server(both, 
 @pytest.mark.parametrize("search", ["nong thon", "ocop", "dat chuan", "đ"])
 def test_the_count_is_the_same_with_other_filters_and_sorted_otherwise(both, search):
     (local, office_l, _), (server, office_s, _) = both
-    for kw in (dict(year=2025), dict(urgency=""), dict(sort=register.SortColumn.SUBJECT, descending=False),
+    for kw in (dict(year=2025), dict(urgency=""), dict(urgency="khan"), dict(doc_type="CV"), dict(doc_type="KH"),
+               dict(year=2025, urgency="khan", doc_type="KH"), dict(issuer="tuyen quang"),
+               dict(state=register.DirectiveState.NO_TASKS), dict(sort=register.SortColumn.SUBJECT, descending=False),
                dict(sort=register.SortColumn.ISSUER)):
         here = _numbers(local, RegisterFilter(office_unit_id=office_l, search=search, **kw))
         there = _numbers(server, RegisterFilter(office_unit_id=office_s, search=search, **kw))
@@ -166,6 +168,10 @@ def test_the_server_finds_an_edited_directive_by_its_new_words_only(both_to_chan
         assert _numbers(db, RegisterFilter(office_unit_id=office, search="kien co hoa"))[0] == [3]
         assert _numbers(db, RegisterFilter(office_unit_id=office, search="giai ngan")) == ([], 0)
         assert _numbers(db, RegisterFilter(office_unit_id=office, search="dak lak"))[0] == [3]  # the issuer stays
+        with db.transaction("test") as s:
+            update_directive(s, directive_id, replace(input_from(s.get(Directive, directive_id)), urgency="hoa_toc"))
+        assert _numbers(db, RegisterFilter(office_unit_id=office, search="kien co", urgency="hoa_toc")) == ([3], 1)
+        assert _numbers(db, RegisterFilter(office_unit_id=office, search="kien co", urgency="")) == ([], 0)
 
 
 def test_a_directive_moved_to_another_office_is_searched_there(both_to_change):

@@ -5,7 +5,8 @@ Revises: 0009
 Create Date: 2026-12-12
 
 On PostgreSQL, `directive_words` holds one row per directive that is not deleted: its office, its year in the
-register and the words of its folded search text (`search_folded`) as a tsvector under a GIN index. A trigger on
+register, its type and urgency (the register's filters, so that a search with them is counted here too) and the
+words of its folded search text (`search_folded`) as a tsvector under a GIN index. A trigger on
 `directives` keeps it, as FTS5's triggers keep `directive_fts` on the SQLite file. The words are the runs of
 [0-9a-z] of the folded text, the tokens the search looks for, so a word prefix ("nong:*") finds what FTS5 finds,
 and their positions are their order in the text, so a quoted phrase is "nong <-> thon <-> moi:*".
@@ -74,8 +75,8 @@ BEGIN
     DELETE FROM directive_words WHERE directive_id = OLD.id;
   END IF;
   IF TG_OP <> 'DELETE' AND NOT NEW.deleted THEN
-    INSERT INTO directive_words (directive_id, office_unit_id, arrival_year, words, exact)
-    SELECT NEW.id, NEW.office_unit_id, NEW.arrival_year, w.words, w.exact
+    INSERT INTO directive_words (directive_id, office_unit_id, arrival_year, doc_type, urgency, words, exact)
+    SELECT NEW.id, NEW.office_unit_id, NEW.arrival_year, NEW.doc_type, NEW.urgency, w.words, w.exact
     FROM directive_words_of(NEW.search_folded) AS w;
   END IF;
   RETURN NULL;
@@ -95,12 +96,14 @@ def upgrade() -> None:
         "directive_id varchar(36) NOT NULL CONSTRAINT pk_directive_words PRIMARY KEY, "
         "office_unit_id varchar(36) NOT NULL, "
         "arrival_year integer NOT NULL, "
+        "doc_type varchar(10) NOT NULL, "
+        "urgency varchar(20) NOT NULL, "
         "words tsvector NOT NULL, "
         "exact boolean NOT NULL)"
     )
     op.execute(
-        "INSERT INTO directive_words (directive_id, office_unit_id, arrival_year, words, exact) "
-        "SELECT d.id, d.office_unit_id, d.arrival_year, w.words, w.exact "
+        "INSERT INTO directive_words (directive_id, office_unit_id, arrival_year, doc_type, urgency, words, exact) "
+        "SELECT d.id, d.office_unit_id, d.arrival_year, d.doc_type, d.urgency, w.words, w.exact "
         "FROM directives AS d, directive_words_of(d.search_folded) AS w WHERE NOT d.deleted"
     )
     # A short pending list (64 kB, GIN's least): every search reads the whole pending list, and autovacuum may
@@ -111,7 +114,7 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_directive_words_year ON directive_words (office_unit_id, arrival_year)")
     op.execute(
         "CREATE TRIGGER directives_words AFTER INSERT OR DELETE OR UPDATE OF id, office_unit_id, arrival_year, "
-        "deleted, search_folded ON directives FOR EACH ROW EXECUTE FUNCTION directive_words_keep()"
+        "doc_type, urgency, deleted, search_folded ON directives FOR EACH ROW EXECUTE FUNCTION directive_words_keep()"
     )
 
 
