@@ -150,17 +150,23 @@ def backup_to(engine_or_path, target: Path) -> Path:
     source_path = engine_or_path if isinstance(engine_or_path, Path) else Path(engine_or_path.url.database)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".tmp")
-    src = sqlite3.connect(source_path)
+    copy_sqlite(source_path, tmp)
+    tmp.replace(target)
+    return target
+
+
+def copy_sqlite(source: Path | str, target: Path, uri: bool = False) -> None:
+    """Copy one SQLite database into another with the backup API (consistent even with WAL; `target` may be
+    live). `uri`: `source` is a `file:` URI (a read-only one leaves the source's folder untouched)."""
+    src = sqlite3.connect(source, uri=uri)
     try:
-        dst = sqlite3.connect(tmp)
+        dst = sqlite3.connect(target)
         try:
             src.backup(dst)
         finally:
             dst.close()
     finally:
         src.close()
-    tmp.replace(target)
-    return target
 
 
 def translate_error(error: Exception, url: URL | None = None) -> DatabaseError | None:

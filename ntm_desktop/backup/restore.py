@@ -175,15 +175,9 @@ def _move_aside(database: Path, now: datetime) -> Path:
 
 def _copy_into_live(candidate: Path, database: Path) -> None:
     """Write the backup into the live file with the backup API (handles its WAL correctly)."""
-    src = sqlite3.connect(candidate)
-    try:
-        dst = sqlite3.connect(database)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    from ntm_desktop.db import copy_sqlite
+
+    copy_sqlite(candidate, database)
 
 
 def _attachments_to_copy(manifest: Manifest | None, backup_path: Path, folder: DataFolder) -> tuple[list[str], list[str]]:
