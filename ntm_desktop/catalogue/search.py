@@ -19,7 +19,9 @@ _WORD = re.compile(r"[\w]+")
 class SearchIndex:
     """Folded copies of every entry, made once and kept in result order (in force first, then Vietnamese
     order of names); a search is then one pass over plain strings, each match dropped into the bucket of
-    its closeness, so no sort is needed however many units match."""
+    its closeness, so no sort is needed however many units match. One word typed (the first keys, which match
+    the most units) is first looked up among the names equal to it and scanned among those starting with its
+    first letter only, which fill the list at once unless the word is rare."""
 
     def __init__(self, data: CatalogueData):
         province_names = {code: fold(e.name) for code, e in data.units.items() if e.is_province}
@@ -40,6 +42,32 @@ class SearchIndex:
                          provinces, entry))
         rows.sort(key=lambda row: row[0])
         self._rows = [row[1:] for row in rows]
+        self._subsets: dict[tuple, tuple[list[tuple], dict[str, list[tuple]], dict[str, list[Entry]]]] = {}
+
+    def _subset(self, province_code: str | None, in_force_only: bool,
+                kinds: tuple[str, ...] | None) -> tuple[list[tuple], dict[str, list[tuple]], dict[str, list[Entry]]]:
+        """The rows a filter keeps, in result order; the same rows by the first letter of their place, name or
+        code; and the entries by their whole place, name and code. Made once per filter: a search within a
+        province then reads its few hundred rows, not the whole country's, and a word typed reads only the
+        rows starting with it until the list is full."""
+        key = (province_code, in_force_only, kinds)
+        found = self._subsets.get(key)
+        if found is None:
+            rows = [row for row in self._rows
+                    if (province_code is None or province_code in row[5])
+                    and not (in_force_only and row[6].valid_to is not None)
+                    and (kinds is None or row[6].kind in kinds)]
+            by_initial: dict[str, list[tuple]] = {}
+            exact: dict[str, list[Entry]] = {}
+            for row in rows:
+                for initial in {row[1][:1], row[3][:1], row[4][:1]}:
+                    by_initial.setdefault(initial, []).append(row)
+                for whole in {row[1], row[3], row[4]}:
+                    exact.setdefault(whole, []).append(row[6])
+            if len(self._subsets) > 256:  # a bound, whatever callers pass
+                self._subsets.clear()
+            found = self._subsets[key] = (rows, by_initial, exact)
+        return found
 
     def search(self, text: str, limit: int = 50, province_code: str | None = None,
                in_force_only: bool = False, kinds: tuple[str, ...] | None = None) -> list[Entry]:
@@ -49,16 +77,30 @@ class SearchIndex:
         if not words or limit < 1:
             return []
         query = " ".join(words)
+        rows, by_initial, exact_index = self._subset(province_code, in_force_only,
+                                                     tuple(kinds) if kinds is not None else None)
+        if len(words) == 1:
+            # One word (the first keys typed, the ones matching the most units): the two closest kinds of match
+            # (the name itself, a name starting with the word) are looked up, not scanned for, and when they
+            # fill the list nothing else can make it.
+            exact = exact_index.get(query, [])
+            starting: list[Entry] = []
+            wanted = limit - len(exact)
+            if wanted > 0:
+                for _text, name, _spaced, place, code, _provinces, entry in by_initial.get(query[0], ()):
+                    if query == place or query == name or query == code:
+                        continue  # among `exact`
+                    if place.startswith(query) or name.startswith(query) or code.startswith(query):
+                        starting.append(entry)
+                        if len(starting) == wanted:
+                            break
+            if len(exact) + len(starting) >= limit:
+                return (exact + starting)[:limit]
         starts = [" " + w for w in words]
         buckets: list[list[Entry]] = [[], [], [], [], []]
         first, others = words[0], words[1:]
-        for text_, name, spaced, place, code, provinces, entry in self._rows:
+        for text_, name, spaced, place, code, _provinces, entry in rows:
             if first not in text_ or (others and not all(w in text_ for w in others)):
-                continue
-            if in_force_only and entry.valid_to is not None:
-                break  # the former units come last
-            if (kinds is not None and entry.kind not in kinds) or (
-                    province_code is not None and province_code not in provinces):
                 continue
             if query == place or query == name or query == code:
                 buckets[0].append(entry)

@@ -42,7 +42,7 @@ class CatalogueOfficeForm(QWidget):
         super().__init__(parent)
         self._cat = cat or catalogue()
         # The search index (about 0.5 s) is built while the person reads the dialog; a search waits for it.
-        self._indexing = threading.Thread(target=self._cat.index, name="unit-catalogue-index", daemon=True)
+        self._indexing = threading.Thread(target=self._warm_up, name="unit-catalogue-index", daemon=True)
         self._indexing.start()
         self._kind = "xa"
         self._commune: Entry | None = None
@@ -92,6 +92,11 @@ class CatalogueOfficeForm(QWidget):
         self.name.textChanged.connect(self._update_summary)
         self.code.textChanged.connect(self._update_summary)
         self.set_kind("xa")
+
+    def _warm_up(self) -> None:
+        """The index, and the rows of the two searches the form makes before a province is chosen."""
+        self._cat.search("a", RESULTS, kinds=COMMUNE_KINDS)
+        self._cat.search("a", RESULTS, kinds=("tinh",))
 
     def ready(self) -> bool:
         """The search index is built: from now on a keystroke answers in milliseconds."""

@@ -112,6 +112,32 @@ def test_search_within_a_province_keeps_its_former_units(cat):
     assert "09706" not in refs  # Xã Yên Bài of Hà Nội
 
 
+@pytest.mark.parametrize("text", ["a", "m", "muong", "xa yen", "phuong", "0304"])
+def test_a_filtered_search_keeps_the_order_of_the_whole_search(cat, text):
+    """Within a province, of some kinds, in force only: the rows the whole search would give, in its order."""
+    every = cat.search(text, limit=20000)
+    for province_code, kinds, in_force_only in [("15", ("xa", "phuong", "dac_khu", "thi_tran"), False),
+                                                 (None, ("tinh",), False), ("01", None, True), (None, None, True)]:
+        def kept(e):
+            if in_force_only and not e.in_force:
+                return False
+            if kinds is not None and e.kind not in kinds:
+                return False
+            if province_code is None:
+                return True
+            if e.in_force:
+                return e.province_code == province_code
+            return province_code in {s.code if s.is_province else s.province_code for s in cat.successors(e)}
+
+        expected = [e for e in every if kept(e)]
+        for limit in (5, 50):
+            found = cat.search(text, limit, province_code=province_code, in_force_only=in_force_only, kinds=kinds)
+            assert [e.ref for e in found] == [e.ref for e in expected[:limit]], (text, province_code, kinds)
+            assert len(found) == min(limit, len(expected))
+            if province_code == "15":
+                assert found  # every text has matches among Lào Cai's communes: the comparison compares
+
+
 def test_unknown_codes_and_wrong_kinds_are_refused_in_vietnamese(cat):
     with pytest.raises(UnknownCodeError, match="Không có đơn vị hành chính mã “99999”"):
         cat.unit("99999")
