@@ -195,14 +195,14 @@ def set_up_office(session: Session, choice: OfficeChoice, cat: Catalogue | None 
 
 def _fill_header(session: Session, plan: OfficePlan) -> None:
     """The printed header from the units made: parent and issuing body, the place of issue (a commune's own
-    place, else the province's) and the report symbol ("BC-UBND", "BC-VPĐP", "BC-SNNMT")."""
+    place, else the province's) and the report symbol ("BC-UBND", "BC-VPĐP", "BC-SNNMT": office.issuer_symbol)."""
     from dataclasses import replace
 
     from ntm_desktop.services import office
 
     profile = office.default_profile(session)
     place = plan.commune.place if plan.commune is not None else plan.province.place
-    symbol = {"xa": "UBND", "vpdp": "VPĐP"}.get(plan.kind) or plan.office_code.split("-", 1)[-1]
+    symbol = {"xa": "UBND", "vpdp": "VPĐP"}.get(plan.kind) or office.issuer_symbol(plan.office_name)
     office.save_profile(session, replace(profile, place_name=place, report_symbol=f"BC-{symbol}"))
 
 

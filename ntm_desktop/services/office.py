@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 
 from sqlalchemy.orm import Session
@@ -58,15 +59,48 @@ def place_of(name: str) -> str:
     return _BODY_PREFIX.sub("", nfc(name).strip()).strip()
 
 
-def _initials(name: str) -> str:
-    words = [w for w in nfc(name).split() if w[:1].isalpha()]
-    stop = {"tỉnh", "huyện", "xã", "phường", "thành", "nông", "thôn", "mới"}
+# Where an issuing body's own name ends and its place begins: "Ủy ban nhân dân | xã Mường Bo", "Văn phòng Điều
+# phối | nông thôn mới tỉnh Lào Cai" (the programme's name is not part of the symbol: "BC-VPĐP").
+_PLACE_WORDS = {"tỉnh", "huyện", "xã", "phường", "quận", "ntm"}
+_PLACE_PAIRS = {("thành", "phố"), ("thị", "xã"), ("thị", "trấn"), ("đặc", "khu"), ("nông", "thôn")}
+_LINKING_WORDS = {"và", "các", "của", "về"}  # not written in a symbol: "Sở Nông nghiệp và Môi trường" -> SNNMT
+
+
+def issuer_symbol(name: str) -> str:
+    """The body's part of a document symbol (ký hiệu viết tắt của cơ quan ban hành), as Vietnamese symbols are
+    written: the capital initials of its name without tone or vowel marks, Đ kept as a letter of its own, the
+    place and linking words left out, an abbreviation already written kept whole.
+
+    "Ủy ban nhân dân xã Mường Bo" -> "UBND"; "Văn phòng Điều phối nông thôn mới tỉnh Lào Cai" -> "VPĐP";
+    "Sở Nông nghiệp và Môi trường" -> "SNNMT"; "Ban Chỉ đạo" -> "BCĐ"; "UBND xã Yên Bình" -> "UBND"."""
+    words = [w for w in re.split(r"[\s,;()–-]+", nfc(name).strip()) if w[:1].isalpha()]
     letters = []
-    for w in words:
-        if w.lower() in stop:
+    for i, word in enumerate(words):
+        lower = word.lower()
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        if lower in _PLACE_WORDS or (lower, following) in _PLACE_PAIRS:
             break
-        letters.append(w[0].upper())
+        if lower in _LINKING_WORDS:
+            continue
+        if len(word) > 1 and word.isupper():  # "UBND", "HĐND", "VPĐP"
+            letters.append(_plain_capitals(word))
+        else:
+            letters.append(_plain_capitals(word[0]))
     return "".join(letters) or "VP"
+
+
+def _plain_capitals(text: str) -> str:
+    """Upper case without tone or vowel marks ("Ủ" -> "U", "Ơ" -> "O"); Đ stays Đ (a letter, not a mark)."""
+    out = []
+    for ch in text.upper():
+        if ch == "Đ":
+            out.append(ch)
+        else:
+            out.append(unicodedata.normalize("NFD", ch)[0])
+    return "".join(out)
+
+
+_COMMUNE_LEVELS = ("xa", "phuong", "dac_khu", "thi_tran")
 
 
 def default_profile(session: Session) -> OfficeProfile:
@@ -76,7 +110,10 @@ def default_profile(session: Session) -> OfficeProfile:
         return OfficeProfile(report_symbol="BC")
     parent = office.parent
     parent_label = (parent.short_name or parent.name) if parent else ""
-    place = place_of(parent.name) if parent else place_of(office.name)
+    # Địa danh: where the issuing body sits. A commune's People's Committee writes its commune; a provincial
+    # body (a department, the coordination office) its province, the place of the body above it.
+    own_place = office.level_code in _COMMUNE_LEVELS and place_of(office.name) != nfc(office.name).strip()
+    place = place_of(office.name) if own_place or not parent else place_of(parent.name)
     head = "CHÁNH VĂN PHÒNG" if office.name.lower().startswith("văn phòng") else "THỦ TRƯỞNG ĐƠN VỊ"
     return OfficeProfile(
         office_name=office.name,
@@ -84,7 +121,7 @@ def default_profile(session: Session) -> OfficeProfile:
         place_name=place,
         signing_form=f"KT. {head}",
         signer_title=f"PHÓ {head}",
-        report_symbol=f"BC-{_initials(office.name)}",
+        report_symbol=f"BC-{issuer_symbol(office.name)}",
         recipients=(f"{parent_label} (để b/c)" if parent_label else "Lãnh đạo đơn vị (để b/c)",),
     )
 

@@ -9,7 +9,10 @@ import pytest
 from reports_helpers import make, pdf_text
 
 from ntm_desktop.errors import ValidationError
-from ntm_desktop.services.office import OfficeProfile, load_profile, place_of, save_profile
+from ntm_desktop.services import settings, units
+from ntm_desktop.services.office import (
+    OfficeProfile, default_profile, issuer_symbol, load_profile, place_of, save_profile,
+)
 
 
 def test_defaults_come_from_the_office_and_its_parent(demo_workspace):
@@ -20,6 +23,34 @@ def test_defaults_come_from_the_office_and_its_parent(demo_workspace):
     assert profile.place_name == "Lào Cai"
     assert profile.report_symbol == "BC-VPĐP"
     assert profile.recipient_lines()[-1] == "- Lưu: VT."
+
+
+@pytest.mark.parametrize("name, symbol", [
+    ("Ủy ban nhân dân xã Mường Bo", "UBND"),  # Ủ written U: no tone or vowel mark in a symbol
+    ("Uỷ ban nhân dân phường Sa Pa", "UBND"),
+    ("Ủy ban nhân dân thành phố Hà Nội", "UBND"),
+    ("Ủy ban nhân dân đặc khu Phú Quốc", "UBND"),
+    ("UBND xã Yên Bình", "UBND"),  # an abbreviation already written is kept whole
+    ("Văn phòng Điều phối nông thôn mới tỉnh Lào Cai", "VPĐP"),  # Đ is a letter of its own
+    ("Hội đồng nhân dân tỉnh Lào Cai", "HĐND"),
+    ("Ban Chỉ đạo", "BCĐ"),
+    ("Sở Nông nghiệp và Môi trường", "SNNMT"),  # "và" is not written
+    ("Trung tâm Khuyến nông", "TTKN"),
+])
+def test_the_issuers_symbol_is_written_as_vietnamese_symbols_are(name, symbol):
+    assert issuer_symbol(name) == symbol
+
+
+def test_a_commune_set_up_by_hand_reports_as_bc_ubnd(workspace):
+    with workspace.db.transaction() as s:
+        province = units.create_unit(s, code="LC", name="Ủy ban nhân dân tỉnh Lào Cai", level_code="tinh")
+        commune = units.create_unit(s, code="LC-XYB", name="Ủy ban nhân dân xã Yên Bình", level_code="xa",
+                                    parent_id=province)
+        settings.put(s, settings.OFFICE_UNIT, commune)
+        profile = default_profile(s)
+    assert profile.report_symbol == "BC-UBND" and profile.number_line("3") == "Số: 03/BC-UBND"
+    assert (profile.office_name, profile.parent_name, profile.place_name) == (
+        "Ủy ban nhân dân xã Yên Bình", "Ủy ban nhân dân tỉnh Lào Cai", "Yên Bình")  # the commune's own place
 
 
 def test_place_of_strips_the_body():
