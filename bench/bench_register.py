@@ -73,13 +73,14 @@ def log(message: str) -> None:
 
 
 def _units(session) -> tuple[str, list[tuple[str, str]], list[str]]:
-    """This office, the issuers (id, name) and the units tasks go to."""
+    """This office, the issuers (id, name) and the units tasks go to. The office is chosen last: once it is,
+    a new unit may only go under it or a unit it keeps (services.units), as in a real tree where the issuers
+    and the communes come from above."""
     province = units.create_unit(session, code="LC", name="Ủy ban nhân dân tỉnh Lào Cai", level_code="tinh")
     office = units.create_unit(
         session, code="LC-VPDP", name="Văn phòng Điều phối nông thôn mới tỉnh Lào Cai",
         short_name="VPĐP NTM tỉnh", level_code="so", parent_id=province,
     )
-    settings.put(session, settings.OFFICE_UNIT, office)
     issuers = []
     for i, place in enumerate(ISSUER_PLACES):
         for j, kind in enumerate(ISSUER_KINDS):
@@ -90,6 +91,7 @@ def _units(session) -> tuple[str, list[tuple[str, str]], list[str]]:
                           parent_id=province)
         for k, place in enumerate(ISSUER_PLACES * 5)
     ]
+    settings.put(session, settings.OFFICE_UNIT, office)
     return office, issuers, leads
 
 
