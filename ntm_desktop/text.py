@@ -10,10 +10,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def nfc(text: str | None) -> str | None:
-    """Return text in NFC with surrounding whitespace removed (None stays None)."""
+    """Return text in NFC with surrounding whitespace removed (None stays None). A NUL character, which no
+    Vietnamese text holds and the office's PostgreSQL server refuses in a text, is dropped."""
     if text is None:
         return None
-    return unicodedata.normalize("NFC", text).strip()
+    return unicodedata.normalize("NFC", text.replace("\x00", "")).strip()
 
 
 class _FoldTable(dict):

@@ -22,6 +22,8 @@ from ntm_desktop.models import Attachment, Directive, Task
 from ntm_desktop.services import attachments
 from ntm_desktop.workspace import open_workspace
 
+pytestmark = pytest.mark.sqlite_only  # backups of the SQLite file (.ntmbak); the server's: test_backup_server_folder, test_server_setup
+
 
 def _counts(ws) -> tuple[int, int]:
     with ws.db.transaction() as s:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ntm_desktop.backup import list_backups
 from ntm_desktop.cli import main
 from ntm_desktop.safety import InstanceLock
+
+pytestmark = pytest.mark.sqlite_only  # backups of the SQLite file (.ntmbak); the server's: test_backup_server_folder
 
 
 def test_backup_then_restore_commands(demo_workspace, tmp_path, capsys):

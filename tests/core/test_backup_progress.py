@@ -17,6 +17,8 @@ from ntm_desktop.services import attachments
 
 from hostile_helpers import tree
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file's backup, page by page
+
 NOW = datetime(2026, 3, 2, 9, 0)
 
 

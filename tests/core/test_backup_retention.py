@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from ntm_desktop.backup import list_backups, make_daily_backup, select_to_keep
 from ntm_desktop.backup.store import FILES_DIR
 
@@ -34,6 +36,7 @@ def test_rule_on_random_histories():
         assert len(kept) <= 7 + 4 + 12
 
 
+@pytest.mark.sqlite_only  # the daily backups of the SQLite file
 def test_a_year_of_daily_starts(workspace):
     """Every working day the app starts (twice on some days); a week of holiday in between."""
     folder = workspace.folder

@@ -27,6 +27,8 @@ from ntm_desktop.services import attachments, settings
 
 from hostile_helpers import data_digest, tree
 
+pytestmark = pytest.mark.sqlite_only  # backups of the SQLite file (.ntmbak) and their restore
+
 NOW = datetime(2026, 3, 2, 9, 0)
 
 

@@ -33,6 +33,7 @@ def _second_start(root) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.sqlite_only  # the SQLite file is left untouched by a second start
 def test_second_process_does_not_open_the_database(workspace):
     folder = workspace.folder
     report = prepare_data_folder(folder)

@@ -11,6 +11,8 @@ from ntm_desktop.backup import BackupKind, create_backup, list_backups, restore_
 from ntm_desktop.safety import CorruptDatabaseError, InstanceLock, check_integrity, prepare_data_folder
 from ntm_desktop.workspace import open_workspace
 
+pytestmark = pytest.mark.sqlite_only  # the start's checks of the SQLite file: quick check, daily backup
+
 
 def _damage(path):
     """Overwrite pages in the middle of the file, as a failing disk would."""

@@ -92,6 +92,7 @@ def test_init_refuses_another_programs_tables_and_a_newer_version(server):
     assert _sql(server, "SELECT version_num FROM alembic_version")[0][0] == "9999_from_the_future"
 
 
+@pytest.mark.sqlite_only  # moves an office's SQLite file onto its own server database
 def test_move_copies_the_office_in_one_go_and_records_the_server(demo_workspace, server, tmp_path, capsys):
     directive_id, scan_bytes = _demo_with_scan(demo_workspace, tmp_path)
     folder = demo_workspace.folder
@@ -145,6 +146,7 @@ def make_engine_sqlite(path):
     return make_read_only_engine(path)
 
 
+@pytest.mark.sqlite_only  # moves an office's SQLite file onto its own server database
 def test_move_refuses_a_database_that_holds_an_office(demo_workspace, server, tmp_path, capsys):
     folder = demo_workspace.folder
     demo_workspace.close()
@@ -160,6 +162,7 @@ def test_move_refuses_a_database_that_holds_an_office(demo_workspace, server, tm
     assert recorded_server(folder.root) is None  # a refused move does not switch the folder to the server
 
 
+@pytest.mark.sqlite_only  # moves an office's SQLite file onto its own server database
 def test_move_from_the_command_line(demo_workspace, server, capsys):
     folder = demo_workspace.folder
     demo_workspace.close()
@@ -196,6 +199,7 @@ def test_wrong_password_is_told_apart(password_server):  # noqa: F811 - the fixt
     assert probe(password_server._replace(password=None)).state is ServerState.WRONG_PASSWORD
 
 
+@pytest.mark.sqlite_only  # moves an office's SQLite file onto its own server database
 @pytest.mark.parametrize("use_pg_dump", [True, False], ids=["pg_dump", "own-export"])
 def test_backup_and_restore_round_trip(demo_workspace, server, tmp_path, use_pg_dump):
     if use_pg_dump:
@@ -240,6 +244,7 @@ def test_restore_refuses_a_file_that_is_not_a_server_backup(server, tmp_path):
         restore_server(server, bogus)
 
 
+@pytest.mark.sqlite_only  # moves an office's SQLite file onto its own server database
 def test_an_attachment_made_on_one_pc_opens_on_another(demo_workspace, server, tmp_path):
     from tests.core.server_db import open_server_pc
 
@@ -264,6 +269,7 @@ def test_an_attachment_made_on_one_pc_opens_on_another(demo_workspace, server, t
         pc_b.dispose()
 
 
+@pytest.mark.sqlite_only  # moves an office's SQLite file onto its own server database
 @pytest.mark.parametrize("search", ["nong thon", "Nông thôn mới", '"dat chuan"', "ke hoach 2026", "OCOP"])
 def test_the_register_search_finds_the_same_directives_on_the_server(demo_workspace, server, search):
     from ntm_desktop.services import register, settings

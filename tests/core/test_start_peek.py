@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from alembic.script import ScriptDirectory
 
 from core_factories import make_office
 from ntm_desktop.db import _alembic_config
 from ntm_desktop.safety.peek import head_revision, peek_ready_folder
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file before it is opened
 
 
 def test_the_newest_revision_is_read_from_the_migration_files_as_alembic_reads_it():

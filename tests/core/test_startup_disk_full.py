@@ -10,6 +10,8 @@ from ntm_desktop.paths import DataFolder
 from ntm_desktop.safety.startup import prepare_data_folder
 from ntm_desktop.workspace import open_workspace
 
+pytestmark = pytest.mark.sqlite_only  # the daily backup of the SQLite file on a full disk
+
 
 @pytest.fixture
 def disk(tmp_path):

@@ -12,6 +12,8 @@ from ntm_desktop.cli import main
 from ntm_desktop.safety import AlreadyRunningError, InstanceLock
 from ntm_desktop.safety.startup import prepare_data_folder
 
+pytestmark = pytest.mark.sqlite_only  # what killed backups and restores of the SQLite file left
+
 
 def _leave_leftovers(folder) -> list:
     """What a backup and a restore killed half-way leave: each unfinished folder holds a database copy."""

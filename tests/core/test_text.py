@@ -27,6 +27,7 @@ def test_nfc_composes_and_trims():
     assert decomposed != "Nông thôn mới"
     assert nfc(decomposed) == "Nông thôn mới"
     assert nfc(None) is None
+    assert nfc(" Báo\x00 cáo ") == "Báo cáo"  # a NUL (refused by PostgreSQL in a text) is dropped
 
 
 VIETNAMESE_ORDER = ["An Bình", "Ân Thi", "Ba Vì", "Bắc Sơn", "Dương Xá", "Đồng Tâm"]
