@@ -100,6 +100,8 @@ class ChangeWatch:
             conn.info.setdefault(_COMMITTED, set()).update(tables)
 
     def _rolled_back(self, conn) -> None:
+        if conn.invalidated:  # the connection was lost (the server's answer is what the caller must see); its
+            return  # info went with it, and asking for it would try to reconnect inside the failed transaction
         conn.info.pop(_WRITTEN, None)
 
     def _checked_in(self, _dbapi_connection, record) -> None:

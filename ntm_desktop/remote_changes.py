@@ -80,7 +80,8 @@ def announce_commits(engine: Engine) -> str:
             cursor.close()
 
     def rollback(conn) -> None:
-        conn.info.pop(_WRITTEN, None)
+        if not conn.invalidated:  # a lost connection's info went with it (asking would try to reconnect)
+            conn.info.pop(_WRITTEN, None)
 
     event.listen(engine, "before_cursor_execute", before_execute)
     event.listen(engine, "commit", commit)

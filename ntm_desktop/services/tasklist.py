@@ -154,7 +154,7 @@ def _segment(session: Session, f: TaskFilter, done: bool, after: PageKey | None,
     due = Task.due_date if with_deadline else DUE_KEY  # the column the chosen index is ordered by
     conditions = [_where(session, f)]
     if not with_deadline:
-        conditions.append(DONE == literal(int(done)))  # the first column of ix_tasks_list_order
+        conditions.append(DONE == literal(bool(done)))  # the first column of ix_tasks_list_order
     if after is not None:
         start = date.fromisoformat(after.due_key) if with_deadline else literal(after.due_key)
         conditions += [due >= start, ~and_(due == start, tuple_(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
+from ntm_desktop.db_errors import ServerError
 from ntm_desktop.errors import UserError
 from ntm_desktop.services import directives, settings, tasks, units
 from ntm_desktop.services.concurrency import RecordChangedError
@@ -309,6 +310,7 @@ class TaskEditor(QDialog):
             return False
         if not self.confirm_past_deadline(data):
             return False
+        before = self.task_id
         try:
             with self._ws.db.transaction(self._ws.user()) as session:
                 if self.task_id is None:
@@ -325,8 +327,11 @@ class TaskEditor(QDialog):
                 self._update_enabled()
             return False
         except UserError as error:
-            if self.task_id and not self._exists():
-                self.task_id = None
+            if before is None:
+                self.task_id = None  # the new task was rolled back with the rest
+            elif not isinstance(error, ServerError) and not self._exists():
+                self.task_id = None  # deleted on another PC meanwhile: saving again makes it anew
+            # (a server out of reach says nothing of the task: it is kept, and saved once the server is back)
             show_error(self, error)
             return False
         self._load()
