@@ -129,7 +129,8 @@ class ProfileDialog(QDialog):
                 text += self.tr(" — đã thu hồi: {0} ngày {1}").format(row.revoked_number, vn_date(row.revoked_date))
             self.recognitions.addItem(text)
             self._recognition_ids.append(row.id)
-        lines = [f"{r.year}: {r.unit_name} đạt {r.result}" for r in past.results]
+        lines = [f"{r.year}: {r.unit_name} đạt {r.result}" + (self.tr(" (một phần, nay thuộc đơn vị này)") if r.part else "")
+                 for r in past.results]
         names = {r.unit_id: r.unit_name for r in past.results}
         lines += [f"{names.get(r.unit_id, '')} — {r.label}: {r.decision_number} ({vn_date(r.decision_date)})"
                   for r in past.recognitions if r.unit_id != unit_id]
