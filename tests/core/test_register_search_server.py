@@ -208,3 +208,35 @@ def test_the_server_saves_a_whole_text_of_distinct_numbers_and_finds_it(tmp_path
     finally:
         db.dispose()
         drop_server_database(url)
+
+
+def test_an_office_already_on_the_server_finds_its_directives_once_upgraded():
+    """A server set up before the word table (revision 0009): the upgrade fills it from the directives there."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from ntm_desktop.db import _alembic_config
+
+    url = new_server_database("search")
+
+    def upgrade(to: str) -> None:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            cfg = _alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, to)
+        engine.dispose()
+
+    try:
+        upgrade("0009")
+        db = open_server_pc(url)
+        office, _other = _fill(db)
+        db.dispose()
+        upgrade("head")
+        db = open_server_pc(url)
+        assert _numbers(db, RegisterFilter(office_unit_id=office, search="dat chuan")) == ([1], 1)
+        assert _numbers(db, RegisterFilter(office_unit_id=office, search='"giam ngheo ben"')) == ([7], 1)
+        assert _numbers(db, RegisterFilter(office_unit_id=office, search="ocop")) == ([4], 1)  # 9 stays deleted
+        db.dispose()
+    finally:
+        drop_server_database(url)
