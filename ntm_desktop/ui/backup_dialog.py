@@ -110,11 +110,22 @@ class BackupDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.restore_selected())
 
-        intro = QLabel(self.tr(
-            "Phần mềm tự sao lưu mỗi ngày khi mở lần đầu, giữ 7 bản hằng ngày, 4 bản hằng tuần và 12 bản hằng "
-            "tháng. Nên chọn thêm một thư mục sao lưu trên USB hoặc ổ đĩa khác."
-        ))
+        self.on_server = bool(getattr(workspace, "on_server", False))
+        if self.on_server:
+            from ntm_desktop.server.urls import label
+
+            intro = QLabel(self.tr(
+                "Dữ liệu của văn phòng ở máy chủ {0}. “Sao lưu ngay” sao lưu cả cơ sở dữ liệu trên máy chủ (bằng "
+                "pg_dump nếu máy này có, nếu không thì bằng bản xuất riêng của NTM Desktop) vào thư mục sao lưu "
+                "của máy này; khôi phục thay dữ liệu trên máy chủ cho mọi máy của văn phòng."
+            ).format(label(workspace.db.url)))
+        else:
+            intro = QLabel(self.tr(
+                "Phần mềm tự sao lưu mỗi ngày khi mở lần đầu, giữ 7 bản hằng ngày, 4 bản hằng tuần và 12 bản hằng "
+                "tháng. Nên chọn thêm một thư mục sao lưu trên USB hoặc ổ đĩa khác."
+            ))
         intro.setWordWrap(True)
+        self.intro = intro
         self.extra_label = QLabel()
         self.extra_label.setWordWrap(True)
         self.status = QLabel()
@@ -151,6 +162,9 @@ class BackupDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(extra_row)
         layout.addLayout(bottom)
+        if self.on_server:  # the extra folder and the file's integrity check are the SQLite file's
+            for widget in (self.extra_label, self.extra_button, self.check_button):
+                widget.hide()
         self.refresh()
 
     @property
@@ -158,7 +172,12 @@ class BackupDialog(QDialog):
         return self.workspace.folder
 
     def refresh(self) -> None:
-        self.model.set_backups(list_backups(self.folder.backups))
+        if self.on_server:
+            from ntm_desktop.server.backup import list_server_backups
+
+            self.model.set_backups(list_server_backups(self.folder.backups))
+        else:
+            self.model.set_backups(list_backups(self.folder.backups))
         if self.model.rowCount():
             self.table.selectRow(0)
         self.table.resizeColumnsToContents()
@@ -185,6 +204,9 @@ class BackupDialog(QDialog):
     @Slot()
     def backup_now(self) -> None:
         """Back up with a progress bar; "Hủy" (or Esc) stops it and leaves no new backup behind."""
+        if self.on_server:
+            self.backup_server_now()
+            return
         try:
             result = run_cancellable(self, self.tr("Đang sao lưu dữ liệu…"),
                                      lambda report: create_backup(self.folder, BackupKind.MANUAL, progress=report,
@@ -206,10 +228,69 @@ class BackupDialog(QDialog):
         self.status.setText(text)
         self.refresh()
 
+    # --- the office's server (server.backup) -------------------------------------------------------------
+    def backup_server_now(self) -> None:
+        from ntm_desktop.server.backup import backup_server
+
+        url = self.workspace.db.url  # with the password typed at start, kept in memory
+
+        def work(_say):
+            access.require_on(self.workspace.db, access.Permission.BACKUPS)
+            return backup_server(url, self.folder.backups)
+
+        try:
+            made = run_with_progress(self, self.tr("Đang sao lưu dữ liệu trên máy chủ…"), work)
+        except (UserError, OSError) as error:
+            self._error(error)
+            return
+        text = self.tr("Đã sao lưu dữ liệu trên máy chủ ({0}) vào “{1}”.").format(made.method_label(),
+                                                                                  made.path.name)
+        if made.note:
+            text += " " + made.note
+        self.status.setText(text)
+        self.refresh()
+
+    def _restore_server(self, path: Path) -> bool:
+        from ntm_desktop.server.backup import restore_server
+
+        url = self.workspace.db.url
+
+        def work(_say):
+            access.require_on(self.workspace.db, access.Permission.BACKUPS)
+            return restore_server(url, path, backup_folder=self.folder.backups)
+
+        self._busy(True)
+        try:
+            done = run_with_progress(self, self.tr("Đang khôi phục “%1” lên máy chủ…").replace("%1", Path(path).name),
+                                     work)
+        except (UserError, OSError) as error:
+            self._busy(False)
+            self._error(error)
+            return False
+        self.workspace.db.engine.dispose()  # the tables were replaced: fresh connections from now on
+        self._busy(False)
+        text = self.tr("Đã khôi phục dữ liệu trên máy chủ từ “%1”; mọi máy của văn phòng thấy dữ liệu này.").replace(
+            "%1", Path(path).name)
+        if done.safety_backup is not None:
+            text += " " + self.tr("Dữ liệu có trên máy chủ ngay trước đó đã được sao lưu vào “%1”.").replace(
+                "%1", done.safety_backup.path.name)
+        self.status.setText(text)
+        self.refresh()
+        self.restored.emit()
+        return True
+
     @Slot()
     def restore_selected(self) -> None:
         info = self.selected_backup()
         if info is None:
+            return
+        if self.on_server:
+            question = self.tr(
+                "Khôi phục dữ liệu trên máy chủ về bản sao lưu lúc %1?\n\n%2\n\nMọi máy của văn phòng sẽ làm việc "
+                "trên dữ liệu này. Dữ liệu đang có trên máy chủ được sao lưu trước, nên có thể quay lại nếu chọn nhầm."
+            ).replace("%1", info.created_at.strftime("%d/%m/%Y %H:%M")).replace("%2", info.counts_text())
+            if self._confirm(question):
+                self.restore(info.path)
             return
         question = self.tr(
             "Khôi phục dữ liệu về bản sao lưu lúc %1?\n\n%2\n\nDữ liệu hiện tại sẽ được sao lưu trước "
@@ -220,10 +301,16 @@ class BackupDialog(QDialog):
 
     @Slot()
     def restore_from_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Chọn bản sao lưu"), str(extra_folder(self.folder.root) or self.folder.backups),
-            self.tr("Bản sao lưu NTM Desktop (*%1);;Tất cả các tệp (*)").replace("%1", BACKUP_SUFFIX),
-        )
+        if self.on_server:
+            from ntm_desktop.server.backup import DUMP_SUFFIX, EXPORT_SUFFIX
+
+            kinds = self.tr("Bản sao lưu máy chủ (*%1 *%2);;Tất cả các tệp (*)").replace("%1", DUMP_SUFFIX).replace(
+                "%2", EXPORT_SUFFIX)
+            start = self.folder.backups
+        else:
+            kinds = self.tr("Bản sao lưu NTM Desktop (*%1);;Tất cả các tệp (*)").replace("%1", BACKUP_SUFFIX)
+            start = extra_folder(self.folder.root) or self.folder.backups
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Chọn bản sao lưu"), str(start), kinds)
         if path and self._confirm(self.tr(
             "Khôi phục dữ liệu từ tệp “%1”?\n\nDữ liệu hiện tại sẽ được sao lưu trước.").replace("%1", Path(path).name)):
             self.restore(Path(path))
@@ -241,6 +328,8 @@ class BackupDialog(QDialog):
         Another office's backup is refused first; the officer is asked (default: No) and only an explicit
         yes restores it.
         """
+        if self.on_server:
+            return self._restore_server(Path(path))
         self._busy(True)
         old_db, person = self.workspace.db, access.signed_in(self.workspace.db)
         old_db.dispose()
