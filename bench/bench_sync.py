@@ -417,9 +417,12 @@ def main(argv=None) -> int:
     log("")
     for r in results:  # cost per 1,000 records: the same at every scale when it grows linearly
         per = {k: 1000 * statistics.median(v) / r["records"] for k, v in r["seconds"].items()}
+        cpu = {k: 1000 * statistics.median(v) / r["records"] for k, v in r["cpu"].items()}
         log(f"x{r['scale']:g} per 1,000 records (median): import {per['import'] * 1000:.0f} ms, "
             f"plain insert {per['insert'] * 1000:.0f} ms, export {per['export'] * 1000:.0f} ms, "
-            f"plain read {per['read'] * 1000:.1f} ms")
+            f"plain read {per['read'] * 1000:.1f} ms; in CPU time: import {cpu['import'] * 1000:.0f} ms, "
+            f"plain insert {cpu['insert'] * 1000:.0f} ms, export {cpu['export'] * 1000:.0f} ms, "
+            f"plain read {cpu['read'] * 1000:.1f} ms")
     for r in results:
         s, peak = r["seconds"], r["peak"]
         imp = statistics.median(s["import"]) / statistics.median(s["insert"])

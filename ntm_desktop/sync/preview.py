@@ -24,7 +24,7 @@ from ntm_desktop.sync import snapshots, validity
 from ntm_desktop.sync.entities import ENTITIES, EntitySpec, load_rows
 from ntm_desktop.sync.merge import CONCURRENT, NEW, NEWER, OLDER, UNCHANGED, FieldConflict, compare, merge_concurrent
 from ntm_desktop.sync.ownership import Tree, structure_problem
-from ntm_desktop.sync.reader import BATCH, Package
+from ntm_desktop.sync.reader import Package
 
 KEEP_ACTIONS = 20_000  # a preview of a package this size or smaller keeps every record's action
 _ORDER = {spec.name: i for i, spec in enumerate(ENTITIES)}
@@ -246,7 +246,7 @@ def _check_unique(session: Session, plan: Plan, taken: dict[tuple, str] | None =
             taken.setdefault((r["office_unit_id"], r["arrival_year"], r["arrival_number"]), action.record_id)
 
 
-def plan_batches(session: Session, package: Package, size: int = BATCH) -> Iterator[Plan]:
+def plan_batches(session: Session, package: Package, size: int | None = None) -> Iterator[Plan]:
     """Classify the package's records a batch at a time; changes nothing.
 
     Each plan holds one batch of one entity (its package: the same package, with that batch's records and

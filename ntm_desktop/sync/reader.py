@@ -90,16 +90,17 @@ class Package:
         held = {e: sum(1 for r in rs if not r.get("deleted")) for e, rs in self.records.items() if e in BY_NAME}
         return {**held, **self.live}
 
-    def batches(self, entity: str, size: int = BATCH) -> Iterator[tuple[list[dict], dict[str, str]]]:
-        """The entity's records and their lines as they arrived, `size` records at a time.
+    def batches(self, entity: str, size: int | None = None) -> Iterator[tuple[list[dict], dict[str, str]]]:
+        """The entity's records and their lines as they arrived, `size` (default `BATCH`) records at a time;
+        an entity held (the unit tree, the catalogue, what a workbook brings) in one batch.
 
         A streamed entity is read again from the zip and checked as the first read did; its bytes must still
         have the hash the manifest gives (the file may have been replaced since)."""
-        if entity not in self.streamed:
-            records = self.records.get(entity) or []
-            for i in range(0, len(records), size):
-                yield records[i:i + size], self.lines.get(entity) or {}
+        if entity not in self.streamed:  # held: whole (units point at units, in any order)
+            if self.records.get(entity):
+                yield self.records[entity], self.lines.get(entity) or {}
             return
+        size = size or BATCH
         entry = self.streamed[entity]
         digest = hashlib.sha256()
         try:
@@ -234,11 +235,11 @@ def _incoming_unit_name(zf: zipfile.ZipFile, names: dict, unit_id: str) -> str:
 
 
 def _parsed_batches(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, entity: str, limits: Limits,
-                    size: int = BATCH, digest=None) -> Iterator[tuple[list[dict], dict[str, str]]]:
+                    size: int | None = None, digest=None) -> Iterator[tuple[list[dict], dict[str, str]]]:
     """(records, id -> line) of a data file, `size` records at a time, each line parsed and checked (JSON,
     depth, shape, id, version, links, every field's type); the first bad line refuses the package."""
     spec = BY_NAME[entity]
-    for batch in line_batches(zf, info, limits, path, digest, size):
+    for batch in line_batches(zf, info, limits, path, digest, size or BATCH):
         where = lambda i: f"{path}, dòng {batch[i][0]}"  # noqa: E731 - named only when a line is refused
         records = [load_line(text, lambda i=i: where(i), limits) for i, (_, text) in enumerate(batch)]
         try:
