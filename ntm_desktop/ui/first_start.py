@@ -111,8 +111,18 @@ class OfficeDialog(QDialog):
         self.kind.addItem(self.tr("Sở, ban, ngành của tỉnh"), "so")
         self.kind.addItem(self.tr("Văn phòng Điều phối nông thôn mới tỉnh"), "vpdp")
         self.kind.addItem(self.tr("Cơ quan, đơn vị khác (tự khai báo)"), BY_HAND)
-        self.catalogue = CatalogueOfficeForm()
-        self.catalogue.chosen.connect(self._chosen)
+        self._catalogue_error = ""
+        try:
+            self.catalogue: CatalogueOfficeForm | None = CatalogueOfficeForm()
+            self.catalogue.chosen.connect(self._chosen)
+            catalogue_page: QWidget = self.catalogue
+        except UserError as error:  # the shipped file damaged: the package and "khác" still work
+            self.catalogue = None
+            self._catalogue_error = str(error)
+            catalogue_page = QLabel(self._catalogue_error + "\n\n" + self.tr(
+                "Trong lúc chờ cài lại: nhận gói dữ liệu từ cấp trên, hoặc chọn loại “Cơ quan, đơn vị khác” để tự "
+                "khai báo đơn vị."))
+            catalogue_page.setWordWrap(True)
 
         by_hand = QWidget()
         self.pick = QRadioButton(self.tr("Chọn trong danh sách đơn vị"))
@@ -150,7 +160,7 @@ class OfficeDialog(QDialog):
         self._sync_enabled()
 
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.catalogue)
+        self.pages.addWidget(catalogue_page)
         self.pages.addWidget(by_hand)
         kind_form = QFormLayout()
         kind_form.addRow(self.tr("&Loại cơ quan:"), self.kind)
@@ -159,7 +169,7 @@ class OfficeDialog(QDialog):
         column.addWidget(self.pages)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         # A tree already holding units (made here before) is most likely where the office is.
-        self.kind.setCurrentIndex(self.kind.findData(BY_HAND if all_units else "xa"))
+        self.kind.setCurrentIndex(self.kind.findData(BY_HAND if all_units or self.catalogue is None else "xa"))
         self._kind_changed()
 
         box = QDialogButtonBox()
@@ -180,7 +190,8 @@ class OfficeDialog(QDialog):
             self.pages.setCurrentIndex(1)
         else:
             self.pages.setCurrentIndex(0)
-            self.catalogue.set_kind(kind)
+            if self.catalogue is not None:
+                self.catalogue.set_kind(kind)
 
     def _chosen(self) -> None:
         """A unit chosen with Enter: on to the department's name, or to the button that starts."""
@@ -279,6 +290,8 @@ class OfficeDialog(QDialog):
 
     def _set_up_from_catalogue(self) -> None:
         """The same as `ntm-desktop init`: every check first, then the units in one transaction."""
+        if self.catalogue is None:
+            raise UserError(self._catalogue_error)
         missing = self.catalogue.missing()
         if missing:
             raise UserError(missing)

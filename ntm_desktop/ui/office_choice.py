@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
@@ -47,7 +48,7 @@ class CatalogueOfficeForm(QWidget):
         self._kind = "xa"
         self._commune: Entry | None = None
         self._note = ""
-        self.search_seconds: list[float] = []  # time of each refresh of the list: a keystroke's cost
+        self.search_seconds: deque[float] = deque(maxlen=1000)  # each refresh of the list: a keystroke's cost
 
         self.province = QComboBox()
         self.province.addItem(self.tr("— Chọn tỉnh, thành phố —"), "")

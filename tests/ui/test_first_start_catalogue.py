@@ -230,3 +230,43 @@ def test_other_bodies_are_typed_by_hand_as_before(qtbot, workspace, messages):
     messages.answers.append(QMessageBox.StandardButton.No)
     press(Qt.Key.Key_Escape)
     assert dialog.isVisible()
+
+
+def test_a_damaged_catalogue_file_leaves_the_package_and_the_typed_office(qtbot, workspace, messages, monkeypatch,
+                                                                          tmp_path):
+    from ntm_desktop.catalogue import lookup
+    from ntm_desktop.ui import office_choice
+
+    bad = tmp_path / "catalogue.json"
+    bad.write_text("{ not json", encoding="utf-8")
+    monkeypatch.setattr(office_choice, "catalogue", lambda: lookup.catalogue(bad))
+    dialog = shown_without_index(qtbot, workspace)
+    assert dialog.catalogue is None and dialog.kind.currentData() == "khac" and dialog.unit_code.isVisible()
+    choose_kind(dialog, "Ủy ban nhân dân xã")
+    said = dialog.pages.currentWidget().text()
+    assert said.startswith(f"Không đọc được tệp danh mục đơn vị hành chính “{bad}”") and "Hãy cài lại" in said
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and messages[-1].startswith("Không đọc được tệp danh mục")
+    assert unit_count(workspace) == 0
+    shot(dialog, "8_damaged_catalogue")
+    choose_kind(dialog, "Cơ quan, đơn vị khác")
+    focus(dialog.unit_code)
+    type_text("LC")
+    press(Qt.Key.Key_Tab)
+    type_text("Ủy ban nhân dân tỉnh Lào Cai")
+    focus(dialog.unit_level)
+    for _ in range(dialog.unit_level.count()):
+        if dialog.unit_level.currentData() == "tinh":
+            break
+        press(Qt.Key.Key_Down)
+    press(Qt.Key.Key_Return, dialog.unit_name)
+    assert dialog.result() == QDialog.DialogCode.Accepted, messages
+    assert tree(workspace)[1]["LC"][1:] == ("Ủy ban nhân dân tỉnh Lào Cai", "tinh", None)
+
+
+def shown_without_index(qtbot, ws) -> OfficeDialog:
+    dialog = OfficeDialog(ws)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
