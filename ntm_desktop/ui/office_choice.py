@@ -6,6 +6,9 @@ box matches without diacritics or case as the user types ("muong bo" finds Xã M
 in force and the former ones (a former commune leads to the commune that carries it on). Up and Down move
 in the list, Enter or a click chooses. What will be made is said below, from the same checks the set-up
 runs (catalogue.check_choice), so a commune of another province is told before anything is written.
+
+The search index is built off the GUI thread as the dialog opens (about half a second); keys typed before it
+is ready are not held up, the list follows as soon as it is.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import threading
 import time
 from collections import deque
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QWidget,
@@ -45,6 +48,8 @@ class CatalogueOfficeForm(QWidget):
         # The search index (about 0.5 s) is built while the person reads the dialog; a search waits for it.
         self._indexing = threading.Thread(target=self._warm_up, name="unit-catalogue-index", daemon=True)
         self._indexing.start()
+        self._waiting = QTimer(self, singleShot=True, interval=30)
+        self._waiting.timeout.connect(self.refresh)
         self._kind = "xa"
         self._commune: Entry | None = None
         self._note = ""
@@ -159,6 +164,10 @@ class CatalogueOfficeForm(QWidget):
         the country's when no province is chosen; provinces for a provincial office."""
         started = time.perf_counter()
         text = self.search.text()
+        if text.strip() and not self.ready():
+            self._waiting.start()  # the index is still being built: the keys are not held up, the list follows
+            self.results.clear()  # nothing stale to choose meanwhile
+            return
         province = self.province_code() or None
         if self._kind == "xa":
             if text.strip():
@@ -332,6 +341,8 @@ class CatalogueOfficeForm(QWidget):
             if key in steps:
                 self.move(steps[key])
                 return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._waiting.isActive():
+                return True  # the list is not there yet: Enter neither chooses nor starts
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._would_change():
                 self.choose_current()
                 return True

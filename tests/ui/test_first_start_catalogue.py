@@ -270,3 +270,12 @@ def shown_without_index(qtbot, ws) -> OfficeDialog:
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
+
+
+def test_keys_typed_while_the_index_is_built_are_not_held_up(qtbot, workspace, messages):
+    dialog = shown_without_index(qtbot, workspace)
+    focus(dialog.catalogue.search)
+    type_text("muong bo")  # at once: the index may still be in the making
+    qtbot.waitUntil(lambda: rows(dialog)[:1] == ["Xã Mường Bo · Tỉnh Lào Cai · mã 03043"], timeout=10000)
+    press(Qt.Key.Key_Return)
+    assert dialog.catalogue.commune().code == "03043"
