@@ -52,6 +52,10 @@ def test_a_catalogue_commune_shows_the_old_communes_it_absorbed(db):
                                   parent_id=unit_id("15"))
         for code in ("1", "2"):
             set_status(s, lien_minh, 2024, code, DAT)
+        older = units.create_unit(s, code="LC-XOLD", name="Ủy ban nhân dân xã Nậm Xây cũ", level_code="xa",
+                                  parent_id=unit_id("15"))  # merged into Liên Minh in 2024
+        set_status(s, older, 2023, "1", DAT)
+        units.merge_units(s, [older], lien_minh, date(2024, 1, 1))
         set_status(s, copy, 2024, "1", DAT)
         set_status(s, other, 2024, "1", DAT)
         set_status(s, unit_id("03043"), 2025, "1", DAT)
@@ -59,9 +63,10 @@ def test_a_catalogue_commune_shows_the_old_communes_it_absorbed(db):
         profiles.add_recognition(s, lien_minh, "ntm", "1520/QĐ-UBND", date(2022, 12, 20))
         recognised = commune_history(s, unit_id("03043")).recognitions
     assert [(r.year, r.unit_name, r.result, r.own, r.part) for r in history.results] == [
+        (2023, "Ủy ban nhân dân xã Nậm Xây cũ", "1/19", False, False),
         (2024, "Ủy ban nhân dân xã Liên Minh", "2/19", False, False),
         (2025, "Ủy ban nhân dân xã Mường Bo", "1/19", True, False)]
-    assert history.predecessor_names == ("Ủy ban nhân dân xã Liên Minh",)
+    assert history.predecessor_names == ("Ủy ban nhân dân xã Liên Minh", "Ủy ban nhân dân xã Nậm Xây cũ")
     assert [r.decision_number for r in recognised] == ["1520/QĐ-UBND"]
 
 

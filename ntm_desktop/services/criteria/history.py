@@ -52,8 +52,11 @@ def commune_history(session: Session, unit_id: str) -> CommuneHistory:
     partly: set[str] = set()
     for former_id, name, part in _absorbed_per_catalogue(session, unit_id, unit.code, set(names)):
         names[former_id] = name
+        # and the units merged into that old commune before the reform
+        earlier = {u.id: u.name for u in units.predecessors(session, former_id) if u.id not in names}
+        names.update(earlier)
         if part:
-            partly.add(former_id)
+            partly.update({former_id, *earlier})
     ids = list(names)
     totals = (select(Criterion.set_id, func.count(Criterion.id).label("n")).where(Criterion.deleted.is_(False))
               .group_by(Criterion.set_id).subquery())
@@ -86,8 +89,9 @@ def _absorbed_per_catalogue(session: Session, unit_id: str, code: str,
                             known: set[str]) -> list[tuple[str, str, bool]]:
     """(unit id, name, in part) of the tree's units the catalogue names as former communes of this commune
     of the catalogue, beyond `known` (the commune and the predecessors the tree links): each former commune's
-    own unit from the catalogue, or a unit of the tree bearing its name alone among the former communes of
-    this one (not the commune's own name: that one is a copy of the commune, for catalogue.linking)."""
+    own unit from the catalogue, or a unit typed by hand bearing its name alone among the former communes of
+    this one (not the commune's own name: that one is a copy of the commune, for catalogue.linking), with the
+    units merged into it before."""
     if unit_id != identity.unit_id(code):
         return []  # typed by hand: the catalogue is not even read
     from ntm_desktop.catalogue import catalogue
@@ -107,13 +111,15 @@ def _absorbed_per_catalogue(session: Session, unit_id: str, code: str,
             by_name.setdefault(name, []).append(former)
     found = []
     named = [Unit.name_folded.startswith(name, autoescape=True) for name in by_name]  # name, short name, code
-    for uid, name, short_name, level, successor in session.execute(
-            select(Unit.id, Unit.name, Unit.short_name, Unit.level_code, Unit.successor_id)
+    for uid, code_, name, short_name, level, successor in session.execute(
+            select(Unit.id, Unit.code, Unit.name, Unit.short_name, Unit.level_code, Unit.successor_id)
             .where(Unit.deleted.is_(False), or_(Unit.id.in_(list(by_id)), *named))):
         if uid in known:
             continue
         former = by_id.get(uid)
         if former is None:
+            if uid == identity.unit_id(code_):
+                continue  # a unit of the catalogue is its own entry, never an old commune of the same name
             same_name = {f.ref: f for n in {fold(name), fold(short_name or "")} for f in by_name.get(n, [])}
             if level not in _COMMUNE_LEVELS or len(same_name) != 1:
                 continue  # not a commune, or two former communes of that name: left to a person
