@@ -90,8 +90,8 @@ def _absorbed_per_catalogue(session: Session, unit_id: str, code: str,
     """(unit id, name, in part) of the tree's units the catalogue names as former communes of this commune
     of the catalogue, beyond `known` (the commune and the predecessors the tree links): each former commune's
     own unit from the catalogue, or a unit typed by hand bearing its name alone among the former communes of
-    this one (not the commune's own name: that one is a copy of the commune, for catalogue.linking), with the
-    units merged into it before."""
+    this one and not the name of a commune in force (a unit typed under the commune's own name is a copy of it,
+    for catalogue.linking), with the units merged into it before."""
     if unit_id != identity.unit_id(code):
         return []  # typed by hand: the catalogue is not even read
     from ntm_desktop.catalogue import catalogue
@@ -103,11 +103,14 @@ def _absorbed_per_catalogue(session: Session, unit_id: str, code: str,
     formers = cat.predecessors(entry)
     if not formers:
         return []
-    own_names = {fold(entry.body_name), fold(entry.body_short_name), fold(entry.name)}
+    # A name a commune in force also bears (its own, or Phường Ngọc Hà's, old and new) may be a unit typed for
+    # the new commune: not taken for the old one.
+    in_force_names = {fold(n) for e in cat.communes(entry.province_code) for n in (e.body_name, e.body_short_name,
+                                                                                     e.name)}
     by_id = {identity.unit_id(f.ref): f for f in formers}
     by_name: dict[str, list] = {}
     for former in formers:
-        for name in {fold(former.body_name), fold(former.body_short_name), fold(former.name)} - own_names:
+        for name in {fold(former.body_name), fold(former.body_short_name), fold(former.name)} - in_force_names:
             by_name.setdefault(name, []).append(former)
     found = []
     named = [Unit.name_folded.startswith(name, autoescape=True) for name in by_name]  # name, short name, code
