@@ -60,6 +60,8 @@ class _Template:
 
             url = new_server_database("ntm_tpl")
             db = open_database(url)  # the app's own migrations, as on a PC that opens an empty server database
+            with db.engine.begin() as conn:  # each copy makes its own (two offices never share one)
+                conn.exec_driver_sql("DELETE FROM settings WHERE key = 'installation_id'")
             db.dispose()
             self.name = make_url(url).database
         return self.name

@@ -35,6 +35,11 @@ def _server_key(folder: Path) -> signing.SigningKey | None:
     return signing.SigningKey.from_pem(pem.encode("ascii")) if pem else None
 
 
+def folder_key(folder: Path) -> signing.SigningKey | None:
+    """The key the office of this data folder signs with: its key file, or its server's for a folder on one."""
+    return signing.load(folder) or _server_key(folder)
+
+
 def find_key(public_key: str, *roots: Path) -> signing.SigningKey | None:
     """The key of a data folder one or two levels below one of `roots` whose public key is given: its key file,
     or the key in its server's database for a folder on the office's server."""
@@ -44,7 +49,7 @@ def find_key(public_key: str, *roots: Path) -> signing.SigningKey | None:
         folders = {path.parent for name in (signing.KEY_FILE, SETTING_NAME)
                    for path in list(Path(root).glob(f"*/{name}")) + list(Path(root).glob(f"*/*/{name}"))}
         for folder in sorted(folders):
-            key = signing.load(folder) or _server_key(folder)
+            key = folder_key(folder)
             if key is not None and key.public_key == public_key:
                 return key
     return None

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from ntm_desktop.cli import main
 from ntm_desktop.models import Task
 from ntm_desktop.services import units
-from ntm_desktop.sync import signing
 from ntm_desktop.sync.apply import apply_file
 from ntm_desktop.sync.inbox import board, process_folder
 from ntm_desktop.sync.receipts import destination_status, export_receipt
 from ntm_desktop.sync.revert import revert_package
+from signing_helpers import folder_key
 from test_sync_world import build_district, join_commune, send, state
 
 
@@ -107,7 +107,7 @@ def test_command_line_export_preview_apply(tmp_path, capsys):
     target = tmp_path / "xa"
     assert main(["sync", "apply", "--data-dir", str(target), str(out)]) == 2  # the district's key is not known yet
     refusal = capsys.readouterr().err
-    key = signing.load(tmp_path / "huyen").fingerprint
+    key = folder_key(tmp_path / "huyen").fingerprint
     assert "Phiếu xác nhận khóa" in refusal and key in refusal and "--confirm-key" in refusal
     assert main(["sync", "preview", "--data-dir", str(target), str(out), "--json", "--confirm-key", key]) == 0
     summary = json.loads(capsys.readouterr().out)

@@ -13,6 +13,10 @@ from ntm_desktop.sync import signing
 
 from test_sync_world import build_district, fingerprint
 
+# The key file in the data folder and the folder's backup; on the office's server the key is kept in the database
+# and carried by the server's backups (test_sync_on_server).
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_a_backup_carries_the_key_and_a_restore_brings_it_back(tmp_path):
     district = build_district(tmp_path)

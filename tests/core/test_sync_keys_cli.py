@@ -5,8 +5,8 @@ from __future__ import annotations
 from pypdf import PdfReader
 
 from ntm_desktop.cli import main
-from ntm_desktop.sync import signing
 
+from signing_helpers import folder_key
 from test_sync_world import build_district, fingerprint, join_commune
 
 
@@ -37,8 +37,8 @@ def test_keys_new_key_revoke_and_limits_from_the_command_line(tmp_path, capsys):
     assert "XA-A" in listing and old in listing and "Đang dùng" in listing
 
     assert main(["sync", "new-key", "--data-dir", xa]) == 0
-    assert signing.load(tmp_path / "XA-A").fingerprint in capsys.readouterr().out
-    assert signing.load(tmp_path / "XA-A").fingerprint != old
+    assert folder_key(tmp_path / "XA-A").fingerprint in capsys.readouterr().out
+    assert folder_key(tmp_path / "XA-A").fingerprint != old
 
     assert main(["sync", "revoke-key", "--data-dir", huyen, old.replace(" ", "")]) == 0
     assert "Đã thu hồi khóa" in capsys.readouterr().out
@@ -54,4 +54,4 @@ def test_keys_new_key_revoke_and_limits_from_the_command_line(tmp_path, capsys):
 
 
 def fingerprint_of_district(root) -> str:
-    return signing.load(root / "huyen").fingerprint
+    return folder_key(root / "huyen").fingerprint
