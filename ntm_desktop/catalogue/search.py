@@ -98,7 +98,10 @@ class SearchIndex:
                 return (exact + starting)[:limit]
         starts = [" " + w for w in words]
         buckets: list[list[Entry]] = [[], [], [], [], []]
-        first, others = words[0], words[1:]
+        # The containment test starts with the word that rules out the most rows: not a kind ("xa" is in every
+        # commune's name), the longest otherwise.
+        checked = sorted(words, key=lambda w: (w in _KIND_WORDS, -len(w)))
+        first, others = checked[0], checked[1:]
         for text_, name, spaced, place, code, _provinces, entry in rows:
             if first not in text_ or (others and not all(w in text_ for w in others)):
                 continue
@@ -123,3 +126,4 @@ class SearchIndex:
 
 
 _KIND_ORDER = {"tinh": 0}  # a province before the communes of the same name
+_KIND_WORDS = {"xa", "phuong", "dac", "khu", "thi", "tran", "tinh", "thanh", "pho", "huyen", "quan"}
