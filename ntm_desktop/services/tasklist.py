@@ -156,7 +156,9 @@ def _segment(session: Session, f: TaskFilter, done: bool, after: PageKey | None,
     if not with_deadline:
         conditions.append(DONE == literal(bool(done)))  # the first column of ix_tasks_list_order
     if after is not None:
-        start = date.fromisoformat(after.due_key) if with_deadline else literal(after.due_key)
+        # SQLite's index holds the text "YYYY-MM-DD" (NO_DEADLINE among them); PostgreSQL compares a date
+        by_text = not with_deadline and session.get_bind().dialect.name == "sqlite"
+        start = literal(after.due_key) if by_text else date.fromisoformat(after.due_key)
         conditions += [due >= start, ~and_(due == start, tuple_(
             -Directive.arrival_year, -Directive.arrival_number, Task.seq, Task.id) <= tuple_(
             literal(-after.arrival_year), literal(-after.arrival_number), literal(after.seq),

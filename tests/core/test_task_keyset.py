@@ -108,6 +108,7 @@ def test_the_order_is_open_first_soonest_due_newest_directive_then_place(offices
     assert key_of(open_rows[-1]).due_key == NO_DEADLINE
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_a_page_walks_the_index_instead_of_sorting_every_task(offices):
     """What keeps a page quick on 300,000 tasks: SQLite reads the tasks in the list's order and stops."""
     ws, _office, _communes = offices
