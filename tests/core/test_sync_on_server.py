@@ -350,3 +350,42 @@ def test_the_servers_backup_carries_the_offices_key(offices, use_pg_dump):
         ws.db.engine.dispose()  # idle connections let the restore replace the tables
     restore_server(pc1.db.url, backup.path)
     assert fingerprint(pc1) == fingerprint(pc2) == printed
+
+
+def test_two_pcs_sending_to_one_commune_at_once_take_two_numbers(offices, monkeypatch):
+    """Each package to XA-A has its own sequence number, whichever PC of the office makes it, even at one moment
+    (the commune would otherwise see a package twice numbered and a gap)."""
+    import threading
+
+    import ntm_desktop.sync.export as export_module
+    from ntm_desktop.models import ExportLog
+
+    pc1, pc2, opened, tmp_path = offices
+    both_numbered = threading.Barrier(2, timeout=3)
+    real_next = export_module.next_sequence
+
+    def number_then_meet(session, destination_id):
+        number = real_next(session, destination_id)
+        try:
+            both_numbered.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other PC waits for this one's commit
+        return number
+
+    monkeypatch.setattr(export_module, "next_sequence", number_then_meet)
+    results: dict[str, object] = {}
+
+    def send_from(name, ws):
+        try:
+            results[name] = send(ws, "XA-A", tmp_path / name, full=True)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            results[name] = error
+
+    threads = [threading.Thread(target=send_from, args=(name, ws)) for name, ws in (("may-1", pc1), ("may-2", pc2))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert all(isinstance(r, Path) for r in results.values()), results
+    with pc1.db.transaction() as s:
+        assert sorted(s.scalars(select(ExportLog.sequence))) == [1, 2]
