@@ -19,9 +19,17 @@ DRIVER = textwrap.dedent(
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
     from ntm_desktop.ui.app import make_application, run
+    from ntm_desktop.ui.main_window import MainWindow
 
     app = make_application()
-    seen, quiet = set(), [0]
+    seen, quiet, reported = set(), [0], [False]
+    shown_warnings = MainWindow.show_startup_warnings
+
+    def report_then_note(self, *args, **kwargs):  # the opening's last step (after the daily backup) is done
+        shown_warnings(self, *args, **kwargs)
+        reported[0] = True
+
+    MainWindow.show_startup_warnings = report_then_note
 
     def look():
         visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
@@ -33,7 +41,7 @@ DRIVER = textwrap.dedent(
                 print("BOX:", box.text().replace(chr(10), " "), "| BUTTONS:", buttons, flush=True)
                 QTest.keyClick(box, Qt.Key.Key_Return)
         windows = [w for w in visible if isinstance(w, QMainWindow)]
-        if windows and not boxes:
+        if windows and not boxes and reported[0]:
             quiet[0] += 1
             if quiet[0] == 3:
                 print("WINDOW:", windows[0].windowTitle(), "| STATUS:", windows[0].statusBar().currentMessage(),
