@@ -302,10 +302,18 @@ def space_needed(workspace, package: Package, backup: bool) -> int:
     from ntm_desktop.backup.space import database_size
 
     size = package.path.stat().st_size if package.path.is_file() else 0
-    data = sum(f.bytes for f in package.manifest.files if f.path.startswith("data/"))
     attachments = sum(package.files.values())
+    if workspace.db.is_server:  # the records go to the server; this PC keeps the package, the files, the backup
+        return size + attachments + (_server_database_size(workspace) if backup else 0)
+    data = sum(f.bytes for f in package.manifest.files if f.path.startswith("data/"))
     database = database_size(workspace.folder.database)
     return size + attachments + 2 * data + (database * 3 // 2 if backup else 0)
+
+
+def _server_database_size(workspace) -> int:
+    """What the server's backup may take at most (pg_dump's custom format and the own export are compressed)."""
+    with workspace.db.transaction() as session:
+        return session.scalar(text("SELECT pg_database_size(current_database())")) or 0
 
 
 def check_free_space(workspace, package: Package, backup: bool) -> None:

@@ -389,3 +389,30 @@ def test_two_pcs_sending_to_one_commune_at_once_take_two_numbers(offices, monkey
     assert all(isinstance(r, Path) for r in results.values()), results
     with pc1.db.transaction() as s:
         assert sorted(s.scalars(select(ExportLog.sequence))) == [1, 2]
+
+
+def test_the_free_space_asked_before_an_import_counts_the_servers_backup(offices, monkeypatch):
+    """The backup made before the import lands on this PC's disk: the free space asked for counts the server's
+    database (the records themselves go to the server)."""
+    from sqlalchemy import text
+
+    from ntm_desktop.backup import space
+
+    pc1, pc2, opened, tmp_path = offices
+    commune = _join_commune(pc1, tmp_path)
+    opened.append(commune)
+    with commune.db.transaction("Cán bộ xã") as s:
+        directive = create_directive(s, settings.office_unit_id(s), DirectiveInput(
+            arrival_date=date(2025, 4, 2), arrival_number=8, issuer_unit_id=settings.office_unit_id(s),
+            number_symbol="08/BC-UBND", doc_date=date(2025, 4, 1), doc_type="BC", subject="Báo cáo của xã"))
+        attachments.attach(s, commune.folder.files, directive, _scan(tmp_path, "bao-cao.pdf", REPORT))
+    package = send(commune, "HUYEN", tmp_path / "len")
+    asked = []
+    real = space.require_free_space
+    monkeypatch.setattr(space, "require_free_space", lambda folder, needed, doing: (asked.append(needed),
+                                                                                      real(folder, needed, doing)))
+    with pc1.db.transaction() as s:
+        database = s.scalar(text("SELECT pg_database_size(current_database())"))  # before the import
+    assert apply_file(pc2, package, user="Văn thư huyện").status == "applied"
+    [needed] = asked
+    assert database + len(REPORT) <= needed <= database * 1.2 + len(REPORT) + package.stat().st_size
