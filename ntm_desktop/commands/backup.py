@@ -47,13 +47,20 @@ def _back_up_server(folder, args) -> int:
     from ntm_desktop.server.backup import backup_server
     from ntm_desktop.services import access
 
+    from ntm_desktop.safety.command_lock import lock_for_command
+
     url = database_url(folder)
-    db = open_database(url, readonly=True)
+    lock = lock_for_command(folder)  # as on the file: refused while the window is open, back up from its menu then
     try:
-        access.require_on(db, access.Permission.BACKUPS)
+        folder.require_writable()  # the backups folder is written
+        db = open_database(url, readonly=True)
+        try:
+            access.require_on(db, access.Permission.BACKUPS)
+        finally:
+            db.dispose()
+        result = backup_server(url, folder.backups)
     finally:
-        db.dispose()
-    result = backup_server(url, folder.backups)
+        lock.release()
     if result.note:
         print(f"Lưu ý: {result.note}")
     print(f"Đã sao lưu máy chủ ({result.method_label()}): {result.path}")

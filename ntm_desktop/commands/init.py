@@ -71,6 +71,39 @@ def _choice(args):
     return OfficeChoice(args.kind, province, commune, args.name or "", code)
 
 
+def _held(folder) -> str | None:
+    """What the folder's database already holds: its SQLite file, or the office's server it works on."""
+    from ntm_desktop.paths import database_url
+
+    url = database_url(folder)
+    return _already_set_up_on_server(url) if url is not None else _already_set_up(folder.database)
+
+
+def _already_set_up_on_server(url) -> str | None:
+    from sqlalchemy import func, select
+
+    from ntm_desktop.db import UpgradeNeededError, open_database
+    from ntm_desktop.models import Directive, Unit
+    from ntm_desktop.services import settings
+
+    try:
+        db = open_database(url, readonly=True)
+    except UpgradeNeededError:
+        return None  # an empty database (the schema is made by open_workspace below) or an older one
+    try:
+        with db.transaction() as session:
+            office_id = settings.office_unit_id(session)
+            if office_id:
+                unit = session.get(Unit, office_id)
+                return f"“{unit.name}” (mã {unit.code})" if unit else "một đơn vị"
+            for model in (Unit, Directive):
+                if session.scalar(select(func.count()).select_from(model)):
+                    return "dữ liệu đã nhập (chưa chọn đơn vị)"
+    finally:
+        db.dispose()
+    return None
+
+
 def _already_set_up(database: Path) -> str | None:
     """The office (or "data") a database already holds, read without writing anything; None for an empty one."""
     if not database.is_file():
@@ -106,7 +139,7 @@ def run(args) -> int:
         folder = resolve_data_folder(getattr(args, "data_dir", None), create=False)
     except MissingDataFolderError:
         folder = None  # made by open_workspace below
-    held = _already_set_up(folder.database) if folder is not None else None
+    held = _held(folder) if folder is not None else None
     if held:
         raise AlreadySetUpError(
             f"Thư mục dữ liệu “{folder.root}” đã được cài đặt ({held}); lệnh init chỉ cài thư mục trống. Không có gì bị "

@@ -65,6 +65,7 @@ def _restore_server(folder, source) -> int:
     from ntm_desktop.services import access
 
     url = database_url(folder)
+    folder.require_writable()  # the safety backup is written into the folder's backups
     if source.suffix.lower() not in (DUMP_SUFFIX, EXPORT_SUFFIX):
         raise UserError(
             f"Thư mục dữ liệu này làm việc trên máy chủ ({label(url)}), còn “{source.name}” không phải bản sao lưu "

@@ -4,7 +4,8 @@ Every data folder a test opens for writing, and that has no SQLite file of its o
 database of that server, as a folder set up by `server move` or the server dialog does (its database.json names the
 database, so a command run in a child process finds it too). Two installations in one test get two databases, as
 two PCs of two offices would. The databases are copied from a template migrated once per run
-(`CREATE DATABASE … TEMPLATE …`, a few tens of milliseconds) and dropped when the test ends.
+(`CREATE DATABASE … TEMPLATE …`) and dropped once the folder is gone (a passed test's tmp_path is removed as it
+ends) or when the run ends.
 
 Tests about the SQLite file itself (its locking, a corrupt or read-only file, WAL, the file's backup) carry the
 `sqlite_only` marker and are skipped on that run.
@@ -76,9 +77,21 @@ class _Template:
 
 
 _TEMPLATE = _Template()
+# every database made for a folder: dropped once its folder is gone (a passed test's tmp_path is removed when the
+# test ends), the rest when the run ends (a folder a module's fixture made outlives the test that opened it first)
+_MADE: dict[Path, object] = {}
+
+
+def _drop_databases(everything: bool) -> None:
+    from server_db import drop_server_database
+
+    for root in [root for root in _MADE if everything or not root.exists()]:
+        drop_server_database(_MADE.pop(root))
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if ON_SERVER:
+        _drop_databases(everything=True)
     _TEMPLATE.drop()
 
 
@@ -108,11 +121,10 @@ def _data_folders_on_server(request, monkeypatch):
     from ntm_desktop import paths, workspace
     from ntm_desktop.paths import DB_FILE_NAME
     from ntm_desktop.server.setting import record_server
-    from server_db import drop_server_database
 
     original_url = paths.database_url
     original_read_only = workspace._open_read_only
-    made: dict[Path, object] = {}
+    made = _MADE
     reading = []
 
     def database_url(folder, explicit=None):
@@ -142,5 +154,4 @@ def _data_folders_on_server(request, monkeypatch):
         yield
     finally:
         monkeypatch.undo()
-        for url in made.values():
-            drop_server_database(url)
+        _drop_databases(everything=False)

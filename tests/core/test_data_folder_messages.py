@@ -107,6 +107,7 @@ def test_writing_commands_on_a_read_only_folder_say_what_to_do(sandbox):
     assert snapshot(data) == before
 
 
+@pytest.mark.sqlite_only  # a read-only SQLite file
 def test_a_read_only_database_that_needs_an_upgrade_says_so(sandbox):
     data = demo_folder(sandbox.root / "data")
     con = sqlite3.connect(data / "ntm.sqlite3")
@@ -119,6 +120,7 @@ def test_a_read_only_database_that_needs_an_upgrade_says_so(sandbox):
     _refused(result, "cần được nâng cấp", "mở phần mềm một lần trên thư mục có quyền ghi")
 
 
+@pytest.mark.sqlite_only  # a read-only SQLite file
 def test_a_write_through_a_read_only_database_gets_a_vietnamese_message(tmp_path):
     """The database can no longer be written (the folder became read-only): no SQLAlchemy text."""
     from ntm_desktop.db import ReadOnlyDatabaseError, open_database

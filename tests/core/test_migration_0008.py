@@ -26,6 +26,7 @@ def _columns(path, table: str) -> set[str]:
         con.close()
 
 
+@pytest.mark.sqlite_only  # a SQLite file of version 0007 upgraded
 def test_a_0007_database_gets_revisions_and_keeps_its_data(tmp_path):
     folder = tmp_path / "data"
     ws = open_workspace(folder)

@@ -60,7 +60,11 @@ def test_a_package_is_sent_only_by_a_quan_tri(workspace, world, tmp_path, monkey
 
 
 def test_backup_and_restore_from_the_command_line_need_a_quan_tri(workspace, world, tmp_path, monkeypatch, capsys):
-    from ntm_desktop.backup import list_backups
+    from ntm_desktop.backup import list_backups as file_backups
+    from ntm_desktop.server.backup import list_server_backups
+
+    def list_backups(where):  # the folder's file backups (.ntmbak), or its server's when it works on one
+        return list_server_backups(where) if workspace.on_server else file_backups(where)
 
     folder = str(workspace.folder.root)
     workspace.close()  # the command takes the folder's lock, as when the window is closed

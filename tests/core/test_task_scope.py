@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from ntm_desktop.reports.request import ReportKind, ReportRequest
 from ntm_desktop.reports.unit_tasks import build_unit_tasks
@@ -128,7 +129,8 @@ def test_the_tree_below_an_office_is_walked_whole_and_stops_on_a_cycle(db, tree)
             t["province"], t["commune_a"], t["commune_b"], t["department"], t["village"]}
         assert office_units(s, t["commune_a"]) == {t["commune_a"], t["village"]}
     with db.engine.begin() as conn:  # a cycle arrived from a broken package: the walk still ends
-        conn.exec_driver_sql("UPDATE units SET parent_id = ? WHERE id = ?", (t["village"], t["province"]))
+        conn.execute(text("UPDATE units SET parent_id = :parent WHERE id = :id"),
+                     {"parent": t["village"], "id": t["province"]})
     with db.transaction() as s:
         assert t["province"] in office_units(s, t["village"])
 
