@@ -14,6 +14,7 @@ Tests about the SQLite file itself (its locking, a corrupt or read-only file, WA
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def pytest_sessionfinish(session, exitstatus):
 def _copy_of_template():
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
 
     from server_db import _admin
 
@@ -105,8 +107,15 @@ def _copy_of_template():
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = _admin()
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        for attempt in range(20):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+                break
+            except OperationalError as error:  # "source database … is being accessed by other users": a moment
+                if "being accessed" not in str(error) or attempt == 19:
+                    raise
+                time.sleep(0.1)
     finally:
         admin.dispose()
     return make_url(SERVER).set(database=name)
