@@ -338,7 +338,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
     written: list[Path] = []
     try:
         with db.transaction(user) as session:
-            ledger.one_at_a_time(session)  # the server: another PC applying a package commits first
+            ledger.one_at_a_time(session, write=True)  # another PC or process applying a package commits first
             session.info["package_id"] = manifest.package_id
             try:
                 again = (reread or (lambda s: recheck(s, package)))(session)  # re-check inside the transaction

@@ -17,10 +17,17 @@ from ntm_desktop.models import ExportLog, ImportLedger
 SYNC_LOCK = 0x4E544D53  # "NTMS"
 
 
-def one_at_a_time(session: Session) -> None:
-    """On the office's server: wait for any other PC's package work to commit, held to this transaction's end."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
+def one_at_a_time(session: Session, write: bool = False) -> None:
+    """Wait for any other PC's or process's package work to commit; held to this transaction's end.
+
+    On the server, an advisory lock. On the SQLite file (`write`), the file's write lock taken now, before the
+    ledger is read: otherwise a second process could read it before the first commits and apply the same package
+    again once the first is done (each read of the file sees what is committed at that moment)."""
+    if session.get_bind().dialect.name != "postgresql":
+        if write:
+            session.execute(text("UPDATE settings SET value = value WHERE key = 'installation_id'"))
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
 
 
 def record(session: Session, *, package_id: str, sha256: str, kind: str, origin_unit_id: str, origin_code: str,
