@@ -32,3 +32,21 @@ def demo_workspace(tmp_path) -> Workspace:
         build_demo(session)
     yield ws
     ws.close()
+
+
+@pytest.fixture(autouse=True)
+def _log_files_let_go():
+    """A log file a test's data folder opened (the app logs into its folder) is closed when the test ends: a
+    later test must not write into a folder that is gone, or onto a small disk a test filled."""
+    import logging
+
+    root = logging.getLogger()
+    before = set(root.handlers)
+    yield
+    for handler in set(root.handlers) - before:
+        if isinstance(handler, logging.FileHandler):
+            root.removeHandler(handler)
+            try:
+                handler.close()
+            except OSError:
+                pass
