@@ -287,15 +287,12 @@ class BackupDialog(QDialog):
         if self.on_server:
             question = self.tr(
                 "Khôi phục dữ liệu trên máy chủ về bản sao lưu lúc %1?\n\n%2\n\nMọi máy của văn phòng sẽ làm việc "
-                "trên dữ liệu này. Dữ liệu đang có trên máy chủ được sao lưu trước, nên có thể quay lại nếu chọn nhầm."
-            ).replace("%1", info.created_at.strftime("%d/%m/%Y %H:%M")).replace("%2", info.counts_text())
-            if self._confirm(question):
-                self.restore(info.path)
-            return
-        question = self.tr(
-            "Khôi phục dữ liệu về bản sao lưu lúc %1?\n\n%2\n\nDữ liệu hiện tại sẽ được sao lưu trước "
-            "(bản “Trước khi khôi phục”), nên có thể quay lại nếu chọn nhầm."
-        ).replace("%1", info.created_at.strftime("%d/%m/%Y %H:%M")).replace("%2", info.counts_text())
+                "trên dữ liệu này. Dữ liệu đang có trên máy chủ được sao lưu trước, nên có thể quay lại nếu chọn nhầm.")
+        else:
+            question = self.tr(
+                "Khôi phục dữ liệu về bản sao lưu lúc %1?\n\n%2\n\nDữ liệu hiện tại sẽ được sao lưu trước "
+                "(bản “Trước khi khôi phục”), nên có thể quay lại nếu chọn nhầm.")
+        question = question.replace("%1", info.created_at.strftime("%d/%m/%Y %H:%M")).replace("%2", info.counts_text())
         if self._confirm(question):
             self.restore(info.path)
 
