@@ -239,6 +239,12 @@ def unwrap(lines: list[str], width: int) -> list[tuple[str, int]]:
     return out
 
 
+def _is_caps_block(line: str) -> bool:
+    """Two or more words in capitals ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "KẾ HOẠCH"...), not an abbreviation."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 6 and " " in line.strip() and all(ch.isupper() for ch in letters)
+
+
 def _should_join(prev: str, prev_width: int, prev_indent: int, line: str, indent: int, blank: bool) -> bool:
     if not prev or "|" in prev or "|" in line:
         return False
@@ -251,6 +257,8 @@ def _should_join(prev: str, prev_width: int, prev_indent: int, line: str, indent
         return not prev.endswith(("./.", ":"))
     if blank:
         return False
+    if _is_caps_block(line) and not _is_caps_block(prev):
+        return False  # a header block under a sentence (the motto under a "V/v" subject, a title under the body)
     if prev.endswith(_TERMINAL):
         return False
     if line[:1].isdigit():

@@ -55,6 +55,18 @@ _RECUR_RE = re.compile(
     r"(?:dinh ky\s+)?(?:hang|hàng)\s+(thang|quy|nam)(?:\s*\(\s*truoc ngay\s+\d{1,2}(?:/\d{1,2})?\s*\))?"
     r"|truoc ngay\s+\d{1,2}\s+(?:hang|cua moi)\s+(thang|quy|nam)"
 )
+# The same without a year, read in the directive's own year: "trước ngày 15/3", "hoàn thành trong tháng 6",
+# "trong quý II" (a date already past the directive's date is next year's).
+_NO_YEAR = r"(?!\s*(?:/|-|\.|\s+nam\s+)?\s*\d)"
+_DATE_NO_YEAR_RE = re.compile(
+    _COMPLETION
+    + r"(?:truoc|cham nhat(?:\s+(?:den|la|vao|truoc))?|han(?:\s+chot)?(?:\s+la)?|den het|xong truoc|trong)\s+ngay\s+"
+    + r"(\d{1,2})\s*(?:/|-|\s+thang\s+)\s*(\d{1,2})" + _NO_YEAR
+)
+_PERIOD_NO_YEAR_RE = re.compile(
+    r"(?:(?:hoan thanh|xong|hoan tat|ket thuc)(?:[^.;:]{0,60}?)\s+)?(?:trong|truoc|vao|den het|het|cuoi)\s+"
+    r"(quy\s+" + _ROMAN + r"|thang\s+\d{1,2})" + _NO_YEAR + r"(?!\s*(?:hang|hàng|cua moi)\b)"
+)
 _NO_DEADLINE = re.compile(r"^(thuong xuyen|khan truong|kip thoi|ngay sau khi|dinh ky)\b")
 _RECUR_VALUE = {"thang": Recurrence.MONTHLY.value, "quy": Recurrence.QUARTERLY.value, "nam": Recurrence.YEARLY.value}
 
@@ -79,11 +91,32 @@ def _is_citation(folded: str, start: int) -> bool:
     return bool(re.search(r"\d+/[a-z0-9&\-/]+\s+(?:cua [^,;]{0,20})?$", before))
 
 
-def find_deadline(text: str, cell: bool = False) -> DeadlineFound:
+def _without_year(folded: str, document_date: str) -> tuple[str, int, int] | None:
+    """A date or a period written without its year, in the year of `document_date` (ISO, "YYYY[-MM[-DD]]")."""
+    year = int(document_date[:4])
+    m = _DATE_NO_YEAR_RE.search(folded)
+    if m and not _is_citation(folded, m.start()):
+        day, month = int(m.group(1)), int(m.group(2))
+        iso = _iso(day, month, year)
+        if iso and iso < document_date[: len(iso)]:
+            iso = _iso(day, month, year + 1)
+        return (iso, m.start(), m.end()) if iso else None
+    m = _PERIOD_NO_YEAR_RE.search(folded)
+    if m:
+        iso = _period_end(f"{m.group(1)}/{year}")
+        if iso and iso[: len(document_date)] < document_date[: len(iso)]:
+            iso = _period_end(f"{m.group(1)}/{year + 1}")
+        return (iso, m.start(), m.end()) if iso else None
+    return None
+
+
+def find_deadline(text: str, cell: bool = False, document_date: str | None = None) -> DeadlineFound:
     """Find the deadline of an instruction's text.
 
     `cell` is True for a "Thời gian thực hiện" table cell, where a bare period
-    ("Trong năm 2026", "Quý II/2026") is a deadline by itself.
+    ("Trong năm 2026", "Quý II/2026") is a deadline by itself. `document_date`
+    (the directive's own date, ISO, the day or month may be missing) gives its
+    year to a deadline written without one ("trước ngày 15/3", "trong tháng 6").
     """
     folded = fold_keep(text)
     best: tuple[int, str, int, int] | None = None  # (priority, iso, start, end)
@@ -106,6 +139,10 @@ def find_deadline(text: str, cell: bool = False) -> DeadlineFound:
             if iso:
                 best = (1, iso, m.start(), m.end())
                 break
+    if best is None and document_date and re.match(r"\d{4}", document_date):
+        found = _without_year(folded, document_date)
+        if found:
+            best = (1, *found)
     if best is None and cell:
         m = re.search(_PERIOD, folded)
         if m:

@@ -32,7 +32,7 @@ _DATE_LINE = re.compile(
     r",?\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.I
 )
 _REF = re.compile(
-    r"(?<![\w/])(\d{1,5}(?:-[A-ZĐ][A-Za-zĐđ]*)?/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9&]*(?:-[A-ZĐa-zđ0-9&]+)*)"
+    r"(?<![\w/])(\d{1,5}(?:-[A-ZĐ][A-Za-zĐđ]*)?/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9&]*(?:[a-zđ][A-ZĐ0-9&]*)?(?:-[A-ZĐa-zđ0-9&]+)*)"
     r"(?:\s+(?:ngày\s+)(\d{1,2}/\d{1,2}/\d{4}|\d{1,2} tháng \d{1,2} năm \d{4}))?"
 )
 _LAW = re.compile(r"\bLuật(?: [^\s;.()]+){1,14}? (?:ngày \d{1,2}/\d{1,2}/\d{4}|năm \d{4})")
@@ -127,6 +127,34 @@ def _issuer_case(upper: str) -> str:
     return text[:1] + text[1:].lower()
 
 
+_KINDS = re.compile(r"^(?:SỞ|PHÒNG|BAN|CHI CỤC|TRUNG TÂM|THANH TRA|CÔNG AN|VĂN PHÒNG|CỤC|BỘ CHỈ HUY|ĐOÀN|HỘI)\b")
+_OWN_CASE = {"CÔNG THƯƠNG": "Công Thương", "HĐND": "HĐND", "UBND": "UBND", "NTM": "NTM", "MTQG": "MTQG"}
+
+
+def _unit_case(upper: str) -> str:
+    """'SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH' -> 'Sở Văn hóa, Thể thao và Du lịch', 'CHI CỤC THỦY LỢI' -> 'Chi cục Thủy lợi'.
+
+    The kind of body, then each field of its name with a capital: after the kind, after "và", after ",", after "-".
+    """
+    text = re.sub(r"\s+", " ", upper).strip()
+    for own, cased in _OWN_CASE.items():
+        text = re.sub(rf"\b{own}\b", "\0" + cased + "\0", text)
+    kind = _KINDS.match(text)
+    words = text.split(" ")
+    kind_words = len(kind.group(0).split(" ")) if kind else 1
+    out = []
+    capital = True
+    for k, word in enumerate(words):
+        if "\0" in word:
+            out.append(word.replace("\0", ""))
+            capital = False
+            continue
+        lower = word.lower()
+        out.append(lower[:1].upper() + lower[1:] if capital or k == 0 else lower)
+        capital = k + 1 == kind_words or lower in {"và", "-", "–"} or word.endswith(",")
+    return " ".join(out)
+
+
 def find_issuer(lines: list[str], symbol: str | None, place: str | None, body: str) -> tuple[str | None, Span | None]:
     head = _header_lines(lines)
     if head:
@@ -138,7 +166,14 @@ def find_issuer(lines: list[str], symbol: str | None, place: str | None, body: s
         )
         if m:
             child = m.group(2).strip()
-            return f"{child[:1]}{child[1:].lower()} {_issuer_case(m.group(1))}", span
+            if re.fullmatch(r"VĂN PHÒNG", child):
+                # The office of the body above it: "Văn phòng Ủy ban nhân dân tỉnh Lào Cai".
+                return f"Văn phòng {_issuer_case(m.group(1))}", span
+            # A department of the body above it is named with that body's level and place:
+            # "UBND TỈNH BẮC GIANG" over "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" -> "Sở Nông nghiệp và Môi trường tỉnh Bắc Giang".
+            parent = _issuer_case(m.group(1))
+            level = re.search(r"\b(?:tỉnh|huyện|xã|phường|thị xã|thành phố|thị trấn|quận)\b.*$", parent)
+            return f"{_unit_case(child)} {level.group(0) if level else parent}", span
         return _issuer_case(text), span
     # No header: infer a People's Committee issuer from the symbol and the place.
     if symbol and place and re.search(r"(?:^|[/-])UBND(?:$|-)", symbol):
@@ -202,7 +237,9 @@ def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | Non
             parts.append(lines[j])
             j += 1
         if parts:
-            return _sentence(" ".join(parts)), (first, 0, len(lines[first])), False
+            # A decision's title says "Về việc ban hành …": the subject is what follows, as after "V/v".
+            subject = re.sub(r"^(?:Về việc|V/v)[.:]?\s+", "", " ".join(parts).strip())
+            return _sentence(subject), (first, 0, len(lines[first])), False
     return None, None, False
 
 
@@ -251,7 +288,7 @@ def split_items(text: str) -> list[str]:
     return out
 
 
-_SKIP_RECIPIENT = re.compile(r"^(?:như (?:trên|kính gửi)|lưu\b|\+)", re.I)
+_SKIP_RECIPIENT = re.compile(r"^(?:như (?:trên|kính gửi|điều \d+)|lưu\b|\+)", re.I)
 
 
 def _expand(item: str) -> list[str]:

@@ -130,7 +130,7 @@ def parse_directive(
     note("recipients", rspan)
     references = find_references(lines, number)
 
-    raw = extract_tasks(lines, issuer, doc_type)
+    raw = extract_tasks(lines, issuer, doc_type, date)
     tasks = []
     targets: list[TargetProposal] = []
     for t in raw:

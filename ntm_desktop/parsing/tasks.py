@@ -40,6 +40,8 @@ class RawTask:
 
 _TRIGGER = re.compile(r"(yeu cau|nhu sau|sau|giao nhiem vu|ket luan|chi dao|de nghi|nhiem vu)\s*:\s*$")
 _CLOSING_START = re.compile(r"^(tren day|can cu (y kien|noi dung|chi dao)|yeu cau (cac|thu truong)|de nghi (cac|thu truong)|noi nhan)")
+# "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.": the notice's closing formula.
+_CLOSING_NOTICE = re.compile(r"\bthong bao (?:de|cho|den)\b[^.;]{0,80}\bbiet\b")
 _CLOSING_ISSUER = re.compile(r"(uy ban nhan dan|ubnd|chu tich)[^.;:]{0,40}\b(yeu cau|de nghi)\b")
 # A heading "1. Trách nhiệm chung của các cơ quan, đơn vị": duties every unit addressed shares.
 _SHARED_DUTIES = re.compile(r"^(?:trách nhiệm|nhiệm vụ)\s+chung\s+(?:của|đối với)\s+(?P<who>.+?)[\s:.]*$", re.I)
@@ -188,7 +190,20 @@ def _table_tasks(lines: list[str]) -> list[RawTask]:
     return tasks
 
 
-def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) -> list[RawTask]:
+def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None,
+                  document_date: str | None = None) -> list[RawTask]:
+    """The tasks of a directive; `document_date` gives its year to deadlines written without one."""
+    tasks = _extract_tasks(lines, issuer, doc_type)
+    if document_date:
+        for t in tasks:
+            if not (t.deadline and (t.deadline.deadline or t.deadline.recurrence)):
+                found = find_deadline(t.text, document_date=document_date)
+                if found.deadline:
+                    t.deadline = found
+    return tasks
+
+
+def _extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) -> list[RawTask]:
     issuer_canon = canonical(issuer)
     n = len(lines)
     end = n
@@ -229,7 +244,8 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) ->
         if m is None and _TRIGGER.search(folded) and len(tasks) == 0:
             heading = None
             continue
-        if m is None and (_CLOSING_START.match(folded) or (_CLOSING_ISSUER.search(folded) and not folded.endswith(":"))):
+        if m is None and (_CLOSING_START.match(folded) or _CLOSING_NOTICE.search(folded)
+                          or (_CLOSING_ISSUER.search(folded) and not folded.endswith(":"))):
             if tasks or heading:
                 break
             continue
@@ -393,7 +409,8 @@ def _bullets_follow(lines: list[str], i: int, end: int) -> bool:
 _BOILERPLATE_WORDS = re.compile(
     r"\b(?:nghiem tuc|khan truong|kip thoi|to chuc|trien khai|thuc hien|theo (?:dung )?quy dinh(?: cua phap luat)?|"
     r"theo chuc nang,? nhiem vu(?: duoc giao)?|(?:cac )?noi dung (?:tren|nay)|van ban nay|ke hoach nay|"
-    r"(?:y kien )?chi dao (?:tren|nay)|co hieu qua|hieu qua|dung quy dinh|day du|cac|va|lien quan|chiu trach nhiem)\b"
+    r"(?:y kien )?chi dao (?:tren|nay)|co hieu qua|hieu qua|dung quy dinh|day du|cac|va|lien quan|chiu trach nhiem|"
+    r"can cu|(?:chuc nang,? )?nhiem vu duoc giao|duoc giao)\b"
 )
 
 
