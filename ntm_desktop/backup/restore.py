@@ -321,7 +321,7 @@ def _replace_database(folder: DataFolder, candidate: Path, sound: bool, now: dat
     safety, aside = None, None
     if folder.database.exists():
         if sound:
-            safety = create_backup(folder, BackupKind.BEFORE_RESTORE, now)
+            safety = create_backup(folder, BackupKind.BEFORE_RESTORE, now, server=None)  # the file being replaced
         else:
             aside = _move_aside(folder.database, now)
             log.warning("damaged database moved aside to %s", aside)

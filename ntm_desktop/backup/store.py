@@ -42,6 +42,7 @@ KEY_MEMBER = "signing-key.pem"  # sync.signing.KEY_FILE: this office's signing k
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 MAX_MANIFEST_BYTES = 100 << 20  # a million attachment hashes fit well within it
 KEEP_RECENT = timedelta(days=1)  # every backup of the last 24 hours is kept besides the retention rule
+AUTO = "auto"  # create_backup's `server`: the one the folder (or its open database) works on, if any
 
 
 class NotABackupError(UserError):
@@ -57,6 +58,7 @@ class BackupResult:
     info: BackupInfo
     copies: list[Path] = field(default_factory=list)  # the same backup in other folders (USB stick)
     warnings: list[str] = field(default_factory=list)  # Vietnamese, e.g. the USB stick was not plugged in
+    server: object | None = None  # server.backup.ServerBackup when the office's server was backed up (method, note)
 
 
 def _single_file(db_path: Path) -> None:
@@ -239,6 +241,7 @@ def create_backup(
     to: Path | None = None,
     progress: Report | None = None,
     db=None,
+    server=AUTO,
 ) -> BackupResult:
     """Back up into the data folder's backups/, then copy to `to` and to the user's extra folder.
 
@@ -247,12 +250,19 @@ def create_backup(
     total; when it returns False the backup stops, takes back everything it wrote (BackupCancelled) and
     prunes nothing. `db`: the folder's open database, whose signed-in user must be allowed to back up
     (services.access; the automatic backups pass none).
+    `server`: the office's server to back up instead of the folder's SQLite file (a SQLAlchemy URL, with the
+    password typed at start when it needs one); AUTO: `db`'s server when it is on one, else the server the folder
+    works on (paths.database_url), else the file; None: the file. A server is backed up with pg_dump or the app's
+    own export (server.backup), kept in backups/ by the same retention rule.
     """
     if db is not None:
         from ntm_desktop.services import access
 
         access.require_on(db, access.Permission.BACKUPS)
     now = now or datetime.now()
+    server = folder_server(folder, db) if server is AUTO else server
+    if server is not None:
+        return _create_server_backup(folder, server, kind, now, to, progress)
     warnings: list[str] = []
     targets = _copy_targets(folder, to, warnings)
     meter = Meter(progress, _planned_bytes(folder, targets)) if progress is not None else Meter()
@@ -283,6 +293,53 @@ def create_backup(
         raise failure
     meter.finish()
     return BackupResult(info, copies, warnings)
+
+
+def folder_server(folder: DataFolder, db=None):
+    """The server a backup of `folder` backs up: `db`'s when it is on one, else the folder's setting (None: the
+    folder's own file). A look at the folder only, without SQLAlchemy, when nothing names a server."""
+    if db is not None and getattr(db, "is_server", False):
+        return db.url
+    from ntm_desktop import paths
+
+    return paths.database_url(folder) if paths.names_server(folder) else None
+
+
+def _create_server_backup(folder: DataFolder, url, kind: BackupKind, now: datetime, to: Path | None,
+                          progress: Report | None) -> BackupResult:
+    """The office's server backed up into backups/ (server.backup.backup_server), copied to `to` and the extra
+    folder as a file's backup is, then the server backups of each folder pruned. pg_dump tells no progress: the
+    meter goes from nothing to all when it is done (a stop asked before it starts is heeded)."""
+    from ntm_desktop.server.backup import backup_server, prune_server_backups
+
+    warnings: list[str] = []
+    targets = _copy_targets(folder, to, warnings)
+    meter = Meter(progress, 1) if progress is not None else Meter()
+    meter.check()
+    made = backup_server(url, folder.backups, now)
+    copies: list[Path] = []
+    failure: UserError | None = None
+    for target in targets:
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            copies.append(copy_file(made.path, target / made.path.name, Meter()))
+        except OSError as error:
+            said = _disk_error(error, target)
+            if target == config.extra_folder(folder.root):
+                warnings.append(str(said))
+            else:
+                failure = said
+                break
+    prune_server_backups(folder.backups, now)
+    for copy in copies:
+        prune_server_backups(copy.parent, now)
+    if failure is not None:
+        raise failure
+    meter.finish()
+    if made.note:
+        log.info("server backup: %s", made.note)
+    manifest = Manifest(now.replace(microsecond=0), kind, __version__, None, dict(made.counts))
+    return BackupResult(BackupInfo(made.path, manifest, made.path.stat().st_size), copies, warnings, made)
 
 
 def _copy_targets(folder: DataFolder, to: Path | None, warnings: list[str]) -> list[Path]:
@@ -403,14 +460,22 @@ def prune(backup_dir: Path, now: datetime | None = None) -> list[Path]:
     return deleted
 
 
-def daily_backup_due(folder: DataFolder, now: datetime | None = None) -> bool:
+def daily_backup_due(folder: DataFolder, now: datetime | None = None, server=None) -> bool:
+    """No backup was made in the folder's backups today (of the office's server when `server` is given)."""
+    if server is not None:
+        from ntm_desktop.server.backup import server_backup_due
+
+        return server_backup_due(folder.backups, now)
     today = (now or datetime.now()).date()
     return not any(b.created_at.date() == today for b in list_backups(folder.backups))
 
 
-def make_daily_backup(folder: DataFolder, now: datetime | None = None) -> BackupResult | None:
-    """The first start of the day backs up (when there is data); later starts do nothing."""
+def make_daily_backup(folder: DataFolder, now: datetime | None = None, server=AUTO) -> BackupResult | None:
+    """The first start of the day backs up (when there is data); later starts do nothing.
+
+    On the office's server (`server`, see create_backup) the server's data is backed up, once a day on each PC."""
     now = now or datetime.now()
-    if not folder.database.exists() or not daily_backup_due(folder, now):
+    server = folder_server(folder) if server is AUTO else server
+    if server is None and not folder.database.exists() or not daily_backup_due(folder, now, server):
         return None
-    return create_backup(folder, BackupKind.DAILY, now)
+    return create_backup(folder, BackupKind.DAILY, now, server=server)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import LargeBinary, Table, select, text
 from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import DBAPIError
 
 from ntm_desktop import __version__
 from ntm_desktop.errors import UserError
@@ -45,7 +46,7 @@ class ServerBackupError(UserError):
 class ServerBackup:
     path: Path
     method: str  # "pg_dump" or "export"
-    counts: dict[str, int] = field(default_factory=dict)  # rows per table (the own export; pg_dump: empty)
+    counts: dict[str, int] = field(default_factory=dict)  # rows per table (the export's; pg_dump: counted just after)
     note: str = ""  # Vietnamese: why the own export was used instead of pg_dump
 
     def method_label(self) -> str:
@@ -85,9 +86,21 @@ def _checked(url: URL) -> None:
 
 
 def backup_server(url: URL, folder: Path, now: datetime | None = None, use_pg_dump: bool | None = None) -> ServerBackup:
-    """Back up the server's database into `folder`: pg_dump when found (or `use_pg_dump`), else the own export."""
+    """Back up the server's database into `folder`: pg_dump when found (or `use_pg_dump`), else the own export.
+
+    A failure half-way (the connection lost, the disk full) leaves no file behind and is a ServerBackupError (a
+    DiskFullError for the disk) in Vietnamese; the server's data is never changed by a backup."""
     _checked(url)
     folder = Path(folder)
+    try:
+        return _write_backup(url, folder, now, use_pg_dump)
+    except OSError as error:
+        raise _not_written(error, folder) from error
+    except DBAPIError as error:
+        raise _server_failed(error, url) from error
+
+
+def _write_backup(url: URL, folder: Path, now: datetime | None, use_pg_dump: bool | None) -> ServerBackup:
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"ntm-may-chu-{_stamp(now)}"
     tool = shutil.which("pg_dump")
@@ -100,7 +113,7 @@ def backup_server(url: URL, folder: Path, now: datetime | None = None, use_pg_du
                                *args], env=env, capture_output=True, text=True)
         if done.returncode == 0:
             os.replace(partial, target)
-            return ServerBackup(target, "pg_dump")
+            return ServerBackup(target, "pg_dump", _counted(url))
         partial.unlink(missing_ok=True)
         note = ("pg_dump trên máy này không sao lưu được máy chủ (" + (done.stderr.strip().splitlines() or ["?"])[-1]
                 + "), nên đã dùng bản xuất riêng của NTM Desktop.")
@@ -109,6 +122,45 @@ def backup_server(url: URL, folder: Path, now: datetime | None = None, use_pg_du
     target = _unique(folder, stem, EXPORT_SUFFIX)
     counts = export_server(url, target)
     return ServerBackup(target, "export", counts, note)
+
+
+def _counted(url: URL) -> dict[str, int]:
+    """Rows per table on the server just after a pg_dump (its file says nothing of them); {} when it cannot say."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return count_server(conn)
+    except DBAPIError:
+        return {}
+    finally:
+        engine.dispose()
+
+
+def _not_written(error: OSError, folder: Path) -> UserError:
+    from ntm_desktop.backup.space import is_disk_full
+    from ntm_desktop.errors import DiskFullError
+
+    if is_disk_full(error):
+        return DiskFullError(f"Ổ đĩa chứa “{folder}” đã đầy nên chưa sao lưu được dữ liệu trên máy chủ (không giữ lại "
+                             "bản sao lưu dở dang nào). Hãy giải phóng dung lượng rồi sao lưu lại; dữ liệu trên máy "
+                             "chủ không bị thay đổi.")
+    return ServerBackupError(f"Không ghi được bản sao lưu máy chủ vào “{folder}”: "
+                             f"{getattr(error, 'strerror', None) or error}. Dữ liệu trên máy chủ không bị thay đổi.")
+
+
+def _server_failed(error: DBAPIError, url: URL) -> UserError:
+    from ntm_desktop.db_errors import ConnectionLostError, ServerUnreachableError, translate_error, where
+
+    said = translate_error(error, url)
+    if said is None:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return ServerBackupError(f"{where(url).capitalize()} báo lỗi khi sao lưu ({reason}), nên chưa sao lưu được "
+                                 "(không giữ lại bản sao lưu dở dang nào); dữ liệu trên máy chủ không bị thay đổi.")
+    if isinstance(said, (ConnectionLostError, ServerUnreachableError)):
+        return ServerBackupError(
+            f"Mất kết nối với {where(url)} giữa chừng nên chưa sao lưu được (không giữ lại bản sao lưu dở dang nào). "
+            "Hãy kiểm tra mạng của văn phòng rồi sao lưu lại; dữ liệu trên máy chủ không bị thay đổi.")
+    return ServerBackupError(f"Chưa sao lưu được dữ liệu trên máy chủ: {said}")
 
 
 def _encode(table: Table, row) -> dict:
@@ -349,3 +401,27 @@ def list_server_backups(folder: Path) -> list[ServerBackupInfo]:
         except (OSError, UserError):
             continue
     return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
+
+
+def server_backup_due(folder: Path, now: datetime | None = None) -> bool:
+    """No server backup in `folder` (this PC's backups) was made today: the day's automatic one is due."""
+    today = (now or datetime.now()).date()
+    return not any(b.created_at.date() == today for b in list_server_backups(folder))
+
+
+def prune_server_backups(folder: Path, now: datetime | None = None) -> list[Path]:
+    """The retention rule of the file's backups (backup.retention, and every one of the last 24 hours) applied to
+    the server backups in `folder`; returns the files deleted. Other files are left alone."""
+    from ntm_desktop.backup.retention import select_to_keep
+    from ntm_desktop.backup.store import KEEP_RECENT
+
+    now = now or datetime.now()
+    backups = list_server_backups(folder)
+    keep = set(select_to_keep([(b.created_at, b.path) for b in backups]))
+    keep |= {b.path for b in backups if now - b.created_at < KEEP_RECENT}
+    deleted = []
+    for b in backups:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)
+            deleted.append(b.path)
+    return deleted

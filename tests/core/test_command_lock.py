@@ -14,8 +14,28 @@ from test_sync_world import build_district, join_commune, send
 WINDOW_OPEN = "đang mở thư mục dữ liệu này"
 
 
-def _digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _digest(folder) -> str:
+    """What the office's data is: the SQLite file's bytes, or every row on the server (the core suite's server run),
+    and the backups made of it."""
+    from sqlalchemy import select
+
+    from ntm_desktop.models import Base
+    from ntm_desktop.paths import database_url
+    from ntm_desktop.server.probe import make_engine
+
+    digest = hashlib.sha256(repr(sorted(p.name for p in folder.backups.glob("*"))).encode())
+    url = database_url(folder)
+    if url is None:
+        digest.update(folder.database.read_bytes())
+        return digest.hexdigest()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            for table in Base.metadata.sorted_tables:
+                digest.update(repr(sorted(map(repr, conn.execute(select(table)).all()))).encode())
+    finally:
+        engine.dispose()
+    return digest.hexdigest()
 
 
 @pytest.fixture
@@ -38,7 +58,7 @@ def test_writes_are_refused_while_the_window_is_open(commune, tmp_path, capsys):
 
     window = prepare_data_folder(folder, backup=False)  # what the window does at start: it holds the lock
     try:
-        before = _digest(folder.database)
+        before = _digest(folder)
         for args in (["sync", "apply", *data, str(package)],
                      ["sync", "inbox", *data, str(package.parent)],
                      ["sync", "template-import", *data, "--unit", "XA-A", "--year", "2025", str(template)],
@@ -47,7 +67,7 @@ def test_writes_are_refused_while_the_window_is_open(commune, tmp_path, capsys):
             assert main(args) == 2, args
             err = capsys.readouterr().err
             assert WINDOW_OPEN in err and "đóng cửa sổ NTM Desktop" in err and "chưa có gì thay đổi" in err, args
-        assert _digest(folder.database) == before
+        assert _digest(folder) == before
         assert not (tmp_path / "x.ntmsync").exists()
 
         # Reading needs no lock: the preview and a report work beside the open window.
