@@ -126,6 +126,13 @@ def layout_from_text(text: str) -> DirectiveLayout:
         if fold_keep(lines[k]).startswith(("phu luc", "danh muc")) or lines[k].count("|") >= 3:
             annex_at = k
             break
+        if fold_keep(lines[k].strip(" .:")) in _TYPES and lines[k].isupper():
+            # A document issued with this one (a decision's plan) starts on its own page, its header above it.
+            annex_at = k
+            while annex_at > closing + 1 and (not lines[annex_at - 1] or lines[annex_at - 1].isupper()
+                                              or _MOTTO_2.search(lines[annex_at - 1])):
+                annex_at -= 1
+            break
     tail = " ".join(lines[closing:annex_at])
     tail = re.sub(r"^Nơi nhận\s*:?", "", tail).strip()
     words = tail.split()

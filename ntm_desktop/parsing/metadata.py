@@ -185,6 +185,12 @@ def find_issuer(lines: list[str], symbol: str | None, place: str | None, body: s
     return None, None
 
 
+def document_type_title(line: str) -> str | None:
+    """The document type a title line names in capitals ("KẾ HOẠCH" -> "Kế hoạch"), else None."""
+    stripped = line.strip(" .:")
+    return _TYPE_BY_FOLD.get(fold_keep(stripped)) if stripped and stripped.isupper() else None
+
+
 def find_doc_type(lines: list[str], symbol: str | None, subject_is_vv: bool) -> tuple[str | None, Span | None]:
     for i, line in enumerate(lines[:40]):
         stripped = line.strip(" .:")
@@ -212,6 +218,9 @@ _BODY_OPENER = re.compile(
 )
 
 
+_STAMP = re.compile(r"\s+(?:HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|TUYỆT MẬT|TỐI MẬT|MẬT)\s*$")
+
+
 def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | None, Span | None, bool]:
     """Return (subject, span, from_vv)."""
     for i, line in enumerate(lines[:40]):
@@ -224,7 +233,9 @@ def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | Non
                     break
                 parts.append(lines[j])
                 j += 1
-            return _sentence(" ".join(parts)), (i, m.end(), len(line)), True
+            # The urgency or secrecy stamp printed under the number ("HỎA TỐC") is not part of the subject.
+            subject = _STAMP.sub("", " ".join(parts))
+            return _sentence(subject), (i, m.end(), len(line)), True
     if doc_type_line is not None:
         parts = []
         j = doc_type_line + 1

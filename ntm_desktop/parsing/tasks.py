@@ -39,7 +39,7 @@ class RawTask:
 
 
 _TRIGGER = re.compile(r"(yeu cau|nhu sau|sau|giao nhiem vu|ket luan|chi dao|de nghi|nhiem vu)\s*:\s*$")
-_CLOSING_START = re.compile(r"^(tren day|can cu (y kien|noi dung|chi dao)|yeu cau (cac|thu truong)|de nghi (cac|thu truong)|noi nhan)")
+_CLOSING_START = re.compile(r"^(trong qua trinh (?:to chuc )?(?:trien khai )?(?:thuc hien|trien khai),? (?:neu )?co (?:kho khan|vuong mac)|tren day|can cu (y kien|noi dung|chi dao)|yeu cau (cac|thu truong)|de nghi (cac|thu truong)|noi nhan)")
 # "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.": the notice's closing formula.
 _CLOSING_NOTICE = re.compile(r"\bthong bao (?:de|cho|den)\b[^.;]{0,80}\bbiet\b")
 _CLOSING_ISSUER = re.compile(r"(uy ban nhan dan|ubnd|chu tich)[^.;:]{0,40}\b(yeu cau|de nghi)\b")
@@ -192,8 +192,20 @@ def _table_tasks(lines: list[str]) -> list[RawTask]:
 
 def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None,
                   document_date: str | None = None) -> list[RawTask]:
-    """The tasks of a directive; `document_date` gives its year to deadlines written without one."""
-    tasks = _extract_tasks(lines, issuer, doc_type)
+    """The tasks of a directive; `document_date` gives its year to deadlines written without one.
+
+    A document issued with the directive and printed after its signature (a decision's "Kế hoạch … ban hành kèm
+    theo Quyết định …") gives its own tasks, read as a document of its type.
+    """
+    attached = _attached_document(lines)
+    if attached is None:
+        tasks = _extract_tasks(lines, issuer, doc_type)
+    else:
+        at, attached_type = attached
+        tasks = _extract_tasks(lines[:at], issuer, doc_type)
+        for t in _extract_tasks(lines[at:], issuer, attached_type):
+            t.line += at
+            tasks.append(t)
     if document_date:
         for t in tasks:
             if not (t.deadline and (t.deadline.deadline or t.deadline.recurrence)):
@@ -201,6 +213,23 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None,
                 if found.deadline:
                     t.deadline = found
     return tasks
+
+
+_ATTACHED = re.compile(r"\bkem theo (?:quyet dinh|cong van|thong bao|chi thi|ke hoach|van ban)\b")
+
+
+def _attached_document(lines: list[str]) -> tuple[int, str] | None:
+    """(line, type) of a document printed after the signature that says it is issued with this one, else None."""
+    from ntm_desktop.parsing.metadata import document_type_title
+
+    noi_nhan = next((i for i, line in enumerate(lines) if fold_keep(line).startswith("noi nhan")), None)
+    if noi_nhan is None:
+        return None
+    for i in range(noi_nhan + 1, len(lines)):
+        kind = document_type_title(lines[i])
+        if kind and any(_ATTACHED.search(fold_keep(line)) for line in lines[i + 1:i + 6]):
+            return i, kind
+    return None
 
 
 def _extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) -> list[RawTask]:

@@ -11,12 +11,15 @@ from test_parsing_scores import FIELDS, FIXTURES, _lead_matches, _match_tasks, _
 from ntm_desktop.parsing import parse_directive, proposal_to_dict
 
 
-def score(text_of: Callable[[Path], str]) -> tuple[dict, str]:
-    """Scores (fields, metadata, precision, recall, deadline_accuracy in percent) and a table of misses."""
+def score(text_of: Callable[[Path], str], folder: Path = FIXTURES) -> tuple[dict, str]:
+    """Scores (fields, metadata, precision, recall, deadline_accuracy in percent) and a table of misses.
+
+    `folder` holds the annotated directives: NAME.txt and the person's extraction NAME.json.
+    """
     field_ok = {f: 0 for f in FIELDS}
     docs = n_prop = n_gold = n_match = pairs = pairs_ok = 0
     lines = []
-    for path in sorted(FIXTURES.glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         got = proposal_to_dict(parse_directive(text_of(path)))
         docs += 1
