@@ -13,10 +13,11 @@ the code they had in force (Entry.mapped), and the edition's "version" is higher
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from ntm_desktop.errors import UserError
@@ -39,7 +40,14 @@ KIND_LABELS = {"tinh": "tỉnh, thành phố", "xa": "xã", "phuong": "phường
 
 
 class CatalogueError(UserError):
-    """The catalogue file is missing, damaged or of a newer format; or a code is not in it."""
+    """The catalogue file is missing, damaged or of a newer format; or a code is not in it.
+
+    `detail`: what is wrong, without what to do about it (for a message that names another place, such as a
+    package carrying an edition)."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail or message
 
 
 @dataclass(frozen=True)
@@ -144,54 +152,141 @@ class CatalogueData:
     former: dict[str, Entry]  # former units by ref ("15-CU", "080-CU", "02578-CU")
     communes_by_province: dict[str, list[Entry]] = field(default_factory=dict)
     absorbed: dict[str, list[Entry]] = field(default_factory=dict)  # unit in force -> former units it carries on
+    effective: date | None = None  # the day its latest change took effect (see Catalogue.effective)
+    text: str = ""  # the file as read, kept for an edition that is stored and passed on (catalogue.updates)
 
 
 def default_path() -> Path:
     return resource("units", "catalogue.json")
 
 
-def _date(text: str) -> date:
-    return date.fromisoformat(text)
+class _Bad(ValueError):
+    """A value of the file not of its form; the message is Vietnamese."""
+
+
+def _date(text) -> date:
+    if type(text) is not str:
+        raise _Bad("ngày phải là chữ dạng năm-tháng-ngày, ví dụ 2025-07-01")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Bad(f"ngày “{text[:20]}” không đúng dạng năm-tháng-ngày (ví dụ 2025-07-01)") from None
+
+
+def _row(value, size: int, what: str) -> list:
+    """A row of `size` values whose first ones (all but a successor list) are texts; `what` is where it is
+    (named by the caller's message)."""
+    if not isinstance(value, list) or len(value) != size:
+        raise _Bad(f"phải là danh sách {size} giá trị")
+    for item in value[:size - 1] if size == 5 else value:
+        if type(item) is not str:
+            raise _Bad("có giá trị không phải chữ (mã, tên, loại đơn vị đều là chữ)")
+    return value
+
+
+def _kind(kind: str, allowed) -> str:
+    if kind not in allowed:
+        raise _Bad(f"loại đơn vị “{kind[:20]}” không có trong danh mục")
+    return kind
+
+
+def _successors(value) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(type(c) is str for c in value):
+        raise _Bad("danh sách đơn vị kế thừa phải là danh sách mã")
+    return tuple(value)
+
+
+def _section(raw: dict, key: str, where: str) -> list:
+    if key not in raw:
+        raise _Bad(f"thiếu mục “{key}”" + (f" ({where})" if where else ""))
+    value = raw[key]
+    if not isinstance(value, list):
+        raise _Bad(f"mục “{key}”" + (f" ({where})" if where else "") + " phải là một danh sách")
+    return value
 
 
 def parse(raw: dict, path: Path) -> CatalogueData:
-    """The file's content as entries; CatalogueError when it is not a catalogue this version can read."""
+    """The file's content as entries; CatalogueError (Vietnamese only, naming the place) when it is not a
+    catalogue this version can read."""
+    place = ""  # where the reading is, for a message: "mục “communes”, phần tử thứ 12"
+
+    def at(text: str) -> str:
+        nonlocal place
+        place = text
+        return text
+
     try:
+        if not isinstance(raw, dict):
+            raise _Bad("nội dung không phải danh mục đơn vị hành chính")
         if raw.get("format") != SUPPORTED_FORMAT:
+            shown = raw.get("format")
+            shown = str(shown) if isinstance(shown, (str, int)) and len(str(shown)) <= 20 else "không rõ"
             raise CatalogueError(
-                f"Tệp danh mục đơn vị hành chính “{path.name}” có định dạng {raw.get('format')!r}, phiên bản này "
-                f"của NTM Desktop đọc định dạng {SUPPORTED_FORMAT}. Hãy cập nhật NTM Desktop rồi thử lại.")
-        source = Source(**{k: str(raw["source"].get(k, "")) for k in Source.__dataclass_fields__})
+                f"Tệp danh mục đơn vị hành chính “{path.name}” có định dạng {shown}, phiên bản này "
+                f"của NTM Desktop đọc định dạng {SUPPORTED_FORMAT}. Hãy cập nhật NTM Desktop rồi thử lại.",
+                f"danh mục có định dạng {shown}, phiên bản này của NTM Desktop đọc định dạng {SUPPORTED_FORMAT}")
+        at("mục “source”")
+        given = raw.get("source", {})
+        if not isinstance(given, dict):
+            raise _Bad("phải là một đối tượng {…}")
+        source = Source(**{k: str(given.get(k, "")) for k in Source.__dataclass_fields__})
+        at("trường “version”")
+        if type(raw.get("version")) is not str or not raw["version"]:
+            raise _Bad("phiên bản danh mục phải là chữ, ví dụ 2025.1")
+        at("trường “in_force”")
+        in_force = _date(raw.get("in_force"))
         units: dict[str, Entry] = {}
-        for code, name in raw["provinces"]:
+        at("")
+        for i, row in enumerate(_section(raw, "provinces", ""), 1):
+            code, name = _row(row, 2, at(f"mục “provinces”, phần tử thứ {i}"))
             units[code] = Entry(code, name, "tinh", code)
-        for code, name, kind, province in raw["communes"]:
-            units[code] = Entry(code, name, kind, province)
+        at("")
+        for i, row in enumerate(_section(raw, "communes", ""), 1):
+            code, name, kind, province = _row(row, 4, at(f"mục “communes”, phần tử thứ {i}"))
+            units[code] = Entry(code, name, _kind(kind, COMMUNE_KINDS), province)
         former: dict[str, Entry] = {}
-        for era in raw.get("former", []):
-            until = _date(era["valid_to"])
-            for code, name, successor in era["provinces"]:
+        at("")
+        for n, era in enumerate(_section(raw, "former", "") if "former" in raw else [], 1):
+            era_place = at(f"mục “former”, phần tử thứ {n}")
+            if not isinstance(era, dict):
+                raise _Bad("phải là một đối tượng {…}")
+            at(f"{era_place}, trường “valid_to”")
+            until = _date(era.get("valid_to"))
+            at(era_place)
+            for i, row in enumerate(_section(era, "provinces", era_place), 1):
+                code, name, successor = _row(row, 3, at(f"{era_place}, mục “provinces”, phần tử thứ {i}"))
                 entry = Entry(code, name, "tinh", code, valid_to=until, successors=(successor,))
                 former[entry.ref] = entry
-            for code, name, kind, province, successors in era.get("districts", []):
-                entry = Entry(code, name, kind, province, valid_to=until, successors=tuple(successors))
+            for i, row in enumerate(era.get("districts", []) if isinstance(era.get("districts", []), list)
+                                    else _section(era, "districts", era_place), 1):
+                code, name, kind, province, successors = _row(
+                    row, 5, at(f"{era_place}, mục “districts”, phần tử thứ {i}"))
+                entry = Entry(code, name, _kind(kind, LEVEL_OF_KIND), province, valid_to=until,
+                              successors=_successors(successors))
                 former[entry.ref] = entry
             district_province = {e.code: e.province_code for e in former.values() if e.is_district}
-            for code, name, kind, above, successors in era["communes"]:
+            at(era_place)
+            for i, row in enumerate(_section(era, "communes", era_place), 1):
+                code, name, kind, above, successors = _row(row, 5, at(f"{era_place}, mục “communes”, phần tử thứ {i}"))
+                _kind(kind, COMMUNE_KINDS)
                 if until >= FIRST_MAP:  # retired from a map of the catalogue: communes sit under their province
-                    entry = Entry(code, name, kind, above, "", until, tuple(successors))
+                    entry = Entry(code, name, kind, above, "", until, _successors(successors))
                 else:
-                    entry = Entry(code, name, kind, district_province[above], above, until, tuple(successors))
+                    if above not in district_province:
+                        raise _Bad(f"huyện mã “{above[:20]}” không có trong danh mục")
+                    entry = Entry(code, name, kind, district_province[above], above, until, _successors(successors))
                 former[entry.ref] = entry
-        data = CatalogueData(version=str(raw["version"]), in_force=_date(raw["in_force"]),
+        data = CatalogueData(version=raw["version"], in_force=in_force,
                              legal_basis=str(raw.get("legal_basis", "")), source=source, path=path,
                              units=units, former=former)
     except CatalogueError:
         raise
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        what = str(error) if isinstance(error, _Bad) else "không đúng cấu trúc"
+        detail = f"{place}: {what}" if place else what
         raise CatalogueError(
-            f"Tệp danh mục đơn vị hành chính “{path}” bị hỏng hoặc không đúng cấu trúc ({error}). Hãy cài lại "
-            "NTM Desktop, hoặc nhận lại tệp danh mục từ cấp trên.") from error
+            f"Tệp danh mục đơn vị hành chính “{path}” bị hỏng hoặc không đúng cấu trúc ({detail}). Hãy cài lại "
+            "NTM Desktop, hoặc nhận lại tệp danh mục từ cấp trên.", detail) from None
     for entry in units.values():
         if entry.is_commune:
             data.communes_by_province.setdefault(entry.province_code, []).append(entry)
@@ -201,19 +296,55 @@ def parse(raw: dict, path: Path) -> CatalogueData:
         if entry.is_commune or (entry.is_district and entry.code not in with_communes):
             for code in entry.successors:
                 data.absorbed.setdefault(code, []).append(entry)
+    later = [e.valid_to for e in former.values() if e.mapped and e.valid_to is not None]
+    data.effective = max([in_force] + [d + timedelta(days=1) for d in later])
     return data
 
 
-def read(path: Path | None = None) -> CatalogueData:
+def text_problem(error: ValueError) -> str:
+    """What is wrong with the text of the file, in Vietnamese, with the place (line and column) named."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"tệp không phải văn bản UTF-8 (byte thứ {error.start + 1} không đọc được)"
+    if isinstance(error, json.JSONDecodeError):
+        return f"nội dung JSON bị hỏng ở dòng {error.lineno}, cột {error.colno}"
+    return "nội dung JSON bị hỏng (có số hoặc giá trị không hợp lệ)"
+
+
+def _os_problem(error: OSError) -> str:
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "máy này không có quyền đọc tệp"
+    if error.errno == errno.EISDIR:
+        return "đây là một thư mục, không phải tệp"
+    return f"lỗi đọc đĩa, mã lỗi {error.errno}" if error.errno else "lỗi đọc đĩa"
+
+
+def loads(data: bytes | str, path: Path, keep_text: bool = False) -> CatalogueData:
+    """The catalogue in `data` (a file's bytes); `path` names it in messages. `keep_text`: the text is kept
+    (an edition to store and pass on)."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        detail = text_problem(error) if isinstance(error, ValueError) else "dữ liệu lồng nhau quá sâu"
+        raise CatalogueError(f"Không đọc được tệp danh mục đơn vị hành chính “{path}”: {detail}. Hãy cài lại "
+                             "NTM Desktop, hoặc nhận lại tệp danh mục từ cấp trên.", detail) from None
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"Tệp “{path}” không phải là danh mục đơn vị hành chính.",
+                             "nội dung không phải danh mục đơn vị hành chính")
+    result = parse(raw, path)
+    if keep_text:
+        result.text = text
+    return result
+
+
+def read(path: Path | None = None, keep_text: bool = False) -> CatalogueData:
     path = Path(path) if path else default_path()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise CatalogueError(f"Không tìm thấy tệp danh mục đơn vị hành chính “{path}”. Hãy cài lại NTM Desktop."
                              ) from None
-    except (OSError, ValueError) as error:
-        raise CatalogueError(f"Không đọc được tệp danh mục đơn vị hành chính “{path}” ({error}). Hãy cài lại "
-                             "NTM Desktop.") from error
-    if not isinstance(raw, dict):
-        raise CatalogueError(f"Tệp “{path}” không phải là danh mục đơn vị hành chính.")
-    return parse(raw, path)
+    except OSError as error:
+        raise CatalogueError(f"Không đọc được tệp danh mục đơn vị hành chính “{path}” ({_os_problem(error)}). "
+                             "Hãy cài lại NTM Desktop.", _os_problem(error)) from None
+    return loads(data, path, keep_text)

@@ -45,6 +45,21 @@ class Catalogue:
     def path(self) -> Path:
         return self._data.path
 
+    @property
+    def effective(self):
+        """The day the edition's latest change took effect: the map's first day (01/7/2025), or the day after
+        the last unit a later decision retired."""
+        return self._data.effective or self._data.in_force
+
+    @property
+    def text(self) -> str:
+        """The file as read, when it was read to be stored (an edition sent by the province), else ""."""
+        return self._data.text
+
+    def edition_label(self) -> str:
+        """"2026.1 ngày 01/01/2027": the version and the day of the edition's latest change."""
+        return f"{self.version} ngày {self.effective:%d/%m/%Y}"
+
     def label(self) -> str:
         """"Danh mục đơn vị hành chính 2025.1 (hiệu lực từ 01/07/2025)"."""
         return f"Danh mục đơn vị hành chính {self.version} (hiệu lực từ {self.in_force:%d/%m/%Y})"
@@ -106,7 +121,18 @@ class Catalogue:
         several new ones has several; a unit in force is its own)."""
         if entry.in_force:
             return [entry]
-        return [self._data.units[c] for c in entry.successors if c in self._data.units]
+        found: list[Entry] = []
+        seen, todo = {entry.ref}, list(entry.successors)
+        while todo:  # a successor a later decision retired in turn hands on to its own (main one first)
+            code = todo.pop(0)
+            unit = self._data.units.get(code)
+            if unit is not None:
+                if unit not in found:
+                    found.append(unit)
+            elif code not in seen and code in self._data.former:
+                seen.add(code)
+                todo[:0] = self._data.former[code].successors
+        return found
 
     def successor(self, entry: Entry) -> Entry | None:
         """The one unit in force a former unit's records go to: the unit that took it whole, or the main

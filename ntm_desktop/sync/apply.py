@@ -24,7 +24,7 @@ from ntm_desktop.models import SyncConflict, Task, utcnow
 from ntm_desktop.server import files as server_files
 from ntm_desktop.services import access, settings, tasks
 from ntm_desktop.services.attachments import stored_path
-from ntm_desktop.sync import bulk, identity, keys, ledger, snapshots
+from ntm_desktop.sync import bulk, catalogue_edition, identity, keys, ledger, snapshots
 from ntm_desktop.sync.entities import BY_NAME, ENTITIES, EntitySpec
 from ntm_desktop.sync.identifiers import file_part, is_uuid
 from ntm_desktop.sync.manifest import EXTENSION
@@ -347,6 +347,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                 if again.sha256 != package.sha256:
                     raise PackageRefused("Tệp gói đã thay đổi từ lúc xem trước. Hãy mở lại gói.")
                 identity.adopt(session, again.adoption, manifest.package_id)  # hand-made units take the package's ids
+                edition = catalogue_edition.apply(session, again.catalogue_edition)  # before the records it renamed
                 plan = Plan(again)  # planned and written a batch at a time (bounded memory), below
                 entry = ledger.record(session, package_id=manifest.package_id, sha256=again.sha256,
                                       kind=manifest.kind, origin_unit_id=manifest.origin_unit_id,
@@ -364,6 +365,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                 if again.trust is not None:  # a filled Excel template is entered here, not signed
                     keys.learn(session, manifest, again.trust, user)
                 summary = plan.summary()
+                edition_line = catalogue_edition.note(summary, edition)
                 entry.summary = json.dumps(summary, ensure_ascii=False)
                 session.flush()
                 _pause("commit")
@@ -385,7 +387,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
             else f"gói số {manifest.sequence} của {manifest.origin_code}")
     message = (f"Đã áp dụng {what}: "
                f"{plan.total('new')} mới, {plan.total('updated')} cập nhật, {plan.total('deleted')} xóa, "
-               f"{conflicts} xung đột, {plan.total('rejected')} bị từ chối.")
+               f"{conflicts} xung đột, {plan.total('rejected')} bị từ chối." + (" " + edition_line if edition_line else ""))
     return ApplyResult(manifest.package_id, "applied", message, summary, safety)
 
 
@@ -401,7 +403,9 @@ def preview_file(workspace, path: Path, confirmed_key: str | None = None) -> Pla
         if package.adoption:  # planned as the apply will, after adopting, on a copy (the database may be read-only)
             with identity.rehearsal(session) as scratch:
                 identity.adopt(scratch, package.adoption)
+                catalogue_edition.foresee(scratch, package.catalogue_edition)
                 return plan_package(scratch, package)
+        catalogue_edition.foresee(session, package.catalogue_edition)  # what its unit catalogue edition changes
         return plan_package(session, package)
     finally:
         session.rollback()

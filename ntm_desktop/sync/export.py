@@ -24,7 +24,7 @@ from ntm_desktop.models.base import new_id
 from ntm_desktop.server import files as server_files
 from ntm_desktop.services import access, settings
 from ntm_desktop.services.attachments import stored_path
-from ntm_desktop.sync import keys, ledger, snapshots
+from ntm_desktop.sync import catalogue_edition, keys, ledger, snapshots
 from ntm_desktop.sync.identifiers import file_part, is_sha256
 from ntm_desktop.sync.entities import ENTITIES, iter_rows, load_rows
 from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
@@ -220,6 +220,9 @@ def export_package(
                 counts[spec.name] = entry.count if entry else 0
                 if entry:
                     manifest.files.append(entry)
+            edition = catalogue_edition.write(zf, session, origin, destination)  # a newer unit catalogue
+            if edition:
+                manifest.files.append(edition)
             attached: list[tuple[str, Path]] = []
             for sha in sorted(shas):
                 try:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import ImportLedger, Unit
 from ntm_desktop.services import settings
+from ntm_desktop.sync import catalogue_edition
 from ntm_desktop.sync.entities import BY_NAME, validate_records
 from ntm_desktop.sync.identifiers import is_unit_code
 from ntm_desktop.sync.keys import SIGNATURE_MEMBER, Trust, check_signature, check_signer
@@ -40,6 +41,7 @@ from ntm_desktop.sync.package_zip import (DEFAULT_LIMITS, Limits, PackageRefused
                                           line_batches, lines as member_lines, load_json, load_line, read_small)
 
 if TYPE_CHECKING:
+    from ntm_desktop.sync.catalogue_edition import CarriedEdition
     from ntm_desktop.sync.identity import Adoption
 
 UPDATE_FIRST = "Hãy cập nhật NTM Desktop lên phiên bản mới nhất trước, rồi mở lại gói này."
@@ -76,6 +78,7 @@ class Package:
     streamed: dict[str, FileEntry] = field(default_factory=dict)
     live: dict[str, int] = field(default_factory=dict)  # entity -> records that are not deletions
     limits: Limits = DEFAULT_LIMITS
+    catalogue_edition: "CarriedEdition | None" = None  # the unit catalogue's edition it carries (catalogue_edition.py)
 
     @property
     def already_imported(self) -> bool:
@@ -370,6 +373,9 @@ def read_package(session: Session, path: Path, limits: Limits | None = None,
                     if entry.path[6:] != entry.sha256:
                         raise PackageRefused(f"Tệp đính kèm {entry.path} không khớp mã của nó. {ASK_AGAIN}")
                     package.files[entry.sha256] = entry.bytes  # copied at apply time, if a record refers to it
+                    continue
+                if entry.path == catalogue_edition.MEMBER:  # the unit catalogue's edition, read and checked there
+                    package.catalogue_edition = catalogue_edition.read(session, zf, info, entry, limits)
                     continue
                 if entry.entity == "receipt" and manifest.kind == "receipt":
                     package.records["receipt"] = _parse_receipt(zf, info, entry.path, limits)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import date
 
@@ -158,6 +159,48 @@ def test_a_damaged_or_newer_file_is_refused_with_a_message(tmp_path):
     bad.write_text(json.dumps({"format": 1, "version": "x"}), encoding="utf-8")
     with pytest.raises(CatalogueError, match="bị hỏng"):
         read(bad)
+
+
+# Words of the JSON library's and Python's own messages that must never reach the user.
+ENGLISH = re.compile(r"Expecting|delimiter|line \d|column \d|char \d|codec|decode|position|invalid|unpack|"
+                     r"isoformat|KeyError|string|object|value", re.IGNORECASE)
+
+
+def _said(path, content: bytes) -> str:
+    path.write_bytes(content)
+    with pytest.raises(CatalogueError) as error:
+        read(path)
+    return str(error.value).replace(str(path), "")
+
+
+def test_a_damaged_file_is_told_in_vietnamese_only_with_its_place(tmp_path):
+    path = tmp_path / "catalogue.json"
+    shipped = json.loads(resource("units", "catalogue.json").read_text(encoding="utf-8"))
+
+    def spoiled(edit) -> bytes:
+        raw = json.loads(json.dumps(shipped))
+        edit(raw)
+        return json.dumps(raw, ensure_ascii=False).encode("utf-8")
+
+    said = {
+        "json": _said(path, b'{\n  "format": 1,\n  "version" "2025.1"\n}'),
+        "utf8": _said(path, b'{"format": 1, "version": "2025.\xff"}'),
+        "missing": _said(path, spoiled(lambda r: r.pop("communes"))),
+        "short row": _said(path, spoiled(lambda r: r["communes"].__setitem__(4, ["03100", "Xã Lạ"]))),
+        "date": _said(path, spoiled(lambda r: r["former"][0].__setitem__("valid_to", "30/6/2025"))),
+        "district": _said(path, spoiled(lambda r: r["former"][0]["communes"][2].__setitem__(3, "999"))),
+        "number": _said(path, spoiled(lambda r: r["provinces"][0].__setitem__(0, 1))),
+    }
+    assert "nội dung JSON bị hỏng ở dòng 3, cột 13" in said["json"]
+    assert "không phải văn bản UTF-8 (byte thứ 32 không đọc được" in said["utf8"]
+    assert "thiếu mục “communes”" in said["missing"]
+    assert "mục “communes”, phần tử thứ 5: phải là danh sách 4 giá trị" in said["short row"]
+    assert "mục “former”, phần tử thứ 1, trường “valid_to”: ngày “30/6/2025” không đúng dạng" in said["date"]
+    assert "mục “former”, phần tử thứ 1, mục “communes”, phần tử thứ 3: huyện mã “999” không có" in said["district"]
+    assert "mục “provinces”, phần tử thứ 1: có giá trị không phải chữ" in said["number"]
+    for case, message in said.items():
+        assert not ENGLISH.search(message), (case, message)
+        assert "Hãy cài lại NTM Desktop" in message, (case, message)
 
 
 def test_names_of_the_peoples_committees(cat):
