@@ -13,7 +13,9 @@ Records are not held whole either: the unit tree and the criteria catalogue
 (small, and needed to plan everything else) are kept, every other entity's
 file is checked here line by line and read again, a batch at a time, by the
 plan and the apply (`Package.batches`), so a package of any size fits in a
-bounded memory.
+bounded memory. An apply that was not previewed parses each line once: its
+read checks the manifest, the signature and every member's hash, and the
+lines are checked as they are read for the apply, inside its one transaction.
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ class Package:
     # Entities checked but not held (read again by `batches`): entity -> its manifest entry.
     streamed: dict[str, FileEntry] = field(default_factory=dict)
     live: dict[str, int] = field(default_factory=dict)  # entity -> records that are not deletions
+    # False: the streamed entities' lines were not read yet (`read_package(check_lines=False)`): the first
+    # `batches` read checks them, and `live` is not known.
+    lines_checked: bool = True
     limits: Limits = DEFAULT_LIMITS
     catalogue_edition: "CarriedEdition | None" = None  # the unit catalogue's edition it carries (catalogue_edition.py)
 
@@ -106,19 +111,35 @@ class Package:
         size = size or BATCH
         entry = self.streamed[entity]
         digest = hashlib.sha256()
+        seen: set[str] = set()
+        count = 0
         try:
             with zipfile.ZipFile(self.path) as zf:
                 info = zf.getinfo(entry.path)
                 if info.file_size != entry.bytes:
                     raise PackageRefused(CHANGED)
-                for batch in _parsed_batches(zf, info, entry.path, entity, self.limits, size, digest):
-                    yield batch
+                for records, lines in _parsed_batches(zf, info, entry.path, entity, self.limits, size, digest):
+                    count += len(records)
+                    seen.update(lines)
+                    if len(seen) != count:
+                        raise PackageRefused(_twice(entry.path))
+                    yield records, lines
         except (zipfile.BadZipFile, KeyError, EOFError, OSError, zlib_error()) as error:
             if isinstance(error, PackageRefused):
                 raise
             raise PackageRefused(CHANGED) from None
         if digest.hexdigest() != entry.sha256:
             raise PackageRefused(CHANGED)
+        if count != entry.count:
+            raise PackageRefused(_miscounted(entry.path))
+
+
+def _twice(path: str) -> str:
+    return f"{path} có hai bản ghi trùng mã (id): gói bị lỗi. {ASK_AGAIN}"
+
+
+def _miscounted(path: str) -> str:
+    return f"Số bản ghi trong {path} không khớp phần mô tả. {ASK_AGAIN}"
 
 
 def _sha256_file(path: Path) -> str:
@@ -269,7 +290,7 @@ def _parse_ndjson(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, entity:
         live += sum(1 for r in batch if not r["deleted"])
         seen.update(texts)
         if len(seen) != count:
-            raise PackageRefused(f"{path} có hai bản ghi trùng mã (id): gói bị lỗi. {ASK_AGAIN}")
+            raise PackageRefused(_twice(path))
         if hold:
             records += batch
             lines.update(texts)
@@ -328,8 +349,14 @@ def _verified(session: Session, zf: zipfile.ZipFile, names: dict, limits: Limits
 
 
 def read_package(session: Session, path: Path, limits: Limits | None = None,
-                 confirmed_key: str | None = None) -> Package:
-    """`confirmed_key`: the fingerprint a clerk compared with the sender's key slip (a key not known yet)."""
+                 confirmed_key: str | None = None, check_lines: bool = True) -> Package:
+    """`confirmed_key`: the fingerprint a clerk compared with the sender's key slip (a key not known yet).
+
+    `check_lines=False` (an apply that reads the package only to apply it): the manifest, signature, members
+    and their hashes are checked here, the held entities line by line; the streamed entities' lines are
+    checked once, as the apply reads them a batch at a time inside its one transaction (`Package.batches`
+    refuses the package at the first bad line, an id twice or a count other than the manifest's, and the
+    transaction is rolled back), instead of being parsed here and again there."""
     path = Path(path)
     limits = limits or Limits.from_settings(session)
     if not path.is_file():
@@ -383,9 +410,12 @@ def read_package(session: Session, path: Path, limits: Limits | None = None,
                 if entry.entity not in BY_NAME or entry.path != f"data/{entry.entity}.ndjson":
                     raise PackageRefused(f"Gói chứa loại dữ liệu “{entry.entity[:60]}” mà phiên bản này không biết. {UPDATE_FIRST}")
                 hold = entry.entity in HELD
+                if not hold and not check_lines:  # checked line by line when the apply reads it, in its transaction
+                    package.streamed[entry.entity], package.lines_checked = entry, False
+                    continue
                 records, lines, count, live = _parse_ndjson(zf, info, entry.path, entry.entity, limits, hold)
                 if count != entry.count:
-                    raise PackageRefused(f"Số bản ghi trong {entry.path} không khớp phần mô tả. {ASK_AGAIN}")
+                    raise PackageRefused(_miscounted(entry.path))
                 if hold:
                     package.records[entry.entity], package.lines[entry.entity] = records, lines
                 elif count:

@@ -13,8 +13,9 @@ from ntm_desktop.ui.background import run_with_progress
 
 
 def ask_server_password(parent: QWidget, url, attempts: int = 3):
-    """The address with the password the officer typed once the server accepts it; None when they give up (the
-    caller then offers the local copy read-only). A wrong password asks again, saying so."""
+    """The address with the password the officer typed once the server no longer refuses it for the password (the
+    caller's opening then tells any other failure, as it is now); None when they give up (the caller then offers the
+    local copy read-only). A wrong password asks again, saying so."""
     from ntm_desktop.server.probe import ServerState, probe
     from ntm_desktop.server.urls import label
 
@@ -28,6 +29,8 @@ def ask_server_password(parent: QWidget, url, attempts: int = 3):
         candidate = url.set(password=password)
         found = run_with_progress(parent, prompt("Đang kết nối máy chủ…"), lambda _say: probe(candidate))
         if found.state is not ServerState.WRONG_PASSWORD:
-            return candidate if found.state.reached else None
+            # the password is no longer what stops it: the caller's opening tells what does now (the server gone
+            # meanwhile, no such database...), not the password refused before
+            return candidate
         message = found.message
     return None

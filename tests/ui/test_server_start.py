@@ -246,3 +246,79 @@ def test_leaving_the_password_prompt_tells_why_and_asks_again_on_retry(tmp_path,
     assert len(_lines(result, "PROMPT:")) == 2  # at once, then after “Thử lại”
     first, second = _lines(result, "BOX:")
     assert "từ chối đăng nhập của người dùng “ntm_office”" in first and "mật khẩu không đúng (hoặc chưa nhập)" in first
+
+
+RETRY_CHOICE, LEAVE_CHOICE = "retry", "quit"  # ui.server_start's choices
+
+
+class _Answers(list):
+    """The failure boxes' answers; a callable acts before it answers."""
+
+    def pop(self, index=-1):
+        answer = super().pop(index)
+        return answer() if callable(answer) else answer
+
+
+def _open_through(relay_url, tmp_path, typed, answers, monkeypatch, qtbot):
+    """open_on_server in this process on `relay_url` (no password in it): `typed` answers each password prompt (a
+    callable may act first, e.g. cut the network), `answers` each failure box; returns the errors the boxes told."""
+    from PySide6.QtWidgets import QInputDialog, QMainWindow
+
+    from ntm_desktop.paths import resolve_data_folder
+    from ntm_desktop.ui import server_start
+
+    told = []
+
+    def get_text(_parent, _title, _label, _mode):
+        answer = typed.pop(0)
+        return (answer() if callable(answer) else answer), True
+
+    def ask_what_next(_parent, error, _copy):
+        told.append(str(error))
+        return answers.pop(0)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    monkeypatch.setattr(server_start, "ask_what_next", ask_what_next)
+    parent = QMainWindow()
+    qtbot.addWidget(parent)
+    folder = resolve_data_folder(tmp_path / "data")
+    assert server_start.open_on_server(parent, folder, relay_url) is None  # “Thoát” at the last box
+    return told
+
+
+def test_a_server_gone_after_a_wrong_password_is_told_as_gone(qtbot, tmp_path, monkeypatch, password_server):  # noqa: F811
+    from tests.core.network_cut import NetworkCut
+
+    relay = NetworkCut(password_server)
+    try:
+        def network_down_then_right_password():
+            relay.down()  # the switch goes down while the officer types the right password
+            return PASSWORD
+
+        told = _open_through(relay.url._replace(password=None), tmp_path, ["sai mật khẩu", network_down_then_right_password],
+                             [LEAVE_CHOICE], monkeypatch, qtbot)
+    finally:
+        relay.close()
+    [box] = told
+    assert f"Không kết nối được máy chủ 127.0.0.1:{relay.port}: máy chủ không trả lời" in box
+    assert "mật khẩu" not in box  # not the login refused before
+
+
+def test_retry_after_a_refused_password_tells_the_new_failure(qtbot, tmp_path, monkeypatch, password_server):  # noqa: F811
+    from tests.core.network_cut import NetworkCut
+
+    relay = NetworkCut(password_server)
+    try:
+        def retry_with_network_down():
+            relay.down()
+            return RETRY_CHOICE
+
+        wrong = ["sai 1", "sai 2", "sai 3"]  # three wrong passwords: the prompt gives up, the box says why
+        told = _open_through(relay.url._replace(password=None), tmp_path, [*wrong, PASSWORD],
+                             _Answers([retry_with_network_down, LEAVE_CHOICE]), monkeypatch, qtbot)
+    finally:
+        relay.close()
+    first, second = told
+    assert "từ chối đăng nhập của người dùng “ntm_office”" in first
+    assert f"Không kết nối được máy chủ 127.0.0.1:{relay.port}: máy chủ không trả lời" in second
+    assert "từ chối đăng nhập" not in second
