@@ -199,7 +199,8 @@ def _apply_file(workspace, path: Path, user: str, backup: bool, confirmed_key: s
     with db.transaction(user) as session:
         access.require(session, access.Permission.SYNC)
         try:
-            package = read_package(session, path, confirmed_key=confirmed_key)
+            # The data files' lines are checked as the apply reads them (each parsed once), in its transaction.
+            package = read_package(session, path, confirmed_key=confirmed_key, check_lines=False)
         except PackageRefused as error:
             record_refusal(workspace, path, str(error), user)
             raise
@@ -210,7 +211,11 @@ def _apply_file(workspace, path: Path, user: str, backup: bool, confirmed_key: s
 
         with db.transaction(user) as session:
             return receipts.apply_receipt(session, package, user)
-    return apply_package(workspace, package, user, backup=backup)
+    try:
+        return apply_package(workspace, package, user, backup=backup)
+    except PackageRefused as error:  # a bad line found while applying: rolled back, refused as if found before
+        record_refusal(workspace, path, str(error), user)
+        raise
 
 
 def record_refusal(workspace, path: Path, reason: str, user: str) -> None:
@@ -333,6 +338,8 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
     check_free_space(workspace, package, backup)
     safety = safety_backup(workspace) if backup else None
     _pause("backup")
+    kept = workspace.folder.received / kept_copy_name(package)
+    kept_before = kept.exists()
     _keep_copy(workspace, package)
     manifest = package.manifest
     written: list[Path] = []
@@ -373,6 +380,8 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                 session.info.pop("package_id", None)
     except BaseException as error:
         _remove(written)  # attachments of a package that was not applied
+        if isinstance(error, PackageRefused) and not kept_before:
+            _remove([kept])  # a package refused is not kept
         if isinstance(error, DatabaseLockedError):
             raise DatabaseLockedError(BUSY) from error
         if type(error) is DiskFullError and "vẫn như trước" not in str(error):  # the database's own message

@@ -86,7 +86,10 @@ def test_a_bad_line_in_a_later_batch_names_its_own_line(tmp_path, small_batches)
     lines[7] = json.dumps(record, ensure_ascii=False)
     bad = rebuild(package, tmp_path / "bad.ntmsync", fix_checksums=True,
                   replace={"data/tasks.ndjson": ("\n".join(lines) + "\n").encode()})
+    kept = set(commune.folder.received.iterdir())
+    # Applied without a preview: the lines are checked as the apply reads them, inside its transaction.
     refused(commune, bad, "data/tasks.ndjson, dòng 8", "“Hạn xử lý”", "ngày (YYYY-MM-DD)", "từ chối toàn bộ")
+    assert set(commune.folder.received.iterdir()) == kept  # a refused package is not kept
     commune.close()
     district.close()
 
