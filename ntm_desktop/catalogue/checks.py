@@ -53,14 +53,6 @@ def problem(newer: Catalogue, base: Catalogue) -> str | None:
             or len(data.former) > MAX_FORMER:
         return (f"danh mục quá lớn ({len(provinces)} tỉnh, {len(data.units) - len(provinces)} xã, "
                 f"{len(data.former)} đơn vị cũ), không phải danh mục đơn vị hành chính của Việt Nam")
-    for entry in data.units.values():
-        wrong = _form(entry)
-        if wrong:
-            return wrong
-        if entry.is_commune:
-            province = data.units.get(entry.province_code)
-            if province is None or not province.is_province:
-                return f"{_name(entry)} thuộc tỉnh mã “{entry.province_code[:20]}” không có trong danh mục"
     retired = {e.code: e for e in data.former.values() if e.mapped}
     for entry in base.units_in_force():
         if entry.code not in data.units and entry.code not in retired:
@@ -70,6 +62,14 @@ def problem(newer: Catalogue, base: Catalogue) -> str | None:
     for ref, entry in base._data.former.items():
         if ref not in data.former:
             return f"bỏ mất lịch sử của {_name(entry)} (đơn vị đã hết hiệu lực trong danh mục {base.version})"
+    for entry in data.units.values():
+        wrong = _form(entry)
+        if wrong:
+            return wrong
+        if entry.is_commune:
+            province = data.units.get(entry.province_code)
+            if province is None or not province.is_province:
+                return f"{_name(entry)} thuộc tỉnh mã “{entry.province_code[:20]}” không có trong danh mục"
     for entry in data.former.values():
         wrong = _form(entry)
         if wrong:

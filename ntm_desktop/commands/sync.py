@@ -104,6 +104,8 @@ def _print_plan(plan) -> None:
     print(f"Gói số {s['sequence']} của {s['origin']} gửi {s['destination']}, lập lúc {format_vn_datetime(s['created_utc'])}")
     for line in plan.package.adoption.lines() if plan.package.adoption else ():
         print(f"  {line}")
+    if plan.package.catalogue_edition:
+        print(f"  {plan.package.catalogue_edition.preview_line()}")
     _print_counts(s)
 
 

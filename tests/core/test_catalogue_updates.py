@@ -88,6 +88,28 @@ def test_units_update_on_the_command_line(tmp_path, capsys):
     assert "Không đọc được tệp danh mục đơn vị hành chính" in capsys.readouterr().err
 
 
+def test_an_edition_that_drops_a_province_or_merges_into_nothing_is_refused(tmp_path, capsys):
+    root = tmp_path / "tinh"
+    assert main(["init", "--data-dir", str(root), "--office", "15", "--kind", "vpdp"]) == 0
+    raw = json.loads(later_edition(tmp_path).read_text(encoding="utf-8"))
+    dropped = json.loads(json.dumps(raw))
+    dropped["provinces"] = [p for p in dropped["provinces"] if p[0] != "15"]
+    nowhere = json.loads(json.dumps(raw))
+    nowhere["former"][-1]["communes"][0][4] = ["99999"]
+    capsys.readouterr()
+    for edition, reason in ((dropped, "bỏ mất tỉnh, thành phố Tỉnh Lào Cai (mã 15) của danh mục 2025.1"),
+                            (nowhere, "Xã Tả Van (mã 03037) sáp nhập vào đơn vị mã “99999” không có trong danh mục")):
+        path = tmp_path / "xau.json"
+        path.write_text(json.dumps(edition, ensure_ascii=False), encoding="utf-8")
+        assert main(["units", "update", "--data-dir", str(root), str(path)]) == 2
+        err = capsys.readouterr().err
+        assert "Danh mục đơn vị hành chính 2026.1 không áp dụng được: " + reason in err, err
+    ws = open_workspace(root)
+    with ws.db.transaction() as s:
+        assert s.get(Unit, unit_id("03037")).valid_to is None  # nothing applied
+    ws.close()
+
+
 def test_units_link_and_former_on_the_command_line(tmp_path, capsys):
     root = tmp_path / "tinh"
     assert main(["init", "--data-dir", str(root), "--office", "15", "--kind", "vpdp"]) == 0

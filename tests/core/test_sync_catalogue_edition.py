@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from hostile_packages import members
 from ntm_desktop.catalogue import OfficeChoice, set_up_office, unit_id
 from ntm_desktop.catalogue.setup import CATALOGUE_VERSION_KEY
+from ntm_desktop.cli import main
 from ntm_desktop.catalogue.updates import EDITION_KEY, apply_edition, current_edition, read_edition
 from ntm_desktop.models import ImportLedger, ProgressUpdate, SyncConflict, Task, Unit
 from ntm_desktop.services import settings, tasks
@@ -76,7 +77,7 @@ def _version(ws) -> str:
         return settings.get(s, CATALOGUE_VERSION_KEY)
 
 
-def test_the_provinces_newer_edition_is_applied_with_its_package(tmp_path):
+def test_the_provinces_newer_edition_is_applied_with_its_package(tmp_path, capsys):
     province, commune, task, out = _world(tmp_path)
     package = send(province, "03037", out)
     assert catalogue_edition.MEMBER in members(package)
@@ -89,6 +90,8 @@ def test_the_provinces_newer_edition_is_applied_with_its_package(tmp_path):
         "Gói mang danh mục đơn vị hành chính phiên bản 2026.1 ngày 01/01/2027 (máy này đang dùng 2025.1). Khi áp "
         "dụng sẽ cập nhật danh mục: 1 đổi tên, 1 sáp nhập; hồ sơ của các đơn vị đó được giữ, nối với đơn vị kế thừa.")
     assert _version(commune) == "2025.1"
+    assert main(["sync", "preview", "--data-dir", str(commune.folder.root), str(package)]) == 0
+    assert "  Gói mang danh mục đơn vị hành chính phiên bản 2026.1 ngày 01/01/2027" in capsys.readouterr().out
 
     result = apply_file(commune, package, user="Cán bộ xã")
     assert result.status == "applied" and result.message.endswith(APPLIED), result.message

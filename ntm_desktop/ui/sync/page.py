@@ -226,6 +226,8 @@ class ReceiveTab(QWidget):
                        .replace("%1", str(s["sequence"])).replace("%2", s["origin"]).replace("%3", s["user"] or "-")
                        .replace("%4", created).replace("%5", s["destination"]))
         adopted = "".join("\n" + line for line in plan.package.adoption.lines()) if plan.package.adoption else ""
+        edition = plan.package.catalogue_edition  # a newer unit catalogue it carries (sync/catalogue_edition.py)
+        adopted += "\n" + edition.preview_line() if edition else ""
         self.header.setText(self._about + " " + self.tr("Chưa có gì thay đổi: xem bảng dưới đây rồi bấm “Áp dụng”.")
                             + adopted)
         self.model.set_rows([(entity_label(e), *[c[o] for o in OUTCOMES]) for e, c in s["counts"].items()])

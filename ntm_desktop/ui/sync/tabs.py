@@ -188,6 +188,8 @@ class HistoryTab(QWidget):
                     text = "; ".join(f"{entity_label(k)}: " + ", ".join(f"{OUTCOME_LABELS[o].lower()} {n}"
                                                                          for o, n in c.items() if n)
                                      for k, c in counts.items()) if counts else json.dumps(data, ensure_ascii=False)
+                    if isinstance(data.get("unit_catalogue"), dict):  # the unit catalogue edition it applied
+                        text += "; " + data["unit_catalogue"].get("message", "")
                 items.append(dict(direction=self.tr("Nhận"), unit=e.origin_code, seq=e.sequence, at=e.at,
                                   result=self.tr(RESULT_LABELS.get(e.result, e.result)), summary=text, file=e.file_name,
                                   package=e.package_id, received=e.result == "applied" and e.kind != "receipt"))
