@@ -27,6 +27,7 @@ def server_folder(tmp_path):
     folder = resolve_data_folder(tmp_path / "may-a")
     record_server(folder, url)
     yield folder, url
+    record_server(folder, None)  # the folder outlives its database: it no longer names it
     drop_server_database(url)
 
 

@@ -35,6 +35,7 @@ def _refused(db) -> str:
     return str(refused.value)
 
 
+@pytest.mark.sqlite_only  # the PC's own SQLite file and its backups
 def test_the_folders_file_is_opened_read_only_and_left_as_it_was(demo_workspace):
     folder = demo_workspace.folder
     expected = _count(demo_workspace.db)
@@ -63,6 +64,7 @@ def _count_file(folder) -> int:
         ws.close()
 
 
+@pytest.mark.sqlite_only  # the PC's own SQLite file and its backups
 def test_a_backup_newer_than_the_file_is_the_one_opened(demo_workspace):
     folder = demo_workspace.folder
     expected = _count(demo_workspace.db)
@@ -81,6 +83,7 @@ def test_a_backup_newer_than_the_file_is_the_one_opened(demo_workspace):
         copy.workspace.close()
 
 
+@pytest.mark.sqlite_only  # the PC's own SQLite file and its backups
 def test_a_damaged_file_gives_way_to_the_backup(demo_workspace):
     folder = demo_workspace.folder
     made = create_backup(folder, BackupKind.MANUAL, db=demo_workspace.db)
@@ -104,6 +107,7 @@ def test_nothing_on_this_pc_is_said_so(tmp_path):
     assert list(folder.root.iterdir()) == []
 
 
+@pytest.mark.sqlite_only  # starts from a PC's SQLite folder, moved onto the server by the test itself
 @pytest.mark.skipif(not SERVER, reason=NO_SERVER)
 def test_the_servers_own_export_is_read_into_a_temporary_file(demo_workspace):
     from ntm_desktop.server.backup import backup_server

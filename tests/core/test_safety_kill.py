@@ -57,7 +57,8 @@ def test_sigkill_during_a_long_write(demo_workspace):
         ws = open_workspace(root)
         try:
             with ws.db.transaction() as s:
-                assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+                if s.get_bind().dialect.name == "sqlite":  # the server keeps its own files whole
+                    assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
                 written = s.scalar(select(func.count()).select_from(Unit).where(Unit.code.like(f"{batch}-%")))
         finally:
             ws.close()
