@@ -38,15 +38,12 @@ def run(args) -> int:
 
 def _back_up_server(folder, args) -> int:
     """A folder working on the office's server: the server's data is what is backed up (pg_dump or the app's own
-    export, `server backup`), into the folder's backups (and a copy in --to), not the PC's old local file."""
-    import shutil
+    export, as `server backup`), into the folder's backups (and a copy in --to), not the PC's old local file."""
     from pathlib import Path
 
+    from ntm_desktop.backup import BackupKind, create_backup
     from ntm_desktop.db import open_database
     from ntm_desktop.paths import database_url
-    from ntm_desktop.server.backup import backup_server
-    from ntm_desktop.services import access
-
     from ntm_desktop.safety.command_lock import lock_for_command
 
     url = database_url(folder)
@@ -54,18 +51,17 @@ def _back_up_server(folder, args) -> int:
     try:
         folder.require_writable()  # the backups folder is written
         db = open_database(url, readonly=True)
-        try:
-            access.require_on(db, access.Permission.BACKUPS)
+        try:  # the signed-in person may back up (services.access), then the server is backed up
+            result = create_backup(folder, BackupKind.MANUAL, to=Path(args.to) if args.to else None, db=db)
         finally:
             db.dispose()
-        result = backup_server(url, folder.backups)
     finally:
         lock.release()
-    if result.note:
-        print(f"Lưu ý: {result.note}")
-    print(f"Đã sao lưu máy chủ ({result.method_label()}): {result.path}")
-    if args.to:
-        target = Path(args.to)
-        target.mkdir(parents=True, exist_ok=True)
-        print(f"Đã chép thêm: {shutil.copy2(result.path, target / Path(result.path).name)}")
+    if result.server.note:
+        print(f"Lưu ý: {result.server.note}")
+    print(f"Đã sao lưu máy chủ ({result.server.method_label()}): {result.info.path}")
+    for copy in result.copies:
+        print(f"Đã chép thêm: {copy}")
+    for warning in result.warnings:
+        print(f"Lưu ý: {warning}")
     return 0

@@ -46,10 +46,10 @@ def newest_good_backup(backup_dirs: list[Path]) -> Path | None:
     return newest(backup_dirs)
 
 
-def make_daily_backup(folder: DataFolder, now: datetime | None = None):
-    from ntm_desktop.backup.store import make_daily_backup as make
+def make_daily_backup(folder: DataFolder, now: datetime | None = None, server=None):
+    from ntm_desktop.backup.store import AUTO, make_daily_backup as make
 
-    return make(folder, now)
+    return make(folder, now, AUTO if server is None else server)
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,16 @@ class StartupReport:
     leftovers_removed: list[Path] = field(default_factory=list)
 
 
-def _backup_failure(error: Exception) -> str:
+def _backup_failure(error: Exception, on_server: bool = False) -> str:
     """Why the daily backup failed, said so that the officer knows what to do."""
     text = str(error).lower()
+    if on_server:
+        reason = str(error) if isinstance(error, UserError) else f"Lỗi không lường trước khi sao lưu ({error})."
+        return (
+            f"Chưa sao lưu được dữ liệu trên máy chủ hôm nay. {reason}\n\nPhần mềm vẫn làm việc bình thường. Khi "
+            "đã khắc phục (ổ đĩa có chỗ trống, mạng hoặc máy chủ kết nối lại được), hãy vào Dữ liệu → Sao lưu và "
+            "khôi phục → Sao lưu ngay."
+        )
     if isinstance(error, UserError):
         reason = str(error)
     elif getattr(error, "errno", None) == 28 or "full" in text or "no space" in text:
@@ -129,16 +136,32 @@ def check_database(folder: DataFolder) -> None:
     )
 
 
-def daily_backup(folder: DataFolder, report: StartupReport, now: datetime | None = None) -> None:
-    """The first start of the day backs up; a failure is a warning in the report, never a refusal."""
+def daily_backup(folder: DataFolder, report: StartupReport, now: datetime | None = None, server=None) -> None:
+    """The first start of the day backs up; a failure is a warning in the report, never a refusal.
+
+    `server`: the office's server the window opened (its URL with the password typed at start); without it, the
+    server the folder works on when it names one, else the folder's file."""
     try:
-        report.daily_backup = make_daily_backup(folder, now)
+        report.daily_backup = make_daily_backup(folder, now, server)
     except Exception as error:  # a full disk (sqlite3 says so too) must not stop the office from working
         log.warning("daily backup failed", exc_info=True)
-        report.backup_failed = _backup_failure(error)
+        report.backup_failed = _backup_failure(error, on_server=server is not None or _names_server(folder))
         report.warnings.append(report.backup_failed)
     if report.daily_backup:
         report.warnings.extend(report.daily_backup.warnings)
+
+
+def _names_server(folder: DataFolder) -> bool:
+    from ntm_desktop.paths import names_server
+
+    return names_server(folder)
+
+
+def works_on_server(folder: DataFolder):
+    """The server the folder works on (paths.database_url), None for its own file; a cheap look first."""
+    from ntm_desktop import paths
+
+    return paths.database_url(folder) if paths.names_server(folder) else None
 
 
 def prepare_data_folder(
@@ -148,7 +171,8 @@ def prepare_data_folder(
     backup: bool = True,
 ) -> StartupReport:
     """Refuse a network or read-only folder, take the instance lock, remove what killed backups and restores
-    left, quick-check the database, make the daily backup (a failure is a warning, never a refusal).
+    left, quick-check the database, make the daily backup (a failure is a warning, never a refusal). A folder on
+    the office's server: no check of a file not in use, the day's backup is of the server's data.
 
     Raises NetworkDriveError, ReadOnlyFolderError, AlreadyRunningError or CorruptDatabaseError (all
     UserError, Vietnamese).
@@ -157,9 +181,11 @@ def prepare_data_folder(
     """
     report = open_data_folder(folder, fs_type)
     try:
-        check_database(folder)
+        server = works_on_server(folder)
+        if server is None:  # on the office's server the folder's file is not in use: nothing of it to check
+            check_database(folder)
         if backup:
-            daily_backup(folder, report, now)
+            daily_backup(folder, report, now, server)
         return report
     except BaseException:
         report.lock.release()

@@ -167,7 +167,8 @@ def _run_painted_first(app, folder, report, ready):
 def _run_on_server(app, folder, report, url, demo: bool) -> int:
     """The data on the office's server: the window is up, then the server is opened (its password asked when it
     wants one); a server that cannot be used offers to retry, to read the copy on this PC, or to leave
-    (ntm_desktop.ui.server_start). The folder's own file is neither checked nor backed up: it is not in use."""
+    (ntm_desktop.ui.server_start). The folder's own file is neither checked nor backed up: it is not in use; the
+    day's first start backs the server's data up into this PC's backups, in the background."""
     from ntm_desktop.safety.startup import tidy_data_folder
     from ntm_desktop.ui.main_window import MainWindow
     from ntm_desktop.ui.paint_probe import exit_after_first_paint
@@ -186,7 +187,7 @@ def _run_on_server(app, folder, report, url, demo: bool) -> int:
     if opened is None:  # “Thoát”
         window.close()
         return 2
-    workspace = opened.workspace
+    workspace, daily = opened.workspace, None
     try:
         if opened.copy is None:
             if demo and not workspace.office_unit_id():
@@ -206,9 +207,16 @@ def _run_on_server(app, folder, report, url, demo: bool) -> int:
         window.attach(workspace)
         if opened.copy is not None:
             window.show_read_only(opened.copy.describe())
+        else:  # the day's backup of the server's data, into this PC's backups, off the GUI thread
+            from ntm_desktop.ui.server_start import DailyServerBackup
+
+            daily = DailyServerBackup(window, folder, report, workspace.db.url)
+            daily.begin()
         return app.exec()
     finally:
         window.close()
+        if daily is not None:
+            daily.wait()  # finished before the folder is let go
         workspace.close()
 
 

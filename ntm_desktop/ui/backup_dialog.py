@@ -230,23 +230,25 @@ class BackupDialog(QDialog):
 
     # --- the office's server (server.backup) -------------------------------------------------------------
     def backup_server_now(self) -> None:
-        from ntm_desktop.server.backup import backup_server
-
-        url = self.workspace.db.url  # with the password typed at start, kept in memory
-
+        """The office's server backed up by the same backup as every other (backup.store.create_backup)."""
         def work(_say):
-            access.require_on(self.workspace.db, access.Permission.BACKUPS)
-            return backup_server(url, self.folder.backups)
+            # the address with the password typed at start, kept in memory (the open database's)
+            return create_backup(self.folder, BackupKind.MANUAL, db=self.workspace.db)
 
         try:
-            made = run_with_progress(self, self.tr("Đang sao lưu dữ liệu trên máy chủ…"), work)
+            result = run_with_progress(self, self.tr("Đang sao lưu dữ liệu trên máy chủ…"), work)
         except (UserError, OSError) as error:
             self._error(error)
             return
+        made = result.server
         text = self.tr("Đã sao lưu dữ liệu trên máy chủ ({0}) vào “{1}”.").format(made.method_label(),
                                                                                   made.path.name)
         if made.note:
             text += " " + made.note
+        if result.copies:
+            text += " " + self.tr("Đã chép thêm vào: %1.").replace("%1", ", ".join(str(p.parent) for p in result.copies))
+        if result.warnings:
+            text += "\n" + "\n".join(result.warnings)
         self.status.setText(text)
         self.refresh()
 

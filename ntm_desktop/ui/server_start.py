@@ -4,14 +4,18 @@ When the server wants a password the address does not carry, it is asked (ui.ser
 this run, never written). When the server cannot be used (unreachable, the password refused, no such database, a
 newer version's data), a message says what happened and offers “Thử lại”, “Mở bản sao trên máy này (chỉ xem)” (the
 newest copy on this PC, server.local_copy) and “Thoát”. Nothing is written anywhere until the server is open.
+
+Once the window works on the server, the day's first start on this PC backs the server's data up into this PC's
+backups (DailyServerBackup, off the GUI thread); a failure is told without stopping the work.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ntm_desktop import APP_NAME
@@ -150,3 +154,41 @@ def open_on_server(parent: QWidget, folder, url) -> Opened | None:
             opened = _local_copy(parent, folder)
             if opened is not None:
                 return opened
+
+
+class DailyServerBackup(QObject):
+    """The day's automatic backup of the server's data (safety.startup.daily_backup with the open server's address,
+    the password typed at start included), in a worker thread; its warnings, a failure among them, are shown by the
+    window when it is done. `wait()` lets it finish before the app lets go of the data folder."""
+
+    _done = Signal()
+
+    def __init__(self, window, folder, report, url):
+        super().__init__(window)
+        self.window, self.folder, self.report, self.url = window, folder, report, url
+        self._thread: threading.Thread | None = None
+        self._done.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def begin(self) -> None:
+        # Not a daemon: the day's backup is finished, not cut off, when the window closes early.
+        self._thread = threading.Thread(target=self._work, name="ntm-server-backup")
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def _work(self) -> None:
+        from ntm_desktop.safety.startup import daily_backup
+
+        try:
+            daily_backup(self.folder, self.report, server=self.url)
+        except BaseException:  # noqa: BLE001 - daily_backup reports its own failures; anything else is logged
+            log.exception("the daily backup of the server failed")
+        try:
+            self._done.emit()
+        except RuntimeError:  # the window has gone: nobody is waiting
+            pass
+
+    def _show(self) -> None:
+        self.window.show_startup_warnings(self.report.warnings, self.report.backup_failed)
