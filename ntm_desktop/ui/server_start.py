@@ -167,6 +167,7 @@ class DailyServerBackup(QObject):
         super().__init__(window)
         self.window, self.folder, self.report, self.url = window, folder, report, url
         self._thread: threading.Thread | None = None
+        self.shown = False  # its outcome has been shown in the window
         self._done.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
     def begin(self) -> None:
@@ -192,3 +193,4 @@ class DailyServerBackup(QObject):
 
     def _show(self) -> None:
         self.window.show_startup_warnings(self.report.warnings, self.report.backup_failed)
+        self.shown = True
