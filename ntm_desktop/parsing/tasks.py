@@ -212,6 +212,7 @@ def extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None,
                 found = find_deadline(t.text, document_date=document_date)
                 if found.deadline:
                     t.deadline = found
+    tasks.sort(key=lambda t: t.line)  # in the order the directive gives them (an annex's rows where they stand)
     return tasks
 
 

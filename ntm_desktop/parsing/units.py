@@ -107,6 +107,10 @@ _HEADS = (
     "dia phuong", "cac huyen", "huyen", "cac xa", "xa", "phuong", "cac phuong", "thi xa", "thanh pho",
     "bo", "cac bo", "chinh quyen", "truong", "vien", "benh vien", "ban quan ly", "cac ban quan ly",
     "dang uy", "tinh uy", "huyen uy", "cac chu dau tu", "chu dau tu",
+    # A commune's own: its officers, its health station, the Front, the villages and their heads.
+    "cong chuc", "cac cong chuc", "tram", "uy ban mat tran", "mat tran to quoc", "thon", "cac thon",
+    "truong thon", "truong cac thon", "ban nhan dan thon", "ban nhan dan cac thon", "hop tac xa", "cac hop tac xa",
+    "cac doan the", "bi thu chi bo",
 )
 _HEAD_RE = re.compile(r"^(?:" + "|".join(sorted((re.escape(h) for h in _HEADS), key=len, reverse=True)) + r")\b")
 
@@ -136,7 +140,8 @@ _GROUP_CONT = re.compile(
 
 # Generic head words that name a unit only before a proper name ("Sở Tài chính", not "bảo đảm").
 _NEED_CAP = {"so", "ban", "phong", "cuc", "chi cuc", "hoi", "doan", "bo", "truong", "vien", "trung tam", "cong ty",
-             "huyen", "xa", "phuong", "thanh pho", "thi xa", "thue", "thanh tra", "benh vien", "dai phat thanh"}
+             "huyen", "xa", "phuong", "thanh pho", "thi xa", "thue", "thanh tra", "benh vien", "dai phat thanh",
+             "cong chuc", "tram", "thon", "hop tac xa"}
 _NAME_LIST = re.compile(r":\s*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: (?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\d+))*(?:(?:,| và) [A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: (?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*|\d+))*)*")
 
 

@@ -82,10 +82,18 @@ def doc_type_code(name: str | None) -> str:
     return "CV"
 
 
+def title_case(title: str) -> str:
+    """A signer's title as written in a sentence: 'PHÓ CHỦ TỊCH' -> 'Phó Chủ tịch', 'CHÁNH VĂN PHÒNG' -> 'Chánh Văn
+    phòng', 'GIÁM ĐỐC' -> 'Giám đốc' (the office itself keeps its capital, "Phó" before it too)."""
+    text = re.sub(r"\s+", " ", title).strip().lower()
+    text = re.sub(r"^(phó )?(\w)", lambda m: (m.group(1) or "").capitalize() + m.group(2).upper(), text)
+    return re.sub(r"\b([Cc])hánh văn phòng\b", r"\1hánh Văn phòng", text)
+
+
 def _signer(name: str | None, title: str | None) -> str:
     title = (title or "").strip()
     if title and title.isupper():
-        title = title[:1] + title[1:].lower()
+        title = title_case(title)
     return " ".join(p for p in (title, (name or "").strip()) if p)
 
 

@@ -97,6 +97,7 @@ class PasteDialog(QDialog):
         left_box.setContentsMargins(0, 0, 0, 0)
         hint = QLabel(self.tr("Dán nội dung văn bản (từ PDF, Word hoặc thư điện tử) vào ô dưới đây rồi bấm “Phân tích”."))
         hint.setWordWrap(True)
+        self._hint = hint
         self.text_edit = _PasteEdit()
         self.text_edit.setPlaceholderText(self.tr("Dán văn bản vào đây (Ctrl+V)"))
         self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -190,6 +191,8 @@ class PasteDialog(QDialog):
         self._file_pane.recognised.connect(self._show_extraction)  # the scanned pages' words, read by OCR
         self._file_pane.place(self._splitter, self._text_pane)
         self.setWindowTitle(self.tr("Vào sổ văn bản từ tệp “{name}”").format(name=self._file_pane.path.name))
+        self._hint.setText(self.tr("Chữ đọc được từ tệp (đối chiếu với ảnh trang ở trên). Sửa ở đây nếu cần rồi bấm "
+                                   "“Phân tích” để đề xuất lại."))
         self.resize(max(self.width(), 1440), max(self.height(), 820))
         self._show_extraction(extraction)
 

@@ -5,7 +5,9 @@ make (NAME.json): a Quyết định with its articles ("Điều 1./Điều 2./Đ
 the signature; a Kế hoạch whose tasks are a table (Nội dung / Đơn vị chủ trì / Đơn vị phối hợp / Thời gian hoàn
 thành); a Thông báo kết luận of "Giao X chủ trì, phối hợp với Y …" sentences with deadlines written "trước ngày
 15/3/2026", "trong quý II/2026", "hoàn thành trong tháng 6"; a Công văn hỏa tốc from a department under its parent
-body (two header lines), its number left blank, one numbered task per addressee of its "Kính gửi" list.
+body (two header lines), its number left blank, one numbered task per addressee of its "Kính gửi" list; a
+commune's plan whose duties go to its officers, its health station, the Front and the village heads; a conclusion
+with one section per unit and its bullets.
 
 The parser was never tuned on these one by one: they stand for the real directives the team never sees. Each is
 scored as clean text, as a decree-style PDF (the task table a ruled reportlab table) read back through the
@@ -88,3 +90,17 @@ def test_a_deadline_written_without_its_year_is_in_the_directive_s_year_or_the_n
 
     assert find_deadline(text, document_date=dated).deadline == due
     assert find_deadline(text).deadline is None  # no year to read it in: left for the clerk, not guessed
+
+
+def test_the_review_starts_from_the_signer_s_title_as_written_in_a_sentence_and_the_tasks_in_the_text_s_order():
+    from ntm_desktop.parsing import parse_directive
+    from ntm_desktop.services.paste import draft_from_proposal
+
+    text = (STYLES / "tb-ket-luan-giao.txt").read_text(encoding="utf-8")
+    assert draft_from_proposal(parse_directive(text), text).signer == "Phó Chánh Văn phòng Đỗ Thị Hương"
+    text = (STYLES / "kh-bang-nhiem-vu.txt").read_text(encoding="utf-8")
+    assert draft_from_proposal(parse_directive(text), text).signer == "Phó Chủ tịch Hoàng Việt Phương"
+    tasks = parse_directive(text).tasks
+    # The table's rows first, then the duty under "Tổ chức thực hiện" that follows it.
+    assert [t.deadline for t in tasks][:2] == ["2026-03-31", "2026-06-30"] and tasks[-1].deadline == "2026-12-15"
+    assert [t.source[0] for t in tasks] == sorted(t.source[0] for t in tasks)
