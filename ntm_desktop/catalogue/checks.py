@@ -23,6 +23,7 @@ MAX_PROVINCES = 200  # 34 today, 63 before the reform
 MAX_COMMUNES = 30_000  # 3,321 today, 10,035 before
 MAX_FORMER = 100_000  # every unit of every earlier map
 MAX_SUCCESSORS = 50
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _name(entry: Entry) -> str:
@@ -36,7 +37,7 @@ def _form(entry: Entry) -> str | None:
         kind = {"tinh": "tỉnh 2", "commune": "xã 5", "district": "huyện 3"}[family]
         return f"mã “{entry.code[:20]}” của {entry.name[:MAX_NAME]} không phải mã {kind} chữ số"
     name = entry.name
-    if not name.strip() or len(name) > MAX_NAME or any(ord(ch) < 32 for ch in name):
+    if not name.strip() or len(name) > MAX_NAME or _CONTROL.search(name):
         return f"tên của đơn vị mã {entry.code} trống, quá dài hoặc có ký tự điều khiển"
     if len(entry.successors) > MAX_SUCCESSORS:
         return f"{_name(entry)} có quá nhiều đơn vị kế thừa"
@@ -44,7 +45,16 @@ def _form(entry: Entry) -> str | None:
 
 
 def problem(newer: Catalogue, base: Catalogue) -> str | None:
-    """The first reason `newer` may not replace `base` (the edition in use here), or None."""
+    """The first reason `newer` may not replace `base` (the edition in use here), or None; found once per
+    pair of editions (a package's preview and apply ask again)."""
+    memo = newer.__dict__.setdefault("_problems", {})
+    key = (id(base), base.version)
+    if key not in memo:
+        memo[key] = _problem(newer, base)
+    return memo[key]
+
+
+def _problem(newer: Catalogue, base: Catalogue) -> str | None:
     data = newer._data
     if not VERSION.match(newer.version):
         return f"phiên bản “{newer.version[:40]}” không phải dạng số (ví dụ 2026.1)"

@@ -173,14 +173,12 @@ def _date(text) -> date:
         raise _Bad(f"ngày “{text[:20]}” không đúng dạng năm-tháng-ngày (ví dụ 2025-07-01)") from None
 
 
-def _row(value, size: int, what: str) -> list:
-    """A row of `size` values whose first ones (all but a successor list) are texts; `what` is where it is
-    (named by the caller's message)."""
-    if not isinstance(value, list) or len(value) != size:
+def _row(value, size: int) -> list:
+    """A row of `size` values whose first ones (all but a successor list) are texts."""
+    if type(value) is not list or len(value) != size:
         raise _Bad(f"phải là danh sách {size} giá trị")
-    for item in value[:size - 1] if size == 5 else value:
-        if type(item) is not str:
-            raise _Bad("có giá trị không phải chữ (mã, tên, loại đơn vị đều là chữ)")
+    if set(map(type, value[:4] if size == 5 else value)) != {str}:
+        raise _Bad("có giá trị không phải chữ (mã, tên, loại đơn vị đều là chữ)")
     return value
 
 
@@ -191,7 +189,7 @@ def _kind(kind: str, allowed) -> str:
 
 
 def _successors(value) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(type(c) is str for c in value):
+    if type(value) is not list or (value and set(map(type, value)) != {str}):
         raise _Bad("danh sách đơn vị kế thừa phải là danh sách mã")
     return tuple(value)
 
@@ -208,13 +206,9 @@ def _section(raw: dict, key: str, where: str) -> list:
 def parse(raw: dict, path: Path) -> CatalogueData:
     """The file's content as entries; CatalogueError (Vietnamese only, naming the place) when it is not a
     catalogue this version can read."""
-    place = ""  # where the reading is, for a message: "mục “communes”, phần tử thứ 12"
-
-    def at(text: str) -> str:
-        nonlocal place
-        place = text
-        return text
-
+    # Where the reading is, for a message: the section and the number of the row in it (0: not in a row);
+    # named in words only when something is wrong.
+    section, i = "", 0
     try:
         if not isinstance(raw, dict):
             raise _Bad("nội dung không phải danh mục đơn vị hành chính")
@@ -225,57 +219,64 @@ def parse(raw: dict, path: Path) -> CatalogueData:
                 f"Tệp danh mục đơn vị hành chính “{path.name}” có định dạng {shown}, phiên bản này "
                 f"của NTM Desktop đọc định dạng {SUPPORTED_FORMAT}. Hãy cập nhật NTM Desktop rồi thử lại.",
                 f"danh mục có định dạng {shown}, phiên bản này của NTM Desktop đọc định dạng {SUPPORTED_FORMAT}")
-        at("mục “source”")
+        section = "mục “source”"
         given = raw.get("source", {})
         if not isinstance(given, dict):
             raise _Bad("phải là một đối tượng {…}")
         source = Source(**{k: str(given.get(k, "")) for k in Source.__dataclass_fields__})
-        at("trường “version”")
+        section = "trường “version”"
         if type(raw.get("version")) is not str or not raw["version"]:
             raise _Bad("phiên bản danh mục phải là chữ, ví dụ 2025.1")
-        at("trường “in_force”")
+        section = "trường “in_force”"
         in_force = _date(raw.get("in_force"))
         units: dict[str, Entry] = {}
-        at("")
-        for i, row in enumerate(_section(raw, "provinces", ""), 1):
-            code, name = _row(row, 2, at(f"mục “provinces”, phần tử thứ {i}"))
+        section, rows = "mục “provinces”", _section(raw, "provinces", "")
+        for i, row in enumerate(rows, 1):
+            code, name = _row(row, 2)
             units[code] = Entry(code, name, "tinh", code)
-        at("")
-        for i, row in enumerate(_section(raw, "communes", ""), 1):
-            code, name, kind, province = _row(row, 4, at(f"mục “communes”, phần tử thứ {i}"))
+        section, i, rows = "mục “communes”", 0, _section(raw, "communes", "")
+        for i, row in enumerate(rows, 1):
+            code, name, kind, province = _row(row, 4)
             units[code] = Entry(code, name, _kind(kind, COMMUNE_KINDS), province)
         former: dict[str, Entry] = {}
-        at("")
-        for n, era in enumerate(_section(raw, "former", "") if "former" in raw else [], 1):
-            era_place = at(f"mục “former”, phần tử thứ {n}")
+        section, i = "", 0
+        eras = _section(raw, "former", "") if "former" in raw else []
+        for n, era in enumerate(eras, 1):
+            era_place = section = f"mục “former”, phần tử thứ {n}"
             if not isinstance(era, dict):
                 raise _Bad("phải là một đối tượng {…}")
-            at(f"{era_place}, trường “valid_to”")
+            section = f"{era_place}, trường “valid_to”"
             until = _date(era.get("valid_to"))
-            at(era_place)
-            for i, row in enumerate(_section(era, "provinces", era_place), 1):
-                code, name, successor = _row(row, 3, at(f"{era_place}, mục “provinces”, phần tử thứ {i}"))
+            section, rows = era_place, _section(era, "provinces", era_place)
+            section = f"{era_place}, mục “provinces”"
+            for i, row in enumerate(rows, 1):
+                code, name, successor = _row(row, 3)
                 entry = Entry(code, name, "tinh", code, valid_to=until, successors=(successor,))
                 former[entry.ref] = entry
-            for i, row in enumerate(era.get("districts", []) if isinstance(era.get("districts", []), list)
-                                    else _section(era, "districts", era_place), 1):
-                code, name, kind, province, successors = _row(
-                    row, 5, at(f"{era_place}, mục “districts”, phần tử thứ {i}"))
+            section, i = era_place, 0
+            rows = _section(era, "districts", era_place) if "districts" in era else []
+            section = f"{era_place}, mục “districts”"
+            for i, row in enumerate(rows, 1):
+                code, name, kind, province, successors = _row(row, 5)
                 entry = Entry(code, name, _kind(kind, LEVEL_OF_KIND), province, valid_to=until,
                               successors=_successors(successors))
                 former[entry.ref] = entry
             district_province = {e.code: e.province_code for e in former.values() if e.is_district}
-            at(era_place)
-            for i, row in enumerate(_section(era, "communes", era_place), 1):
-                code, name, kind, above, successors = _row(row, 5, at(f"{era_place}, mục “communes”, phần tử thứ {i}"))
+            section, i = era_place, 0
+            rows = _section(era, "communes", era_place)
+            section = f"{era_place}, mục “communes”"
+            mapped = until >= FIRST_MAP  # retired from a map of the catalogue: communes sit under their province
+            for i, row in enumerate(rows, 1):
+                code, name, kind, above, successors = _row(row, 5)
                 _kind(kind, COMMUNE_KINDS)
-                if until >= FIRST_MAP:  # retired from a map of the catalogue: communes sit under their province
+                if mapped:
                     entry = Entry(code, name, kind, above, "", until, _successors(successors))
                 else:
                     if above not in district_province:
                         raise _Bad(f"huyện mã “{above[:20]}” không có trong danh mục")
                     entry = Entry(code, name, kind, district_province[above], above, until, _successors(successors))
                 former[entry.ref] = entry
+            section, i = "", 0
         data = CatalogueData(version=raw["version"], in_force=in_force,
                              legal_basis=str(raw.get("legal_basis", "")), source=source, path=path,
                              units=units, former=former)
@@ -283,6 +284,7 @@ def parse(raw: dict, path: Path) -> CatalogueData:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         what = str(error) if isinstance(error, _Bad) else "không đúng cấu trúc"
+        place = f"{section}, phần tử thứ {i}" if section and i else section
         detail = f"{place}: {what}" if place else what
         raise CatalogueError(
             f"Tệp danh mục đơn vị hành chính “{path}” bị hỏng hoặc không đúng cấu trúc ({detail}). Hãy cài lại "

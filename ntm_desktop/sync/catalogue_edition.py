@@ -6,8 +6,8 @@ that edition into every package it sends to an office that takes its unit tree f
 line: the edition's JSON). The manifest lists it like every data file, with its size and SHA-256, so the
 signature over the manifest covers it and a changed byte refuses the package.
 
-Receiving, in the reader (before anything is written): the edition is read with the package's limits
-(`MAX_BYTES`, the JSON depth), parsed as a catalogue, and, when it is newer than the edition in use here,
+Receiving, in the reader (before anything is written): the edition is read up to `MAX_BYTES`, parsed as a
+catalogue value by value (no escape of a control character or a lone surrogate), and, when it is newer than the edition in use here,
 checked as catalogue.checks says (a province dropped, a merger into a code it does not hold, a loop ...).
 Anything wrong refuses the package whole, in Vietnamese. An older or equal edition is left aside.
 
@@ -19,6 +19,7 @@ it applied the same edition, so the units that arrive are then the same revision
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Unit
 from ntm_desktop.services import settings
 from ntm_desktop.sync.manifest import FileEntry
-from ntm_desktop.sync.package_zip import ASK_AGAIN, Limits, PackageRefused, load_json, read_small
+from ntm_desktop.sync.package_zip import ASK_AGAIN, Limits, PackageRefused, read_small
 
 MEMBER = "data/unit_catalogue.ndjson"
 ENTITY = "unit_catalogue"
@@ -126,15 +127,27 @@ def _judge(session: Session, carried: CarriedEdition) -> None:
             raise _refused(found)
 
 
-def _json_place(data: bytes) -> str:
-    """Where the text is not JSON ("nội dung JSON bị hỏng ở dòng 3, cột 13"); "" when it is JSON."""
+# JSON escapes of what no catalogue holds and a database cannot store: control characters, lone surrogates.
+_UNSTORABLE = re.compile(r"\\u(?:00[01]|[dD][89a-fA-F])[0-9a-fA-F]")
+
+
+def _value(data: bytes):
+    """The member's JSON value (parsed in C: the edition's shape is checked value by value afterwards, so no
+    nesting goes unseen), refused in the package's words with the line and column of a damage."""
     try:
-        json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        value = json.loads(text, parse_constant=_no_constant)
     except ValueError as error:
-        return text_problem(error)
+        raise _refused(text_problem(error)) from None
     except RecursionError:
-        return ""
-    return ""
+        raise _refused("dữ liệu lồng nhau quá sâu, không phải danh mục đơn vị hành chính") from None
+    if _UNSTORABLE.search(text):
+        raise _refused("có ký tự điều khiển hoặc ký tự không hợp lệ (nửa cặp UTF-16)")
+    return value, text
+
+
+def _no_constant(name: str):
+    raise ValueError(name)
 
 
 def read(session: Session, zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: FileEntry,
@@ -142,19 +155,12 @@ def read(session: Session, zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Fi
     """The edition of the member (its hash already checked against the signed manifest)."""
     if entry.entity != ENTITY or entry.count != 1:
         raise PackageRefused(f"Phần mô tả của gói khai sai tệp {MEMBER}. Gói bị từ chối toàn bộ; {ASK_AGAIN}")
-    data = read_small(zf, info, MAX_BYTES, WHAT)
-    try:
-        raw = load_json(data, WHAT, limits)
-    except PackageRefused:
-        place = _json_place(data)  # the line and column, in the package's words
-        if place:
-            raise _refused(place) from None
-        raise
+    raw, text = _value(read_small(zf, info, MAX_BYTES, WHAT))
     try:
         edition = Catalogue(parse(raw, Path(MEMBER)))
     except CatalogueError as error:
         raise _refused(error.detail) from None
-    edition._data.text = data.decode("utf-8")  # load_json decoded it strictly
+    edition._data.text = text
     carried = CarriedEdition(edition)
     _judge(session, carried)
     return carried

@@ -229,7 +229,10 @@ def test_a_hostile_edition_refuses_the_package_whole(tmp_path):
         _untouched(commune, task)
     # damaged JSON, nested past any catalogue
     for n, (data, reason) in enumerate(((b'{"format": 1, "version": "2026.1", \n', "JSON bị hỏng ở dòng 2, cột 1"),
-                                        (b"[" * 50 + b"]" * 50, "lồng nhau quá sâu"))):
+                                        (b"[" * 100_000 + b"]" * 100_000, "lồng nhau quá sâu"),
+                                        (b"[" * 50 + b"]" * 50, "nội dung không phải danh mục"),
+                                        (json.dumps(raw, ensure_ascii=False).replace("Xã Tả Van", "Xã T\\u0000").encode(),
+                                         "ký tự điều khiển"))):
         bad = _with_edition(genuine, tmp_path / f"hong-{n}.ntmsync", None, province.folder.root, data)
         with pytest.raises(PackageRefused) as refused:
             apply_file(commune, bad, user="Cán bộ xã")
