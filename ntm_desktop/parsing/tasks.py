@@ -49,7 +49,9 @@ _SHARED_DUTIES = re.compile(r"^(?:trách nhiệm|nhiệm vụ)\s+chung\s+(?:củ
 # Conclusions and letters that give a few units a few bullets each keep one task per bullet.
 _DUTY_BLOCKS = 5
 _COOP = re.compile(r"phoi hop(?: chat che)?(?: voi)?\s+")
-_SPLIT_COOP = re.compile(r",\s+(?=[A-ZĐÀ-Ỹ]|các\s)|\s+và\s+(?=các\s|Ủy ban|Uỷ ban|UBND|Sở\s|Công an|Văn phòng|Ban\s|Thuế|Thanh tra)")
+# Capital letters only ("À-Ỹ" in a class takes the small letters between them too: "các cơ quan, đơn vị" is one).
+_CAPITALS = "".join(ch for ch in map(chr, range(0x41, 0x1EFA)) if ch.isalpha() and ch.isupper())
+_SPLIT_COOP = re.compile(r",\s+(?=[" + _CAPITALS + r"]|các\s)|\s+và\s+(?=các\s|Ủy ban|Uỷ ban|UBND|Sở\s|Công an|Văn phòng|Ban\s|Thuế|Thanh tra)")
 
 
 def _is_issuer(name: str, issuer_canon: str) -> bool:

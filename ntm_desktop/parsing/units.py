@@ -120,7 +120,7 @@ _STOPS = (
     "khan truong", "ra soat", "tham muu", "huong dan", "day nhanh", "day manh", "tap trung", "trien khai",
     "chiu trach nhiem", "can cu", "lanh dao", "chi dao", "kiem tra", "theo doi", "theo", "duoc", "can",
     "phai", "de", "la co quan", "tim kiem", "de xuat", "bao cao", "tong hop", "quan ly", "thong bao",
-    "phan cong", "huy dong", "ban hanh", "cap nhat", "khan", "sam", "nghiem tuc", "thuong xuyen",
+    "phan cong", "huy dong", "ban hanh", "cap nhat", "khan", "sam", "nghiem tuc", "thuong xuyen", "tham dinh",
     "dinh ky", "hang nam", "hang quy", "hang thang", "hang nam", "hang quy", "hang thang", "tuyen truyen",
     "quan triet", "rà soát", "xu ly", "giai quyet", "bo tri", "can doi", "dam bao", "bao dam", "lap",
     "xay dung ke hoach", "xay dung phuong an", "xay dung lo trinh", "uu tien", "quyet liet", "nhanh chong",
