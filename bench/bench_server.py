@@ -75,8 +75,10 @@ def drop_database(server: str, url) -> None:
 
 
 def open_pc(url) -> Database:
-    """One PC's connection to the office's database, as the app opens it (its own engine and pool)."""
-    engine = create_engine(url)
+    """One PC's connection to the office's database, as the app opens it (its own engine and pool, its options)."""
+    from ntm_desktop.db import make_engine
+
+    engine = make_engine(url)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     revisions.install(sessions)
     return Database(path=Path(str(url.database)), engine=engine, sessions=sessions, watch=ChangeWatch(engine))

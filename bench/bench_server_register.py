@@ -45,10 +45,11 @@ log = bench_register.log
 
 
 def server_workspace(url, root: Path) -> Workspace:
-    """A PC's workspace on the server database (the engine as a PC keeps it: pooled connections)."""
+    """A PC's workspace on the server database (the engine as the app makes it: pooled connections, its options)."""
+    from ntm_desktop.db import make_engine
     from ntm_desktop.services import revisions
 
-    engine = create_engine(url)
+    engine = make_engine(url)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     revisions.install(sessions)
     db = Database(path=Path(str(url.database)), engine=engine, sessions=sessions, watch=ChangeWatch(engine))

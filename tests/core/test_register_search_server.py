@@ -12,13 +12,16 @@ import pytest
 from sqlalchemy import select, text
 
 from ntm_desktop.db import open_database
-from ntm_desktop.models import Directive
+from ntm_desktop.models import Directive, Task
 from ntm_desktop.services import register, settings
+from ntm_desktop.services.deadlines import DeadlineKind
 from ntm_desktop.services.directives import delete_directive, input_from, update_directive
+from ntm_desktop.services.tasks import complete_task, delete_task, update_task
+from ntm_desktop.services.tasks import input_from as task_input_from
 from ntm_desktop.services.field_limits import FULL_TEXT
 from ntm_desktop.services.register import RegisterFilter
 
-from core_factories import make_directive, make_office, make_unit
+from core_factories import make_directive, make_office, make_task, make_unit
 from server_db import NO_SERVER, SERVER, create_server_schema, drop_server_database, new_server_database, \
     open_server_pc
 
@@ -211,7 +214,8 @@ def test_the_server_saves_a_whole_text_of_distinct_numbers_and_finds_it(tmp_path
 
 
 def test_an_office_already_on_the_server_finds_its_directives_once_upgraded():
-    """A server set up before the word table (revision 0009): the upgrade fills it from the directives there."""
+    """A server set up before the word table (revision 0009): the upgrade fills it from the directives and their
+    tasks there; going back to 0011 leaves 0010's word table."""
     from alembic import command
     from sqlalchemy import create_engine
 
@@ -219,24 +223,191 @@ def test_an_office_already_on_the_server_finds_its_directives_once_upgraded():
 
     url = new_server_database("search")
 
-    def upgrade(to: str) -> None:
+    def upgrade(to: str, down: bool = False) -> None:
         engine = create_engine(url)
         with engine.begin() as conn:
             cfg = _alembic_config()
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, to)
+            (command.downgrade if down else command.upgrade)(cfg, to)
         engine.dispose()
 
     try:
         upgrade("0009")
         db = open_server_pc(url)
         office, _other = _fill(db)
+        _add_tasks(db, office)
         db.dispose()
         upgrade("head")
         db = open_server_pc(url)
         assert _numbers(db, RegisterFilter(office_unit_id=office, search="dat chuan")) == ([1], 1)
         assert _numbers(db, RegisterFilter(office_unit_id=office, search='"giam ngheo ben"')) == ([7], 1)
         assert _numbers(db, RegisterFilter(office_unit_id=office, search="ocop")) == ([4], 1)  # 9 stays deleted
+        for state, numbers in EXPECTED_STATES.items():  # the tasks already there counted by the upgrade
+            assert _numbers(db, RegisterFilter(office_unit_id=office, state=state, today=STATE_DAY)) == (
+                numbers, len(numbers)), state
+        db.dispose()
+        upgrade("0011", down=True)  # back to 0010's word table, filled from the directives
+        db = open_server_pc(url)
+        with db.transaction() as s:
+            found = s.execute(text("SELECT d.arrival_number FROM directive_words w JOIN directives d "
+                                   "ON d.id = w.directive_id WHERE w.words @@ 'dat:* & chuan:*'::tsquery "
+                                   "AND w.office_unit_id = :office"), dict(office=office)).scalars()
+            assert list(found) == [1]
         db.dispose()
     finally:
         drop_server_database(url)
+
+
+# The register's state as the filter's day sees it (a day of its own, so that no deadline crosses it while a test
+# runs): directive 1 has an overdue task and a done one, 2 a task due after that day, 3 only done tasks, 4 an open
+# task without deadline and a deleted overdue one, 5 only a deleted task; 6, 7 and 8 none.
+STATE_DAY = date(2025, 6, 1)
+STATES = list(register.DirectiveState)
+EXPECTED_STATES = {
+    register.DirectiveState.OVERDUE: [1],
+    register.DirectiveState.IN_PROGRESS: [4, 2],
+    register.DirectiveState.DONE: [3],
+    register.DirectiveState.NO_TASKS: [8, 7, 6, 5],
+}
+
+
+def _due(day: date) -> dict:
+    return dict(deadline_kind=DeadlineKind.DATE, deadline_date=day)
+
+
+def _add_tasks(db, office: str) -> dict[str, str]:
+    with db.transaction("test") as s:
+        number = dict(s.execute(select(Directive.arrival_number, Directive.id)
+                                .where(Directive.office_unit_id == office)).all())
+        lead = make_unit(s, "Ủy ban nhân dân xã Minh Hương")
+        made = {
+            "late": make_task(s, number[1], lead, **_due(date(2025, 5, 1))),
+            "done_1": make_task(s, number[1], lead, **_due(date(2025, 5, 1))),
+            "open": make_task(s, number[2], lead, **_due(date(2025, 7, 1))),
+            "done_3": make_task(s, number[3], lead, **_due(date(2025, 5, 1))),
+            "ongoing": make_task(s, number[4], lead),
+            "gone_4": make_task(s, number[4], lead, **_due(date(2025, 5, 1))),
+            "gone_5": make_task(s, number[5], lead),
+        }
+        complete_task(s, made["done_1"], date(2025, 4, 20))
+        complete_task(s, made["done_3"], date(2025, 5, 20))
+        delete_task(s, made["gone_4"])
+        delete_task(s, made["gone_5"])
+    return made
+
+
+@pytest.fixture
+def both_with_tasks(tmp_path):
+    local, server, url = _open_both(tmp_path)
+    try:
+        sides = []
+        for db in (local, server):
+            office, other = _fill(db)
+            sides.append((db, office, _add_tasks(db, office)))
+        yield sides
+    finally:
+        _close_both(local, server, url)
+
+
+def _state_views(db, office: str, **kw) -> dict:
+    return {(state, search): _numbers(db, RegisterFilter(office_unit_id=office, state=state, search=search,
+                                                          today=STATE_DAY, **kw))
+            for state in STATES for search in ("", "nong thon", "ocop", "chuong trinh", '"nong thon moi"')}
+
+
+def test_each_state_finds_the_same_directives_on_the_file_and_on_the_server(both_with_tasks):
+    (local, office_l, _), (server, office_s, _) = both_with_tasks
+    for kw in ({}, dict(year=2025), dict(issuer="tuyen quang"), dict(urgency="khan"),
+               dict(sort=register.SortColumn.SUBJECT, descending=False)):
+        here, there = _state_views(local, office_l, **kw), _state_views(server, office_s, **kw)
+        assert there == here, kw
+    here = _state_views(local, office_l)
+    for state, numbers in EXPECTED_STATES.items():
+        assert here[(state, "")] == (numbers, len(numbers)), state
+    assert here[(register.DirectiveState.IN_PROGRESS, "nong thon")] == ([2], 1)
+
+
+def test_the_server_follows_the_state_as_tasks_are_completed_deleted_moved_and_added(both_with_tasks):
+    """The word table's counts of each directive's tasks follow every change of a task (kept by triggers)."""
+    for db, office, made in both_with_tasks:
+        with db.transaction("test") as s:
+            complete_task(s, made["late"], date(2025, 5, 25))  # 1: everything done
+            complete_task(s, made["done_3"], None)  # 3 reopened, overdue again
+            delete_task(s, made["ongoing"])  # 4: only deleted tasks left
+            task = s.get(Task, made["open"])
+            update_task(s, made["open"], replace(task_input_from(task), **_due(date(2025, 5, 15))))  # 2 overdue
+            six = s.scalar(select(Directive.id).where(Directive.office_unit_id == office,
+                                                      Directive.arrival_number == 6))
+            make_task(s, six, task.lead_unit_id, **_due(date(2025, 8, 1)))  # 6 in progress
+        views = {state: _numbers(db, RegisterFilter(office_unit_id=office, state=state, today=STATE_DAY))[0]
+                 for state in STATES}
+        assert views == {register.DirectiveState.OVERDUE: [3, 2], register.DirectiveState.IN_PROGRESS: [6],
+                         register.DirectiveState.DONE: [1], register.DirectiveState.NO_TASKS: [8, 7, 5, 4]}, db
+        # the directive edited keeps its tasks' state (its row in the word table is written anew)
+        with db.transaction("test") as s:
+            one = s.scalar(select(Directive.id).where(Directive.office_unit_id == office,
+                                                      Directive.arrival_number == 1))
+            update_directive(s, one, replace(input_from(s.get(Directive, one)), subject="Kiên cố hóa kênh mương"))
+        assert _numbers(db, RegisterFilter(office_unit_id=office, state=register.DirectiveState.DONE,
+                                           search="kien co", today=STATE_DAY)) == ([1], 1)
+    _local, (server, office, made) = both_with_tasks
+    with server.transaction("test") as s:  # a task moved to another directive, as a package may bring
+        s.execute(text("UPDATE tasks SET directive_id = (SELECT id FROM directives WHERE arrival_number = 7 "
+                       "AND office_unit_id = :office) WHERE id = :task"), dict(office=office, task=made["late"]))
+    done = _numbers(server, RegisterFilter(office_unit_id=office, state=register.DirectiveState.DONE, today=STATE_DAY))
+    assert done == ([7, 1], 2)  # 1 keeps its other task, done
+
+
+def _pages(db, f: RegisterFilter, size: int) -> list[int]:
+    numbers, offset = [], 0
+    with db.transaction() as s:
+        while rows := register.page(s, f, offset, size):
+            numbers += [row.arrival_number for row in rows]
+            offset += size
+    return numbers
+
+
+@pytest.mark.parametrize("kw", [dict(search="nong thon"), dict(search="đ"), dict(search='"nong thon moi"'),
+                                dict(state=register.DirectiveState.NO_TASKS),
+                                dict(search="n", state=register.DirectiveState.NO_TASKS, issuer="tuyen quang"),
+                                dict(search="n", sort=register.SortColumn.ISSUER, descending=False),
+                                dict(search="n", sort=register.SortColumn.NUMBER),
+                                dict(search="n", year=2025, sort=register.SortColumn.SUBJECT)])
+def test_the_rows_come_page_by_page_in_the_same_order_on_the_file_and_on_the_server(both, kw):
+    """Pages of two rows: on the server a page that fills from the first directives walked is read there, the
+    others from the word table's index; either way the rows are those of the file, in its order."""
+    (local, office_l, _), (server, office_s, _) = both
+    here = _pages(local, RegisterFilter(office_unit_id=office_l, **kw), 2)
+    assert _pages(server, RegisterFilter(office_unit_id=office_s, **kw), 2) == here
+    assert here == _numbers(local, RegisterFilter(office_unit_id=office_l, **kw))[0]
+    assert len(here) > 2
+
+
+ODD_TEXTS = {  # full texts the server's word table once refused or read otherwise than the file's FTS5
+    "a run of 2,047 letters": "Phụ lục mã " + "a" * 2047 + " kèm theo",
+    "a run past tsvector's longest word": "Mã tra cứu " + "b" * 5000 + " hết",
+    "a run the parser reads as a number and a word": "Ký hiệu lô 1e5x và 3e10 năm 2025",
+    "only punctuation and spaces": "… — !!! ??? " + " " * 500 + "///",
+}
+
+
+def test_the_server_saves_and_finds_odd_texts_as_the_file_does(tmp_path):
+    local, server, url = _open_both(tmp_path)
+    try:
+        offices = []
+        for db in (local, server):
+            with db.transaction("test") as s:
+                office = make_office(s)
+                for number, full_text in enumerate(ODD_TEXTS.values(), start=1):
+                    make_directive(s, office, date(2025, 3, number), number, subject=f"Văn bản số {number}",
+                                   full_text=full_text)
+            offices.append(office)
+        for search in ("1e5x", "1e5", "3e10", '"lo 1e5x"', "x", "a" * 2047, "a" * 2000, "b" * 5000, '"cuu bbb"',
+                       "ket thuc", "van ban so", "phu luc"):
+            here = _numbers(local, RegisterFilter(office_unit_id=offices[0], search=search))
+            assert _numbers(server, RegisterFilter(office_unit_id=offices[1], search=search)) == here, search[:20]
+        assert _numbers(local, RegisterFilter(office_unit_id=offices[0], search="1e5x")) == ([3], 1)
+        assert _numbers(local, RegisterFilter(office_unit_id=offices[0], search="a" * 2047)) == ([1], 1)
+        assert _numbers(local, RegisterFilter(office_unit_id=offices[0], search="b" * 5000)) == ([2], 1)
+    finally:
+        _close_both(local, server, url)
