@@ -27,7 +27,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.-]+$")
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.-]+\Z")  # \Z: "$" would let a final newline through
 
 
 def vector_json(vector) -> str:
@@ -37,6 +37,10 @@ def vector_json(vector) -> str:
 
     Installation ids are UUIDs: those are written directly (a vector is stored for every record that
     moves, so this runs tens of thousands of times per package); anything else goes through json."""
+    if type(vector) is dict and len(vector) == 1:  # the most common: one installation changed the record
+        ((key, count),) = vector.items()
+        if type(key) is str and type(count) is int and _PLAIN_KEY.match(key):
+            return f'{{"{key}":{count}}}'
     if type(vector) is dict and all(type(k) is str and _PLAIN_KEY.match(k) and type(v) is int
                                     for k, v in vector.items()):
         return "{" + ",".join(f'"{k}":{v}' for k, v in sorted(vector.items())) + "}"

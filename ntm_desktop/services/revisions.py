@@ -43,44 +43,71 @@ def ensure_installation_id(sessions: sessionmaker) -> str:
 def derived_values(table: str, get) -> dict[str, str]:
     """The folded and sort copies of a record of `table`; `get(name)` reads one of its fields.
 
-    The one place they are computed: the flush hook reads an ORM object, a sync
+    The one place they are computed (`_RECIPES`): the flush hook reads an ORM object, a sync
     import reads the incoming row. Each is cut to its column's length: a sort key is about
     twice as long as its text, and the office's PostgreSQL server, unlike the SQLite file,
     refuses a longer value (the order of texts that long is decided well before the cut).
     """
-    values = _derived(table, get)
+    limits = _limits(table)
+    values = {name: make(*map(get, fields)) for name, (make, fields) in _RECIPES.get(table, {}).items()}
+    return {name: value[:limits[name]] if name in limits and value else value for name, value in values.items()}
+
+
+def derived_columns(table: str, columns: dict[str, list]) -> dict[str, list]:
+    """`derived_values` of many records at once, a column at a time: `columns[name][i]` is record i's field."""
+    limits = _limits(table)
+    found = {}
+    for name, (make, fields) in _RECIPES.get(table, {}).items():
+        values = list(map(make, *(columns[field] for field in fields)))
+        if name in limits:
+            most = limits[name]
+            values = [v[:most] if v and len(v) > most else v for v in values]
+        found[name] = values
+    return found
+
+
+_LIMITS: dict[str, dict[str, int]] = {}
+
+
+def _limits(table: str) -> dict[str, int]:
     limits = _LIMITS.get(table)
     if limits is None:
         columns = Base.metadata.tables[table].c if table in Base.metadata.tables else {}
         limits = _LIMITS[table] = {name: column.type.length for name, column in
                                    ((name, columns[name]) for name in DERIVED_FIELDS if name in columns)
                                    if getattr(column.type, "length", None)}
-    return {name: value[:limits[name]] if name in limits and value else value for name, value in values.items()}
+    return limits
 
 
-_LIMITS: dict[str, dict[str, int]] = {}
+def _directive_search(number_symbol, issuer_name, doc_type, subject, signer, recipients, notes, full_text) -> str:
+    return fold(" ".join(filter(None, [number_symbol, issuer_name, DOC_TYPES.get(doc_type, ""), subject, signer,
+                                       recipients, notes, full_text])))
 
 
-def _derived(table: str, get) -> dict[str, str]:
-    if table == "directives":
-        return {
-            "number_folded": fold(get("number_symbol")),
-            "issuer_folded": fold(get("issuer_name")),
-            "issuer_sort": sort_key(get("issuer_name")),
-            "subject_sort": sort_key(get("subject"))[:400],
-            "search_folded": fold(" ".join(filter(None, [
-                get("number_symbol"), get("issuer_name"), DOC_TYPES.get(get("doc_type"), ""), get("subject"),
-                get("signer"), get("recipients"), get("notes"), get("full_text"),
-            ]))),
-        }
-    if table == "units":
-        return {
-            "name_folded": fold(" ".join(filter(None, [get("name"), get("short_name"), get("code")]))),
-            "name_sort": sort_key(get("name")),
-        }
-    if table == "tasks":
-        return {"summary_folded": fold(get("summary"))}
-    return {}
+def _unit_search(name, short_name, code) -> str:
+    return fold(" ".join(filter(None, [name, short_name, code])))
+
+
+def _subject_sort(subject) -> str:
+    return sort_key(subject)[:400]
+
+
+# Each derived copy: (how it is made, from which fields).
+_RECIPES: dict[str, dict[str, tuple]] = {
+    "directives": {
+        "number_folded": (fold, ("number_symbol",)),
+        "issuer_folded": (fold, ("issuer_name",)),
+        "issuer_sort": (sort_key, ("issuer_name",)),
+        "subject_sort": (_subject_sort, ("subject",)),
+        "search_folded": (_directive_search, ("number_symbol", "issuer_name", "doc_type", "subject", "signer",
+                                              "recipients", "notes", "full_text")),
+    },
+    "units": {
+        "name_folded": (_unit_search, ("name", "short_name", "code")),
+        "name_sort": (sort_key, ("name",)),
+    },
+    "tasks": {"summary_folded": (fold, ("summary",))},
+}
 
 
 def _derive(obj: Synced) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import Date, DateTime, String, Table, Text
 from sqlalchemy.engine import Connection, Dialect
 
 from ntm_desktop.models import AuditEntry
-from ntm_desktop.services.revisions import DERIVED_FIELDS, NOT_AUDITED, derived_values
+from ntm_desktop.services.revisions import DERIVED_FIELDS, NOT_AUDITED, derived_columns
 from ntm_desktop.sync.entities import EntitySpec
 from ntm_desktop.text import nfc
 
@@ -72,6 +72,10 @@ def _converter(column, dialect: Dialect) -> Converter | None:
                 v.replace("T", " ", 1) if len(v) == 26 and v[10] == "T" else process(datetime.fromisoformat(v)))
         parse = datetime.fromisoformat
     elif isinstance(column.type, Date):
+        # A checked "YYYY-MM-DD" is already the stored form where the driver takes text (SQLite).
+        if process and process(date(2026, 12, 2)) == "2026-12-02":
+            return lambda v: None if v is None else (
+                v if len(v) == 10 and v[4] == "-" == v[7] else process(date.fromisoformat(v)))
         parse = date.fromisoformat
     elif isinstance(column.type, (String, Text)) and column.name not in DERIVED_FIELDS and column.name != "version":
         parse = nfc
@@ -105,9 +109,9 @@ def _columns(connection: Connection, spec: EntitySpec, records: list[dict]) -> d
         else:
             columns[name] = [convert(v) for v in raw] if convert else raw
     if derived:
-        extras = [derived_values(spec.name, lambda field, i=i: columns[field][i]) for i in range(len(records))]
+        extras = derived_columns(spec.name, columns)
         for name in derived:
-            columns[name] = [extra[name] for extra in extras]
+            columns[name] = extras[name]
     return columns
 
 

@@ -110,6 +110,14 @@ def _classify(session: Session, spec: EntitySpec, records: list[dict], tree: Tre
     state = {r["id"]: compare(local[r["id"]]["version"] if r["id"] in local else None, r["version"]) for r in records}
     bases = snapshots.load(session, spec.name, [i for i, s in state.items() if s == CONCURRENT])
     actions = []
+    allowed: dict[tuple, bool] = {}  # (owner, new) -> may the origin write it (a batch has few owners)
+
+    def may_write(owner, new: bool) -> bool:
+        found = allowed.get((owner, new))
+        if found is None:
+            found = allowed[(owner, new)] = tree.may_write(owner, origin, office, new=new)
+        return found
+
     for record in records:
         rid, mine = record["id"], local.get(record["id"])
         relation = state[rid]
@@ -119,8 +127,9 @@ def _classify(session: Session, spec: EntitySpec, records: list[dict], tree: Tre
         if relation == OLDER:
             actions.append(Action(spec.name, rid, "older", record, mine))
             continue
-        owners = {record.get("owner_unit_id")} | ({mine.get("owner_unit_id")} if mine else set())
-        if not all(tree.may_write(o, origin, office, new=mine is None) for o in owners):
+        owner = record.get("owner_unit_id")
+        if not may_write(owner, mine is None) or (mine is not None and mine.get("owner_unit_id") != owner
+                                                  and not may_write(mine.get("owner_unit_id"), False)):
             actions.append(Action(spec.name, rid, "rejected", record, mine, reason=(
                 "đơn vị gửi không được sửa dữ liệu của đơn vị khác (chỉ được sửa dữ liệu của chính mình "
                 "và đơn vị cấp dưới); nếu cần góp ý, hãy gửi báo cáo tiến độ")))
@@ -154,15 +163,14 @@ def _check_references(session: Session, plan: Plan, arriving: dict[str, set[str]
         arriving.setdefault(spec.name, set()).update(
             a.record_id for a in plan.actions[spec.name] if a.outcome != "rejected")
         for _ in range(2):  # a second pass settles records that point at records rejected in the first
+            writing = [a.result for a in plan.actions.get(spec.name, []) if a.writes]
             wanted: dict[str, set[str]] = {}
-            for action in plan.actions.get(spec.name, []):
-                if action.writes:
-                    for column, target in spec.references.items():
-                        value = action.result.get(column)
-                        if value:
-                            wanted.setdefault(target, set()).add(value)
+            for column, target in spec.references.items():
+                wanted.setdefault(target, set()).update(filter(None, (r.get(column) for r in writing)))
             known = {t: _existing_ids(session, Base.metadata.tables[t], ids - arriving.get(t, set())) | (ids & arriving.get(t, set()))
                      for t, ids in wanted.items()}
+            if all(ids <= known[t] for t, ids in wanted.items()):
+                break  # every reference is known: nothing to reject
             rejected = False
             for action in plan.actions.get(spec.name, []):
                 if not action.writes:
@@ -206,11 +214,11 @@ def _check_rules(session: Session, plan: Plan, tree: Tree, origin: str, office: 
         return here.get(directive_id)
 
     for spec in ENTITIES:
-        for action in plan.actions.get(spec.name, []):
-            if not action.writes:
-                continue
+        writing = [a for a in plan.actions.get(spec.name, []) if a.writes]
+        limits = validity.problems(spec, [a.result for a in writing])
+        for action, beyond in zip(writing, limits):
             reason = structure_problem(tree, spec.name, action.result, action.local, origin, from_above,
-                                       directive_owner) or validity.problem(spec, action.result)
+                                       directive_owner) or beyond
             if reason:
                 _reject(action, reason)
 

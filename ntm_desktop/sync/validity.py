@@ -12,8 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, String, Text
 
 from ntm_desktop.services.field_labels import field_label
-from ntm_desktop.services.field_limits import (SYNC_GRACE, YEAR_COLUMNS, count_text, date_problem, text_limit,
-                                               year_problem)
+from ntm_desktop.services.field_limits import (EARLIEST_YEAR, PAST_DATES, SYNC_GRACE, YEAR_COLUMNS, count_text,
+                                               date_problem, latest_year, text_limit, year_problem)
 from ntm_desktop.services.file_types import is_allowed_attachment, safe_display_name
 from ntm_desktop.sync.entities import EntitySpec
 from ntm_desktop.sync.identifiers import is_sha256, is_unit_code
@@ -97,3 +97,37 @@ def problem(spec: EntitySpec, record: dict, today: date | None = None) -> str | 
                 return (f"mã đơn vị “{value[:60]}” có khoảng trắng hoặc ký tự không dùng được trong mã "
                         "(/ \\ : * ? \" < > |)")
     return None
+
+
+def problems(spec: EntitySpec, records: list[dict], today: date | None = None) -> list[str | None]:
+    """`problem` of each record, in order. A column whose values all plainly pass (the longest text within its
+    limit, the earliest and latest date or year within theirs, no file named) is passed whole; when one does
+    not, every record is checked by `problem`, so the reasons are the same as one by one."""
+    today = today or date.today()
+    try:
+        plain = all(_column_passes(spec, name, kind, extra, records, today) for name, kind, extra in _checks(spec))
+    except (TypeError, ValueError):  # times with and without a zone, say: told record by record
+        plain = False
+    if plain:
+        return [None] * len(records)
+    return [problem(spec, record, today) for record in records]
+
+
+def _column_passes(spec: EntitySpec, name: str, kind: str, extra, records: list[dict], today: date) -> bool:
+    values = [v for v in (r.get(name) for r in records) if v is not None]
+    if not values:
+        return True
+    if kind == "text":
+        return max(map(len, values)) <= extra
+    if kind == "date" or kind == "datetime":
+        parsed = list(map((datetime if kind == "datetime" else date).fromisoformat, values))
+        first, last = min(parsed), max(parsed)
+        if kind == "datetime":
+            first, last = first.date(), last.date()
+        return (EARLIEST_YEAR <= first.year and last.year <= latest_year(today)
+                and not ((spec.name, name) in PAST_DATES and last > today + SYNC_GRACE))
+    if kind == "year":
+        return EARLIEST_YEAR <= min(values) and max(values) <= latest_year(today)
+    if kind == "hash":
+        return not extra[1] and all(v == "" for v in values)  # no file named where none is required
+    return False  # unit codes: record by record (the unit tree is small)
