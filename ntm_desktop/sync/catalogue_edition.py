@@ -22,15 +22,16 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from ntm_desktop.catalogue.checks import problem
-from ntm_desktop.catalogue.data import CatalogueError, parse, text_problem
+from ntm_desktop.catalogue.checks import VERSION, problem
+from ntm_desktop.catalogue.data import FIRST_MAP, CatalogueError, parse, text_problem
 from ntm_desktop.catalogue.lookup import Catalogue, catalogue
 from ntm_desktop.catalogue.setup import CATALOGUE_VERSION_KEY
-from ntm_desktop.catalogue.updates import EditionReport, apply_edition, current_edition, is_newer
+from ntm_desktop.catalogue.updates import EditionReport, apply_edition, current_edition, version_key
 from ntm_desktop.errors import ValidationError
 from ntm_desktop.models import Unit
 from ntm_desktop.services import settings
@@ -45,16 +46,35 @@ WHAT = f"Danh mục đơn vị hành chính trong gói ({MEMBER})"
 
 @dataclass
 class CarriedEdition:
-    """The edition a package carries, and what it does here (set when read, again inside the apply)."""
+    """The edition a package carries, and what it does here (set when read, again inside the apply).
 
-    catalogue: Catalogue
+    Parsed as a catalogue only when it is newer than the one in use here (an office gets the same edition in
+    every package from the province after the first: its version and date are read, nothing more)."""
+
+    raw: dict | None  # the member's JSON value, until it is parsed
+    text: str
+    version: str
+    effective: date
     current: str = ""  # the edition in use here when read ("" when the tree was never made from one)
     newer: bool = False
     report: EditionReport | None = None  # what it changes here (foreseen, then applied)
+    parsed: Catalogue | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The edition parsed (PackageRefused, naming the place, when it is not of its form)."""
+        if self.parsed is None:
+            try:
+                edition = Catalogue(parse(self.raw, Path(MEMBER)))
+            except CatalogueError as error:
+                raise _refused(error.detail) from None
+            edition._data.text = self.text
+            self.parsed, self.raw = edition, None
+        return self.parsed
 
     @property
     def label(self) -> str:
-        return self.catalogue.edition_label()
+        return f"{self.version} ngày {self.effective:%d/%m/%Y}"
 
     def counts(self) -> tuple[int, int]:
         """(renamed, merged) units of this office's tree."""
@@ -119,10 +139,10 @@ def _refused(detail: str) -> PackageRefused:
 def _judge(session: Session, carried: CarriedEdition) -> None:
     """Newer than the edition in use here? Then it must pass every check (PackageRefused otherwise)."""
     carried.current = settings.get(session, CATALOGUE_VERSION_KEY)
-    carried.newer = is_newer(session, carried.catalogue)
+    carried.newer = not carried.current or version_key(carried.version) > version_key(carried.current)
     carried.report = None
     if carried.newer:
-        found = problem(carried.catalogue, current_edition(session))
+        found = problem(carried.catalogue, current_edition(session))  # parsed here, once
         if found:
             raise _refused(found)
 
@@ -150,18 +170,35 @@ def _no_constant(name: str):
     raise ValueError(name)
 
 
+def _headline(raw) -> tuple[str, date] | None:
+    """The edition's version and the day of its latest change, read without parsing it; None when these
+    are not of their form (the full parse then says what is wrong)."""
+    try:
+        version = raw["version"]
+        if type(version) is not str or not VERSION.match(version):
+            return None
+        days = [date.fromisoformat(raw["in_force"])]
+        for era in raw.get("former", []):
+            until = date.fromisoformat(era["valid_to"])
+            if until >= FIRST_MAP:
+                days.append(until + timedelta(days=1))
+        return version, max(days)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def read(session: Session, zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: FileEntry,
          limits: Limits) -> CarriedEdition:
     """The edition of the member (its hash already checked against the signed manifest)."""
     if entry.entity != ENTITY or entry.count != 1:
         raise PackageRefused(f"Phần mô tả của gói khai sai tệp {MEMBER}. Gói bị từ chối toàn bộ; {ASK_AGAIN}")
     raw, text = _value(read_small(zf, info, MAX_BYTES, WHAT))
-    try:
-        edition = Catalogue(parse(raw, Path(MEMBER)))
-    except CatalogueError as error:
-        raise _refused(error.detail) from None
-    edition._data.text = text
-    carried = CarriedEdition(edition)
+    if not isinstance(raw, dict):
+        raise _refused("nội dung không phải danh mục đơn vị hành chính")
+    head = _headline(raw)
+    carried = CarriedEdition(raw, text, *(head or ("", date.min)))
+    if head is None:  # parsed now, to say what is wrong (or to read a version of another form)
+        carried.version, carried.effective = carried.catalogue.version, carried.catalogue.effective
     _judge(session, carried)
     return carried
 
