@@ -121,10 +121,15 @@ BEGIN
     RETURN NULL;
   END IF;
   PERFORM 1 FROM directive_words WHERE directive_id = ANY (ids) ORDER BY directive_id FOR UPDATE;
-  UPDATE directive_words AS w SET tasks = t.tasks, open_tasks = t.open_tasks, open_due = t.open_due
-  FROM unnest(ids) AS d(id), directive_tasks_of(d.id) AS t
+  UPDATE directive_words AS w
+  SET tasks = coalesce(t.tasks, 0), open_tasks = coalesce(t.open_tasks, 0), open_due = t.open_due
+  FROM unnest(ids) AS d(id) LEFT JOIN (
+    SELECT directive_id, count(*)::integer AS tasks, (count(*) FILTER (WHERE completed_on IS NULL))::integer AS open_tasks,
+           min(due_date) FILTER (WHERE completed_on IS NULL) AS open_due
+    FROM tasks WHERE directive_id = ANY (ids) AND deleted IS FALSE GROUP BY directive_id
+  ) AS t ON t.directive_id = d.id
   WHERE w.directive_id = d.id
-    AND (w.tasks, w.open_tasks, w.open_due) IS DISTINCT FROM (t.tasks, t.open_tasks, t.open_due);
+    AND (w.tasks, w.open_tasks, w.open_due) IS DISTINCT FROM (coalesce(t.tasks, 0), coalesce(t.open_tasks, 0), t.open_due);
   RETURN NULL;
 END
 $$
