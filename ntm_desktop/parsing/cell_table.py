@@ -5,8 +5,10 @@ width, so an annex row "1 | Tổ chức quán triệt ... | Các Sở, ban, ngà
 các xã, phường | ... | Xong trong Quý II/2026" arrives as some twenty short
 lines. The rows are found by their numbers (1, 2, 3 ... in order, at the start
 of a line); within a row, each cell starts on a line of its own with a capital
-letter, the lead unit's cell is a chain of unit names and nothing else, the
-time cell is a deadline, a period or a recurrence. The split that satisfies
+letter (or, where cells side by side share a copied line, before a capitalised
+word within it: tried only when no split at line starts fits), the lead unit's
+cell is a chain of unit names and nothing else, the time cell starts as a
+deadline, a period or a recurrence does. The split that satisfies
 these is the row, written back as "N | task | lead | cooperating | time" for the
 table reader. Rows no split satisfies are left as they came.
 """
@@ -51,8 +53,8 @@ def _columns(header: str) -> list[str] | None:
 
 def _header_end(lines: list[str], i: int, row: int = 1) -> tuple[int, list[str]] | None:
     """If a table header starts at line i (followed by row number `row`): the index of that row and the columns."""
-    if not _HEADER_START.match(lines[i]):
-        return None
+    if not _HEADER_START.match(lines[i]) or lines[i].count("|") >= 2:
+        return None  # (a table that keeps its cells apart needs no rebuilding)
     for j in range(i + 1, min(len(lines), i + _MAX_HEADER_LINES)):
         m = _ROW.match(lines[j])
         if m and int(m.group(1)) == row:
@@ -89,13 +91,48 @@ def _is_time(text: str) -> bool:
     folded = fold_keep(text).strip(" .")
     if folded.startswith(_NO_DATE):
         return True
+    if not _TIME_START.match(folded):
+        return False
     found = find_deadline(text, cell=True)
     return bool(found.deadline or found.recurrence)
 
 
-def _split(pieces: list[str], columns: list[str], last: bool) -> tuple[list[str], int] | None:
-    """The row's cells (joined pieces per column) and how many pieces they use, or None."""
-    starts = [k for k, p in enumerate(pieces) if k > 0 and p[:1].isupper()]
+_CAPITALS = "".join(ch for ch in map(chr, range(0x41, 0x1EFA)) if ch.isalpha() and ch.isupper())
+_WORD_CAPITAL = re.compile(r" (?=[" + _CAPITALS + r"])")
+
+
+def _line_pieces(line: str) -> list[str]:
+    """A copied line cut before each capitalised word: where cells side by side share a line, the viewer joins
+    their first lines ("Sở Tài chính Sở Nông" is the lead cell's "Sở Tài chính" and the next cell's "Sở Nông")."""
+    return [p for p in _WORD_CAPITAL.split(line.strip()) if p]
+
+
+# How a time cell starts: "Trước ngày …", "Trong năm …", "Quý II/2026", "Tháng 10/2026", "Hằng quý", "Thường xuyên".
+_TIME_START = re.compile(
+    r"^(?:truoc|trong|xong|hoan thanh|quy|thang|nam|hang|dinh ky|thuong xuyen|ngay|cham nhat|han|tu|den|\d|"
+    r"khan truong|lien tuc|sau|cuoi|dau|giai doan|hoan tat|ket thuc)"
+)
+
+
+def _split(pieces: list[str], columns: list[str], last: bool, line_starts: set[int] | None = None
+           ) -> tuple[list[str], int] | None:
+    """The row's cells (joined pieces per column) and how many pieces they use, or None.
+
+    Cells start at pieces that begin a line of the copy (`line_starts`) when such a split exists; else also within
+    a line, before a capitalised word.
+    """
+    if line_starts is not None:
+        at_lines = [k for k in sorted(line_starts) if k > 0 and pieces[k][:1].isupper()]
+        split = _split_at(pieces, columns, last, at_lines)
+        if split is not None:
+            return split
+    return _split_at(pieces, columns, last, None)
+
+
+def _split_at(pieces: list[str], columns: list[str], last: bool, allowed: list[int] | None
+              ) -> tuple[list[str], int] | None:
+    """A split whose cells start at the `allowed` pieces (None: at any capitalised piece)."""
+    starts = allowed if allowed is not None else [k for k, p in enumerate(pieces) if k > 0 and p[:1].isupper()]
     n = len(pieces)
 
     def cell(a: int, b: int) -> str:
@@ -145,13 +182,14 @@ def _rows(lines: list[str], first: int, columns: list[str]) -> tuple[list[str | 
     """The rows from line `first` on: rebuilt rows as strings, rows no split fits as their lines; the end index."""
     rows: list[str | list[str]] = []
     pieces: list[str] = []
+    line_starts: set[int] = set()  # the pieces that begin a line of the copy
     raw: list[str] = []
     number = 0
 
     def close(last: bool) -> None:
         if not pieces:
             return
-        split = _split(pieces, columns, last)
+        split = _split(pieces, columns, last, line_starts)
         if split is None:
             rows.append(list(raw))
             return
@@ -167,7 +205,9 @@ def _rows(lines: list[str], first: int, columns: list[str]) -> tuple[list[str | 
         if m and int(m.group(1)) == number + 1:
             close(False)
             number += 1
-            pieces, raw = [m.group(2).strip()], [line]
+            pieces, raw = _line_pieces(m.group(2)), [line]
+            line_starts.clear()
+            line_starts.add(0)
         elif not line.strip() or _PAGE_NUMBER.match(line) or _COLUMN_NUMBERS.match(line):
             raw.append(line)
         elif _HEADER_START.match(line) and (again := _header_end(lines, i, number + 1)):
@@ -176,7 +216,8 @@ def _rows(lines: list[str], first: int, columns: list[str]) -> tuple[list[str | 
         elif len(pieces) > _MAX_ROW_PIECES:
             break
         else:
-            pieces.append(line.strip())
+            line_starts.add(len(pieces))
+            pieces.extend(_line_pieces(line))
             raw.append(line)
         i += 1
     close(True)

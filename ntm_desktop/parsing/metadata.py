@@ -245,6 +245,8 @@ def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | Non
         while j < len(lines) and lines[j] and not re.match(r"^[_\-=]{3,}$", lines[j]):
             if MARKER.match(lines[j]) or len(parts) > 6 or parts and _BODY_OPENER.match(fold_keep(lines[j])):
                 break
+            if parts and lines[j].isupper() and not any(p.isupper() for p in parts):
+                break  # the decision's authority under its title: "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN …"
             parts.append(lines[j])
             j += 1
         if parts:

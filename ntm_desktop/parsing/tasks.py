@@ -40,6 +40,9 @@ class RawTask:
 
 _TRIGGER = re.compile(r"(yeu cau|nhu sau|sau|giao nhiem vu|ket luan|chi dao|de nghi|nhiem vu)\s*:\s*$")
 _CLOSING_START = re.compile(r"^(trong qua trinh (?:to chuc )?(?:trien khai )?(?:thuc hien|trien khai),? (?:neu )?co (?:kho khan|vuong mac)|tren day|can cu (y kien|noi dung|chi dao)|yeu cau (cac|thu truong)|de nghi (cac|thu truong)|noi nhan)")
+# A closing formula that a reflowed paragraph carries after its last instruction ("… theo quy định. Trong quá
+# trình thực hiện, nếu có khó khăn, vướng mắc, …"): the instruction ends at its full stop, and so do the tasks.
+_CLOSING_INSIDE = re.compile(r"\.\s+(?=" + _CLOSING_START.pattern[1:] + ")")
 # "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.": the notice's closing formula.
 _CLOSING_NOTICE = re.compile(r"\bthong bao (?:de|cho|den)\b[^.;]{0,80}\bbiet\b")
 _CLOSING_ISSUER = re.compile(r"(uy ban nhan dan|ubnd|chu tich)[^.;:]{0,40}\b(yeu cau|de nghi)\b")
@@ -273,6 +276,10 @@ def _extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) -
         if m is None and FOOTNOTE.match(line):
             continue  # a footnote: the texts a sentence cites
         body = line[m.end():] if m else line
+        closing = _CLOSING_INSIDE.search(fold_keep(body))
+        if closing:
+            body = body[: closing.start() + 1]
+            end = i  # nothing after this line is an instruction
         if m is None and _TRIGGER.search(folded) and len(tasks) == 0:
             heading = None
             continue

@@ -217,6 +217,8 @@ def unit_at_start(text: str) -> tuple[int, int] | None:
                     break
             if rest.startswith("nhu sau"):
                 break
+        if words > 0 and text.startswith("Các ", pos) and text[pos - 1] != "(":
+            break  # "… tỉnh Các sở, ngành …": a capital "Các" starts the next name (cells side by side, run together)
         if text[pos].isdigit() and words > 0 and not folded[max(start, pos - 3):pos].strip().endswith("so"):
             # "Ban Quản lý dự án ... số 1" keeps its number; other numbers end the name.
             break
