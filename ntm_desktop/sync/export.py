@@ -25,8 +25,9 @@ from ntm_desktop.server import files as server_files
 from ntm_desktop.services import access, settings
 from ntm_desktop.services.attachments import stored_path
 from ntm_desktop.sync import catalogue_edition, keys, ledger, snapshots
+from ntm_desktop.sync.bulk import driver_sql
 from ntm_desktop.sync.identifiers import file_part, is_sha256
-from ntm_desktop.sync.entities import ENTITIES, iter_rows, load_rows
+from ntm_desktop.sync.entities import ENTITIES, to_json_value, load_rows
 from ntm_desktop.sync.manifest import EXTENSION, FileEntry, Manifest, schema_head
 
 
@@ -104,16 +105,115 @@ def _attachment_file(files_dir: Path, sha: str) -> tuple[Path, int] | None:
 BATCH = 5000  # records read, written and let go together
 
 
+# A record's line: compact JSON, sorted keys (the form snapshots keep too); one encoder for every line.
+_LINE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _lines(records: list[dict]) -> dict[str, str]:
-    """Each record's line (compact JSON, sorted keys: the form snapshots keep too), in order of id."""
-    records.sort(key=lambda r: r["id"])
-    return {r["id"]: json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for r in records}
+    """Each record's line, in order of id."""
+    records.sort(key=_ID)
+    return {r["id"]: _LINE(r) for r in records}
+
+
+def _ID(record: dict) -> str:
+    return record["id"]
+
+
+def _json_reader(column, dialect):
+    """A function from a column's values as the driver gives them to their JSON values, the same as
+    `entities.load_rows` gives them (SQLAlchemy's result conversion, then `to_json_value`), chosen once per
+    column: the text SQLite holds for a date or a time is its JSON form already, up to the "T"."""
+    from datetime import date, datetime
+
+    from sqlalchemy import Date, DateTime
+
+    from ntm_desktop.models.base import VersionVector
+
+    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    kind = column.type
+    if isinstance(kind, DateTime):
+        iso = lambda v: None if v is None else (process(v) if process else v).isoformat(timespec="microseconds")  # noqa: E731
+        if process is None or process("2026-12-02 03:05:20.123456") != datetime(2026, 12, 2, 3, 5, 20, 123456):
+            return lambda values: list(map(iso, values))
+        return lambda values: [
+            v[:10] + "T" + v[11:] if type(v) is str and len(v) == 26 and v[4] == v[7] == "-" and v[10] == " "
+            and v[13] == v[16] == ":" and v[19] == "." else iso(v) for v in values]
+    if isinstance(kind, Date):
+        day = lambda v: None if v is None else (process(v) if process else v).isoformat()  # noqa: E731
+        if process is None or process("2026-12-02") != date(2026, 12, 2):
+            return lambda values: list(map(day, values))
+        return lambda values: [v if type(v) is str and len(v) == 10 and v[4] == v[7] == "-" else day(v)
+                               for v in values]
+    if isinstance(kind, VersionVector):  # a few vectors repeat over a whole table: each text parsed once
+        def vectors(values: list) -> list:
+            parsed: dict = {}
+            out = []
+            for v in values:
+                found = parsed.get(v)
+                if found is None:
+                    found = parsed[v] = process(v) if process else v
+                out.append(dict(found) if type(found) is dict else found)
+            return out
+        return vectors
+
+    def plain(values: list) -> list:
+        if process:
+            values = list(map(process, values))
+        return values if set(map(type, values)) <= _PLAIN else list(map(to_json_value, values))
+    return plain
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), dict, list})
+
+
+def _all_records(session: Session, spec):
+    """Every record of the entity, `BATCH` at a time in order of id, read through the driver's own cursor (by
+    id, from the last one read; its links by the same range of ids) and made a column at a time with readers
+    chosen once."""
+    connection = session.connection()
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    names = spec.columns
+    readers = [_json_reader(spec.table.c[name], dialect) for name in names]
+    select_ = f"SELECT {', '.join(map(quote, names))} FROM {quote(spec.table.name)}"
+    first = f"{select_} ORDER BY id LIMIT {BATCH}"
+    after = driver_sql(dialect, f"{select_} WHERE id > ? ORDER BY id LIMIT {BATCH}")
+    links = [(link, driver_sql(dialect, f"SELECT {quote(link.own_column)}, {quote(link.other_column)} FROM "
+                                        f"{quote(link.table.name)} WHERE {quote(link.own_column)} > ? AND "
+                                        f"{quote(link.own_column)} <= ?")) for link in spec.links]
+    at = names.index("id")
+    cursor = connection.connection.cursor()  # the session's own connection, in its transaction
+    try:
+        last = None
+        while True:
+            if last is None:
+                cursor.execute(first)
+            else:
+                cursor.execute(after, (last,))
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            since, last = last, rows[-1][at]
+            columns = [read(list(values)) for read, values in zip(readers, zip(*rows))]
+            records = [dict(zip(names, values)) for values in zip(*columns)]
+            for link, query in links:  # every link of these records: their ids are all those in the range
+                cursor.execute(query, (since or "", last))
+                found: dict[str, list[str]] = {}
+                for own, other in cursor.fetchall():
+                    found.setdefault(own, []).append(other)
+                for record, rid in zip(records, columns[at]):
+                    record[link.name] = sorted(found.get(rid, ()))
+            yield records
+            if len(rows) < BATCH:
+                return
+    finally:
+        cursor.close()
 
 
 def _batches(session: Session, spec, ids: list[str] | None):
     """The records to send, `BATCH` at a time, in order of id: all of them (None) or those of `ids`."""
     if ids is None:
-        yield from iter_rows(session, spec, BATCH)
+        yield from _all_records(session, spec)
         return
     ids = sorted(ids)
     for i in range(0, len(ids), BATCH):
