@@ -14,6 +14,8 @@ Anything wrong refuses the package whole, in Vietnamese. An older or equal editi
 Applying, in the package's transaction and before its records: catalogue.updates.apply_edition (renames
 and mergers become successor links; records stay on their units). The sender's records were written after
 it applied the same edition, so the units that arrive are then the same revision and merge as unchanged.
+What it changed is in the import's summary (ledger, history tab). Its changes are the catalogue's own
+revisions, as with `units update`: reverting the package undoes the records it brought, not the edition.
 """
 
 from __future__ import annotations
