@@ -364,9 +364,13 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
                                       result="applied", summary="")
                 session.flush()  # the write transaction is open from here: defer foreign keys to its commit
                 bulk.defer_foreign_keys(session.connection())
-                for batch in plan_batches(session, again):
-                    written += _write(session, batch, workspace.folder.files, user)
-                    plan.take(batch, keep=False)
+                cache = bulk.roomy_cache(session.connection())
+                try:
+                    for batch in plan_batches(session, again):
+                        written += _write(session, batch, workspace.folder.files, user)
+                        plan.take(batch, keep=False)
+                finally:
+                    bulk.restore_cache(session.connection(), cache)
                 if again.bootstrap:
                     settings.put(session, settings.OFFICE_UNIT, manifest.destination_unit_id)
                 if again.trust is not None:  # a filled Excel template is entered here, not signed

@@ -54,6 +54,30 @@ def defer_foreign_keys(connection: Connection) -> None:
         connection.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
 
 
+IMPORT_CACHE_KIB = 32 * 1024  # SQLite's page cache while a package is written (its default is 2 MiB)
+
+
+def roomy_cache(connection: Connection) -> int | None:
+    """On the SQLite file: a page cache of `IMPORT_CACHE_KIB` for the open write transaction, which writes a
+    batch into every table and index in turn (the default 2 MiB evicts each table's pages before its next
+    batch). Returns the setting to give back to `restore_cache`; None on the server."""
+    if connection.dialect.name != "sqlite":
+        return None
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    return before
+
+
+def restore_cache(connection: Connection, before: int | None) -> None:
+    """The page cache as it was before `roomy_cache` (left larger if the connection cannot be asked: the error
+    that stopped the import is the one to tell)."""
+    if before is not None:
+        try:
+            connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+        except Exception:  # noqa: BLE001 - a cache setting must not hide what went wrong
+            pass
+
+
 def _audit_insert(dialect: Dialect, revision: str) -> str:
     user = dialect.identifier_preparer.quote("user")  # a reserved word on PostgreSQL
     return driver_sql(dialect, f"INSERT INTO {AuditEntry.__tablename__} (at, {user}, entity, record_id, field, old, "
