@@ -221,6 +221,23 @@ _BODY_OPENER = re.compile(
 _STAMP = re.compile(r"\s+(?:HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|TUYỆT MẬT|TỐI MẬT|MẬT)\s*$")
 
 
+_URGENCY = (("hoa toc", "hoa_toc"), ("thuong khan", "thuong_khan"), ("khan", "khan"))
+_URGENCY_STAMP = re.compile(r"(?:^|\s)(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)(?:\s*$|\s+(?=V/v|Số\b|Kính))")
+
+
+def find_urgency(lines: list[str]) -> tuple[str, Span | None]:
+    """The urgency stamp of the header ("HỎA TỐC", "THƯỢNG KHẨN", "KHẨN") as the register's value, else ""."""
+    for i, line in enumerate(lines[:30]):
+        if fold_keep(line).startswith(("kinh gui", "can cu", "thuc hien")):
+            break
+        m = _URGENCY_STAMP.search(line)
+        if m:
+            folded = fold_keep(m.group(1))
+            value = next(v for word, v in _URGENCY if folded == word)
+            return value, (i, m.start(1), m.end(1))
+    return "", None
+
+
 def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | None, Span | None, bool]:
     """Return (subject, span, from_vv)."""
     for i, line in enumerate(lines[:40]):

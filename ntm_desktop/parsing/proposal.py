@@ -5,7 +5,7 @@ Source spans
 ``Proposal.cleaned_text`` is the text after cleaning; its lines are
 ``cleaned_text.split("\\n")``. ``Proposal.sources`` maps a metadata field name
 ("doc_type", "number_symbol", "issuer", "place", "date", "subject", "signer",
-"signer_title", "recipients") to ``(line_index, start_char, end_char)`` in those
+"signer_title", "recipients", "urgency") to ``(line_index, start_char, end_char)`` in those
 lines, so the UI can highlight where a value came from; a field inferred from
 other fields (e.g. the issuer of a text without its header) has no entry.
 Each ``TaskProposal.source`` is the ``(line_index, 0, len(line))`` of the line
@@ -27,6 +27,7 @@ from ntm_desktop.parsing.metadata import (
     find_references,
     find_signature,
     find_subject,
+    find_urgency,
 )
 from ntm_desktop.parsing.targets import find_targets
 from ntm_desktop.parsing.tasks import extract_tasks
@@ -73,6 +74,7 @@ class Proposal:
     targets: tuple[TargetProposal, ...]
     cleaned_text: str
     sources: dict[str, Span] = field(default_factory=dict, hash=False, compare=False)
+    urgency: str = ""  # "", "khan", "thuong_khan", "hoa_toc" (the header's stamp)
 
 
 def parse_directive(
@@ -129,6 +131,8 @@ def parse_directive(
     recipients, rspan = find_recipients(lines, noi_nhan)
     note("recipients", rspan)
     references = find_references(lines, number)
+    urgency, uspan = find_urgency(lines)
+    note("urgency", uspan)
 
     raw = extract_tasks(lines, issuer, doc_type, date)
     tasks = []
@@ -166,6 +170,7 @@ def parse_directive(
         targets=tuple(targets),
         cleaned_text="\n".join(lines),
         sources=sources,
+        urgency=urgency,
     )
 
 

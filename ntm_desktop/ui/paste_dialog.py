@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ntm_desktop.errors import UserError, ValidationError
-from ntm_desktop.models import DOC_TYPES
+from ntm_desktop.models import DOC_TYPES, URGENCY_LABELS, Urgency
 from ntm_desktop.parsing import Proposal, parse_directive
 from ntm_desktop.parsing.deadline_text import find_deadline
 from ntm_desktop.services import attachments, directives, paste, units
@@ -121,6 +121,9 @@ class PasteDialog(QDialog):
         self.doc_type = QComboBox()
         for code, name in DOC_TYPES.items():
             self.doc_type.addItem(f"{name} ({code})" if code != "CV" else name, code)
+        self.urgency = QComboBox()
+        for value in Urgency:
+            self.urgency.addItem(URGENCY_LABELS[value], value.value)
         self.number_symbol = QLineEdit()
         self.number_symbol.setPlaceholderText(self.tr("Ví dụ: 4316/UBND-KTN"))
         self.issuer = UnitCombo(self._units, allow_empty=True)
@@ -134,6 +137,7 @@ class PasteDialog(QDialog):
         self.recipients = QLineEdit()
         form.addRow(self.tr("Ngày đến"), self.arrival_date)
         form.addRow(self.tr("Loại văn bản"), self.doc_type)
+        form.addRow(self.tr("Độ khẩn"), self.urgency)
         form.addRow(self.tr("Số, ký hiệu"), self.number_symbol)
         form.addRow(self.tr("Cơ quan ban hành"), self.issuer)
         form.addRow(self.tr("Ngày văn bản"), self.doc_date)
@@ -143,7 +147,7 @@ class PasteDialog(QDialog):
         self._field_sources = {
             self.doc_type: "doc_type", self.number_symbol: "number_symbol", self.issuer: "issuer",
             self.issuer.lineEdit(): "issuer", self.doc_date: "date", self.subject: "subject",
-            self.signer: "signer", self.recipients: "recipients",
+            self.signer: "signer", self.recipients: "recipients", self.urgency: "urgency",
         }
 
         self.task_label = QLabel(self.tr("Nhiệm vụ"))
@@ -154,7 +158,7 @@ class PasteDialog(QDialog):
         ])
         header = self.task_table.horizontalHeader()
         header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_KEEP, 40), (COL_LEAD, 200), (COL_COOP, 160), (COL_DEADLINE_TEXT, 150), (COL_DUE, 84)):
+        for col, width in ((COL_KEEP, 40), (COL_LEAD, 230), (COL_COOP, 140), (COL_DEADLINE_TEXT, 150), (COL_DUE, 84)):
             self.task_table.setColumnWidth(col, width)
         self.task_table.setWordWrap(True)
         rows = self.task_table.verticalHeader()
@@ -239,6 +243,7 @@ class PasteDialog(QDialog):
 
     def _fill_fields(self, draft: DirectiveDraft) -> None:
         self.doc_type.setCurrentIndex(max(self.doc_type.findData(draft.doc_type), 0))
+        self.urgency.setCurrentIndex(max(self.urgency.findData(draft.urgency), 0))
         self.number_symbol.setText(draft.number_symbol)
         if draft.issuer.unit_id:
             self.issuer.set_proposed(None)
@@ -435,7 +440,7 @@ class PasteDialog(QDialog):
             issuer=UnitChoice(self.issuer.currentText().strip(), self.issuer.unit_id()),
             doc_date=doc_date_value(self.doc_date.text()), subject=self.subject.toPlainText(),
             signer=self.signer.text(), recipients=self.recipients.text(), full_text=self._raw_text,
-            tasks=tuple(tasks),
+            tasks=tuple(tasks), urgency=self.urgency.currentData(),
         )
 
     def register(self) -> None:

@@ -62,6 +62,7 @@ class LeadCell(QWidget):
         box.addWidget(self.combo)
         box.addWidget(self.plan_label, 1)
         self.combo.currentTextChanged.connect(lambda _text: self.edited.emit())
+        self.combo.currentTextChanged.connect(self.combo.setToolTip)  # the whole name, where the cell cuts it
 
     def show_plan(self, assignment: Assignment, office_name: str, typed_cooperating: int = 0) -> None:
         line, tooltip = describe(assignment, office_name, typed_cooperating)

@@ -282,3 +282,21 @@ def test_parse_command_summary_and_missing_file(tmp_path):
     binary.write_bytes(b"%PDF-1.4\n\xff\xfe\x00\x81\x82 binary")
     bad = _run_cli("parse", str(binary))
     assert bad.returncode == 2 and "không đọc được" in bad.stderr.decode("utf-8")  # a damaged PDF, said so
+
+
+def test_an_urgent_letter_is_proposed_and_registered_as_hoa_toc(qtbot, demo_workspace, messages):
+    """The "HỎA TỐC" stamp under the number is the register's Độ khẩn, not a word of the subject."""
+    ws = demo_workspace
+    text = (FIXTURES.parent / "directive_styles" / "cv-hoa-toc-kinh-gui.txt").read_text(encoding="utf-8")
+    dialog = _dialog(qtbot, ws)
+    dialog.set_text(text)
+    assert dialog.urgency.currentText() == "Hỏa tốc"
+    assert not dialog.subject.toPlainText().endswith("TỐC")
+    assert dialog.signer.text() == "Phó Giám đốc Nguyễn Văn Thắng"
+    with qtbot.waitSignal(dialog.accepted_directive) as signal:
+        dialog.accept_button.click()
+    with ws.db.transaction() as s:
+        assert s.get(Directive, signal.args[0]).urgency == "hoa_toc"
+    plain = _dialog(qtbot, ws)
+    plain.set_text(_text("laocai-13"))
+    assert plain.urgency.currentText() == "Thường"
