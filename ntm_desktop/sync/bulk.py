@@ -84,34 +84,37 @@ def _audit_insert(dialect: Dialect, revision: str) -> str:
                                f"new, package_id, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, {revision})")
 
 
-def _converter(column, dialect: Dialect) -> Converter | None:
-    """JSON value -> the value SQLAlchemy would bind for this column (None: pass through)."""
+def _converter(column, dialect: Dialect) -> Callable[[list], list] | None:
+    """A column's JSON values -> the values SQLAlchemy would bind for it, a whole column at a time (None: passed
+    through), chosen once per column and dialect."""
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if isinstance(column.type, DateTime):
         # What export writes ("2026-12-02T03:05:20.123456") becomes SQLAlchemy's stored form by one change
         # (SQLite's text); a driver taking datetime objects (psycopg) gets them parsed.
         sample = process(datetime(2026, 12, 2, 3, 5, 20, 123456)) if process else None
         if sample == "2026-12-02 03:05:20.123456":
-            return lambda v: None if v is None else (
-                v.replace("T", " ", 1) if len(v) == 26 and v[10] == "T" else process(datetime.fromisoformat(v)))
+            slow = lambda v: process(datetime.fromisoformat(v))  # noqa: E731
+            return lambda values: [v if v is None else v.replace("T", " ", 1) if len(v) == 26 and v[10] == "T"
+                                   else slow(v) for v in values]
         parse = datetime.fromisoformat
     elif isinstance(column.type, Date):
         # A checked "YYYY-MM-DD" is already the stored form where the driver takes text (SQLite).
         if process and process(date(2026, 12, 2)) == "2026-12-02":
-            return lambda v: None if v is None else (
-                v if len(v) == 10 and v[4] == "-" == v[7] else process(date.fromisoformat(v)))
+            slow = lambda v: process(date.fromisoformat(v))  # noqa: E731
+            return lambda values: [v if v is None or len(v) == 10 and v[4] == "-" == v[7] else slow(v)
+                                   for v in values]
         parse = date.fromisoformat
     elif isinstance(column.type, (String, Text)) and column.name not in DERIVED_FIELDS and column.name != "version":
         parse = nfc
     else:
         parse = None
-    if parse is nfc and not process:
-        return nfc  # None stays None
+    if parse is nfc and not process:  # the most common column kind: `nfc` inlined
+        return lambda values: [v if v is None else normalize("NFC", v.replace("\x00", "")).strip() for v in values]
     if parse and process:
-        return lambda v: None if v is None else process(parse(v))
+        return lambda values: [None if v is None else process(parse(v)) for v in values]
     if parse:
-        return lambda v: None if v is None else parse(v)
-    return process
+        return lambda values: [None if v is None else parse(v) for v in values]
+    return (lambda values: list(map(process, values))) if process else None
 
 
 @lru_cache(maxsize=None)
@@ -128,10 +131,7 @@ def _columns(connection: Connection, spec: EntitySpec, records: list[dict]) -> d
     columns = {}
     for name, convert in converters:
         raw = [r[name] for r in records]
-        if convert is nfc:  # inlined: the most common column kind
-            columns[name] = [v if v is None else normalize("NFC", v).strip() for v in raw]
-        else:
-            columns[name] = [convert(v) for v in raw] if convert else raw
+        columns[name] = convert(raw) if convert else raw
     if derived:
         extras = derived_columns(spec.name, columns)
         for name in derived:

@@ -254,14 +254,22 @@ def load_line(text: str, where, limits: Limits = DEFAULT_LIMITS):
     """`load_json` for one line of a data file, by a shorter road when the line plainly passes: a value that
     spans the whole line, fewer brackets than the depth allowed, no escaped surrogate. `where()`: the place
     to name, asked only when the line is refused."""
-    try:
-        value, end = _SCAN(text, 0)
-        if end == len(text) and text.count("{") + text.count("[") <= limits.max_json_depth \
-                and not _may_hold_surrogates(text):
-            return value
-    except Exception:  # noqa: BLE001 - any refusal is told by the full check below
-        pass
-    return load_json(text, where(), limits)
+    return load_lines([text], lambda _: where(), limits)[0]
+
+
+def load_lines(texts: list[str], where, limits: Limits = DEFAULT_LIMITS) -> list:
+    """`load_line` of each of `texts`, in one loop; `where(i)` names line i, asked only when it is refused."""
+    scan, most, values = _SCAN, limits.max_json_depth, []
+    for i, text in enumerate(texts):
+        try:
+            value, end = scan(text, 0)
+            if end == len(text) and text.count("{") + text.count("[") <= most and not _may_hold_surrogates(text):
+                values.append(value)
+                continue
+        except Exception:  # noqa: BLE001 - any refusal is told by the full check below
+            pass
+        values.append(load_json(text, where(i), limits))
+    return values
 
 
 def _may_hold_surrogates(text: str) -> bool:

@@ -107,7 +107,7 @@ def _classify(session: Session, spec: EntitySpec, records: list[dict], tree: Tre
               installation: str) -> list[Action]:
     ids = [r["id"] for r in records]
     local = {r["id"]: r for r in load_rows(session, spec, ids)}
-    state = {r["id"]: compare(local[r["id"]]["version"] if r["id"] in local else None, r["version"]) for r in records}
+    state = {r["id"]: compare(local[r["id"]]["version"], r["version"]) for r in records if r["id"] in local}
     bases = snapshots.load(session, spec.name, [i for i, s in state.items() if s == CONCURRENT])
     actions = []
     allowed: dict[tuple, bool] = {}  # (owner, new) -> may the origin write it (a batch has few owners)
@@ -119,8 +119,9 @@ def _classify(session: Session, spec: EntitySpec, records: list[dict], tree: Tre
         return found
 
     for record in records:
-        rid, mine = record["id"], local.get(record["id"])
-        relation = state[rid]
+        rid = record["id"]
+        mine = local.get(rid)
+        relation = NEW if mine is None else state[rid]
         if relation == UNCHANGED:
             actions.append(Action(spec.name, rid, "unchanged", record, mine))
             continue

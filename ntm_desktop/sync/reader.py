@@ -40,7 +40,7 @@ from ntm_desktop.sync.keys import SIGNATURE_MEMBER, Trust, check_signature, chec
 from ntm_desktop.sync.manifest import (FORMAT_NAME, FORMAT_VERSION, KINDS, UNSIGNED_VERSION, FileEntry, Manifest,
                                        ManifestError, known_schemas, newer_than_this_app)
 from ntm_desktop.sync.package_zip import (DEFAULT_LIMITS, Limits, PackageRefused, check_members, hash_member,
-                                          line_batches, lines as member_lines, load_json, load_line, read_small)
+                                          line_batches, lines as member_lines, load_json, load_lines, read_small)
 
 if TYPE_CHECKING:
     from ntm_desktop.sync.catalogue_edition import CarriedEdition
@@ -265,7 +265,7 @@ def _parsed_batches(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, entit
     spec = BY_NAME[entity]
     for batch in line_batches(zf, info, limits, path, digest, size or BATCH):
         where = lambda i: f"{path}, dòng {batch[i][0]}"  # noqa: E731 - named only when a line is refused
-        records = [load_line(text, lambda i=i: where(i), limits) for i, (_, text) in enumerate(batch)]
+        records = load_lines([text for _, text in batch], where, limits)
         try:
             records = validate_records(spec, records, where)
         except UserError as error:

@@ -114,7 +114,8 @@ def problems(spec: EntitySpec, records: list[dict], today: date | None = None) -
 
 
 def _column_passes(spec: EntitySpec, name: str, kind: str, extra, records: list[dict], today: date) -> bool:
-    values = [v for v in (r.get(name) for r in records) if v is not None]
+    values = [r.get(name) for r in records]
+    values = [v for v in values if v is not None]
     if not values:
         return True
     if kind == "text":
