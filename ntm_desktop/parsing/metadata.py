@@ -318,7 +318,7 @@ def split_items(text: str) -> list[str]:
     return out
 
 
-_SKIP_RECIPIENT = re.compile(r"^(?:như (?:trên|kính gửi|điều \d+)|lưu\b|\+)", re.I)
+_SKIP_RECIPIENT = re.compile(r"^(?:như (?:trên|kính gửi|điều \d+|mục\b)|lưu\b|\+)", re.I)
 
 
 def _expand(item: str) -> list[str]:

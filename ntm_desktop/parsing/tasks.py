@@ -45,6 +45,10 @@ _CLOSING_START = re.compile(r"^(trong qua trinh (?:to chuc )?(?:trien khai )?(?:
 _CLOSING_INSIDE = re.compile(r"\.\s+(?=" + _CLOSING_START.pattern[1:] + ")")
 # "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.": the notice's closing formula.
 _CLOSING_NOTICE = re.compile(r"\bthong bao (?:de|cho|den)\b[^.;]{0,80}\bbiet\b")
+# "Giám đốc các sở, … Chủ tịch UBND các xã nghiêm túc thực hiện Chỉ thị này./.": the directive's closing article.
+_CLOSING_EXECUTE = re.compile(
+    r"\b(?:thuc hien|thi hanh)\s+(?:chi thi|quyet dinh|thong bao|cong van|ke hoach|nghi quyet|van ban)\s+nay\s*\./\.?\s*$"
+)
 _CLOSING_ISSUER = re.compile(r"(uy ban nhan dan|ubnd|chu tich)[^.;:]{0,40}\b(yeu cau|de nghi)\b")
 # A heading "1. Trách nhiệm chung của các cơ quan, đơn vị": duties every unit addressed shares.
 _SHARED_DUTIES = re.compile(r"^(?:trách nhiệm|nhiệm vụ)\s+chung\s+(?:của|đối với)\s+(?P<who>.+?)[\s:.]*$", re.I)
@@ -283,7 +287,7 @@ def _extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) -
         if m is None and _TRIGGER.search(folded) and len(tasks) == 0:
             heading = None
             continue
-        if m is None and (_CLOSING_START.match(folded) or _CLOSING_NOTICE.search(folded)
+        if m is None and (_CLOSING_START.match(folded) or _CLOSING_NOTICE.search(folded) or _CLOSING_EXECUTE.search(folded)
                           or (_CLOSING_ISSUER.search(folded) and not folded.endswith(":"))):
             if tasks or heading:
                 break
@@ -312,17 +316,19 @@ def _extract_tasks(lines: list[str], issuer: str | None, doc_type: str | None) -
                 umbrella = None
                 continue
             found = _tasks_in_paragraph(body, i - 1, issuer_canon, want_any=True)
-            heading, heading_pure, heading_group = None, False, False
-            umbrella = None
-            if len(found) == 1 and body.rstrip().endswith(":") and _bullets_follow(lines, i, end):
-                # An umbrella sentence: its bullets are the tasks, each with its lead and cooperating units.
-                umbrella = found[0]
-                heading, heading_pure = umbrella.assignee, True
+            if found or not (m.group("letter") and heading and heading_pure):
+                heading, heading_pure, heading_group = None, False, False
+                umbrella = None
+                if len(found) == 1 and body.rstrip().endswith(":") and _bullets_follow(lines, i, end):
+                    # An umbrella sentence: its bullets are the tasks, each with its lead and cooperating units.
+                    umbrella = found[0]
+                    heading, heading_pure = umbrella.assignee, True
+                    continue
+                if found:
+                    tasks.extend(found)
+                    heading = found[0].assignee
                 continue
-            if found:
-                tasks.extend(found)
-                heading = found[0].assignee
-            continue
+            # "a) Tham mưu …" under "1. Sở Nông nghiệp và Môi trường": a lettered duty of that unit, as a bullet.
         # A bullet or a plain paragraph.
         own: list[RawTask] = []
         lead = fold_keep(body)
@@ -448,7 +454,8 @@ def _bullets_follow(lines: list[str], i: int, end: int) -> bool:
 _BOILERPLATE_WORDS = re.compile(
     r"\b(?:nghiem tuc|khan truong|kip thoi|to chuc|trien khai|thuc hien|theo (?:dung )?quy dinh(?: cua phap luat)?|"
     r"theo chuc nang,? nhiem vu(?: duoc giao)?|(?:cac )?noi dung (?:tren|nay)|van ban nay|ke hoach nay|"
-    r"(?:y kien )?chi dao (?:tren|nay)|co hieu qua|hieu qua|dung quy dinh|day du|cac|va|lien quan|chiu trach nhiem|"
+    r"(?:y kien )?chi dao (?:tren|nay)|(?:chi thi|quyet dinh|thong bao|cong van|nghi quyet|ke hoach) nay|"
+    r"co hieu qua|hieu qua|dung quy dinh|day du|cac|va|lien quan|chiu trach nhiem|"
     r"can cu|(?:chuc nang,? )?nhiem vu duoc giao|duoc giao)\b"
 )
 

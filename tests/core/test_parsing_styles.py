@@ -7,7 +7,8 @@ thành); a Thông báo kết luận of "Giao X chủ trì, phối hợp với Y 
 15/3/2026", "trong quý II/2026", "hoàn thành trong tháng 6"; a Công văn hỏa tốc from a department under its parent
 body (two header lines), its number left blank, one numbered task per addressee of its "Kính gửi" list; a
 commune's plan whose duties go to its officers, its health station, the Front and the village heads; a conclusion
-with one section per unit and its bullets.
+with one section per unit and its bullets; a Chỉ thị with one section per unit, lettered duties "a) … b) …" under
+some, and its closing article ("… nghiêm túc thực hiện Chỉ thị này./.").
 
 The parser was never tuned on these one by one: they stand for the real directives the team never sees. Each is
 scored as clean text, as a decree-style PDF (the task table a ruled reportlab table) read back through the
@@ -96,8 +97,8 @@ def test_each_style_copied_out_of_a_pdf_viewer_keeps_most_of_its_fields_and_task
 
     got, table = score(copied, STYLES)
     print(f"\nPDF viewer copy\n{table}")
-    assert got["metadata"] >= 95 and got["deadline_accuracy"] >= 100, table
-    assert got["precision"] >= 93 and got["recall"] >= 96, table
+    assert got["metadata"] >= 94 and got["deadline_accuracy"] >= 100, table
+    assert got["precision"] >= 94 and got["recall"] >= 97, table
 
 
 def test_the_plan_s_task_table_is_a_real_table_in_the_word_file_and_gives_one_task_per_row(tmp_path):
