@@ -7,8 +7,8 @@ Without --database a database of its own is made on NTM_TEST_DATABASE_URL's serv
 server postgresql+psycopg://postgres@127.0.0.1:55432/postgres), set up by the migrations, and dropped at the end
 (--keep leaves it). The data are built by bench_register.py's builder (same rows, same seed) and vacuumed; then,
 on a fresh connection: the register's count + first 100 rows (arrival order, by issuer, filtered) and the
-diacritic-free search (common words, a rare phrase, a common one, with a sort or a year), against the SQLite
-targets: first rows < 0.5 s, search < 100 ms. Each figure is the median of five runs after a first that warms the
+diacritic-free search (common words, a rare phrase, a common one, with a sort or a year, with an issuer, with each
+state of the directives' tasks), against the SQLite targets: first rows < 0.5 s, search < 100 ms. Each figure is the median of five runs after a first that warms the
 server's cache (an office's server is warm), the slowest of the five beside the row count.
 """
 
