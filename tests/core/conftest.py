@@ -4,8 +4,8 @@ Every data folder a test opens for writing, and that has no SQLite file of its o
 database of that server, as a folder set up by `server move` or the server dialog does (its database.json names the
 database, so a command run in a child process finds it too). Two installations in one test get two databases, as
 two PCs of two offices would. The databases are copied from a template migrated once per run
-(`CREATE DATABASE … TEMPLATE …`) and dropped once the folder is gone (a passed test's tmp_path is removed as it
-ends) or when the run ends.
+(`CREATE DATABASE … TEMPLATE …`) and dropped when the test whose tmp_path holds the folder ends, else once the
+folder is gone or when the run ends (a folder a module's fixture made).
 
 Tests about the SQLite file itself (its locking, a corrupt or read-only file, WAL, the file's backup) carry the
 `sqlite_only` marker and are skipped on that run.
@@ -78,15 +78,16 @@ class _Template:
 
 
 _TEMPLATE = _Template()
-# every database made for a folder: dropped once its folder is gone (a passed test's tmp_path is removed when the
-# test ends), the rest when the run ends (a folder a module's fixture made outlives the test that opened it first)
+# every database made for a folder: dropped when its test ends (a folder under the test's tmp_path) or once the
+# folder is gone, the rest when the run ends (a folder a module's fixture made outlives the test that opened it)
 _MADE: dict[Path, object] = {}
 
 
-def _drop_databases(everything: bool) -> None:
+def _drop_databases(everything: bool, under: Path | None = None) -> None:
     from server_db import drop_server_database
 
-    for root in [root for root in _MADE if everything or not root.exists()]:
+    for root in [root for root in _MADE
+                 if everything or not root.exists() or (under is not None and root.is_relative_to(under))]:
         drop_server_database(_MADE.pop(root))
 
 
@@ -163,4 +164,7 @@ def _data_folders_on_server(request, monkeypatch):
         yield
     finally:
         monkeypatch.undo()
-        _drop_databases(everything=False)
+        # the test's own folders are done with: their databases go now, so that a run does not pile up hundreds
+        own = (getattr(request.node, "funcargs", None) or {}).get("tmp_path")  # (still set while fixtures end)
+        own = Path(own).resolve() if own is not None else None
+        _drop_databases(everything=False, under=own)
