@@ -316,7 +316,7 @@ def _create_server_backup(folder: DataFolder, url, kind: BackupKind, now: dateti
     targets = _copy_targets(folder, to, warnings)
     meter = Meter(progress, 1) if progress is not None else Meter()
     meter.check()
-    made = backup_server(url, folder.backups, now)
+    made = backup_server(url, folder.backups, now, kind=kind)
     copies: list[Path] = []
     failure: UserError | None = None
     for target in targets:

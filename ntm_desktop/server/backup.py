@@ -1,5 +1,8 @@
 """Backups in server mode: `pg_dump` (custom format) when it is on the PATH, else the app's own export.
 
+A backup's file name says when it was made and its kind (backup.manifest.BackupKind, as the file's own backups
+do): `ntm-may-chu-2026-11-22_083015-hang-ngay.pgdump`; older files without the kind still list, as "Máy chủ".
+
 The own export reads every table in ONE transaction at REPEATABLE READ (one consistent picture while other PCs go
 on saving) into a zip: manifest.json (schema revision, rows per table) and one JSON-lines member per table. Both
 kinds restore into the server's database in one transaction, after a backup of what it holds then.
@@ -24,6 +27,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError
 
 from ntm_desktop import __version__
+from ntm_desktop.backup.manifest import KIND_LABELS, BackupKind
 from ntm_desktop.errors import UserError
 from ntm_desktop.models import Base
 from ntm_desktop.server.probe import ServerState, make_engine, probe, schema_probe
@@ -85,24 +89,27 @@ def _checked(url: URL) -> None:
         raise ServerBackupError(f"Cơ sở dữ liệu {label(url)} còn trống: chưa có gì để sao lưu.")
 
 
-def backup_server(url: URL, folder: Path, now: datetime | None = None, use_pg_dump: bool | None = None) -> ServerBackup:
+def backup_server(url: URL, folder: Path, now: datetime | None = None, use_pg_dump: bool | None = None,
+                  kind: BackupKind = BackupKind.MANUAL) -> ServerBackup:
     """Back up the server's database into `folder`: pg_dump when found (or `use_pg_dump`), else the own export.
+    The file's name carries `kind` (why it was made: the day's first start, by hand, before an import, ...).
 
     A failure half-way (the connection lost, the disk full) leaves no file behind and is a ServerBackupError (a
     DiskFullError for the disk) in Vietnamese; the server's data is never changed by a backup."""
     _checked(url)
     folder = Path(folder)
     try:
-        return _write_backup(url, folder, now, use_pg_dump)
+        return _write_backup(url, folder, now, use_pg_dump, kind)
     except OSError as error:
         raise _not_written(error, folder) from error
     except DBAPIError as error:
         raise _server_failed(error, url) from error
 
 
-def _write_backup(url: URL, folder: Path, now: datetime | None, use_pg_dump: bool | None) -> ServerBackup:
+def _write_backup(url: URL, folder: Path, now: datetime | None, use_pg_dump: bool | None,
+                  kind: BackupKind) -> ServerBackup:
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"ntm-may-chu-{_stamp(now)}"
+    stem = f"ntm-may-chu-{_stamp(now)}-{BackupKind(kind).value}"
     tool = shutil.which("pg_dump")
     note = ""
     if use_pg_dump is not False and tool:
@@ -253,7 +260,7 @@ def restore_server(url: URL, source: Path, backup_folder: Path | None = None) ->
     refuse_unusable(found)
     safety = None
     if backup_folder is not None and found.state is not ServerState.EMPTY:
-        safety = backup_server(url, backup_folder)
+        safety = backup_server(url, backup_folder, kind=BackupKind.BEFORE_RESTORE)
     if head == DUMP_MAGIC:
         _pg_restore(url, source)
         return ServerRestore(source, safety)
@@ -356,9 +363,16 @@ class ServerBackupInfo:
     method: str  # "pg_dump" or "export"
     size: int
     counts: dict[str, int] = field(default_factory=dict)  # the export's manifest; pg_dump's files say nothing
+    kind: BackupKind | None = None  # from the file's name; None: a backup made before names carried it
 
     def kind_label(self) -> str:
+        """Why it was made, as the file's backups say it; an older file without its kind: "Máy chủ (…)"."""
+        if self.kind is not None:
+            return KIND_LABELS.get(self.kind, self.kind.value)
         return "Máy chủ (pg_dump)" if self.method == "pg_dump" else "Máy chủ (bản xuất)"
+
+    def method_label(self) -> str:
+        return "pg_dump" if self.method == "pg_dump" else "bản xuất riêng"
 
     def counts_text(self) -> str:
         if not self.counts:
@@ -369,6 +383,13 @@ class ServerBackupInfo:
 
 
 _STAMP_IN_NAME = re.compile(r"^ntm-may-chu-(\d{4}-\d{2}-\d{2}_\d{6})")
+_KIND_IN_NAME = re.compile(r"^ntm-may-chu-\d{4}-\d{2}-\d{2}_\d{6}-(" + "|".join(
+    re.escape(k.value) for k in sorted(BackupKind, key=lambda k: -len(k.value))) + r")(?:-\d+)?\.[a-z]+$")
+
+
+def _kind(path: Path) -> BackupKind | None:
+    found = _KIND_IN_NAME.match(path.name)
+    return BackupKind(found.group(1)) if found else None
 
 
 def _created_at(path: Path) -> datetime:
@@ -392,12 +413,13 @@ def list_server_backups(folder: Path) -> list[ServerBackupInfo]:
             with path.open("rb") as fh:
                 head = fh.read(len(DUMP_MAGIC))
             if head == DUMP_MAGIC:
-                found.append(ServerBackupInfo(path, _created_at(path), "pg_dump", path.stat().st_size))
+                found.append(ServerBackupInfo(path, _created_at(path), "pg_dump", path.stat().st_size,
+                                              kind=_kind(path)))
                 continue
             manifest = _read_export_manifest(path, any_revision=True)
             counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
             found.append(ServerBackupInfo(path, _created_at(path), "export", path.stat().st_size,
-                                          {k: v for k, v in counts.items() if isinstance(v, int)}))
+                                          {k: v for k, v in counts.items() if isinstance(v, int)}, _kind(path)))
         except (OSError, UserError):
             continue
     return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
@@ -411,7 +433,8 @@ def server_backup_due(folder: Path, now: datetime | None = None) -> bool:
 
 def prune_server_backups(folder: Path, now: datetime | None = None) -> list[Path]:
     """The retention rule of the file's backups (backup.retention, and every one of the last 24 hours) applied to
-    the server backups in `folder`; returns the files deleted. Other files are left alone."""
+    the server backups in `folder`, of every kind together as for the file's (a backup before an import is the
+    day's backup as much as the automatic one); returns the files deleted. Other files are left alone."""
     from ntm_desktop.backup.retention import select_to_keep
     from ntm_desktop.backup.store import KEEP_RECENT
 

@@ -260,10 +260,12 @@ def safety_backup(workspace) -> Path:
 
 
 def _server_backup(workspace) -> Path:
+    from ntm_desktop.backup import BackupKind
     from ntm_desktop.server.backup import backup_server
 
     try:
-        return backup_server(workspace.db.url, workspace.folder.backups, datetime.now()).path
+        return backup_server(workspace.db.url, workspace.folder.backups, datetime.now(),
+                             kind=BackupKind.BEFORE_SYNC).path
     except UserError as error:
         raise type(error)(f"Chưa nhập gói vì không lập được bản sao lưu trước khi nhập. {error}") from error
     except OSError as error:

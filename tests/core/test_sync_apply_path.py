@@ -29,9 +29,11 @@ def _stored(ws) -> dict[str, set[tuple]]:
 
 
 def _safety_backups(ws) -> list:
-    """The backups made before imports: the data folder's, or the server's (pg_dump or the own export)."""
+    """The backups made before imports: the data folder's, or the server's (pg_dump or the own export), each
+    listed as one made before an import."""
     if ws.db.is_server:
-        return [b.path for b in list_server_backups(ws.folder.backups)]
+        return [b.path for b in list_server_backups(ws.folder.backups) if b.kind is BackupKind.BEFORE_SYNC
+                and b.kind_label() == "Trước khi nhập gói dữ liệu"]
     return [b.path for b in list_backups(ws.folder.backups) if b.manifest.kind is BackupKind.BEFORE_SYNC]
 
 

@@ -104,7 +104,7 @@ def test_the_days_first_start_backs_up_the_servers_data(tmp_path, server_databas
     [window] = _lines(result, "WINDOW:")
     assert "| SERVER: True |" in window and "Chưa sao lưu được" not in window
     [made] = list_server_backups(data / "backups")
-    assert made.path.suffix in (".pgdump", ".ntmexport")
+    assert made.path.suffix in (".pgdump", ".ntmexport") and made.kind_label() == "Tự động hằng ngày"
     assert not list((data / "backups").glob("*.ntmbak"))  # the old local file is not what is backed up
     assert _digest(data / "ntm.sqlite3") == local
 
