@@ -415,13 +415,15 @@ def preview_file(workspace, path: Path, confirmed_key: str | None = None) -> Pla
             return ApplyResult(package.manifest.package_id, "already", ledger.imported_on_text(package.previous))
         if package.manifest.kind == "receipt":
             return ApplyResult(package.manifest.package_id, "receipt", "Đây là giấy báo đã nhận của đơn vị nhận.")
-        if package.adoption:  # planned as the apply will, after adopting, on a copy (the database may be read-only)
+        if package.adoption or catalogue_edition.will_apply(session, package.catalogue_edition):
+            # planned as the apply will, after adopting and after a newer unit catalogue edition (which brings
+            # the units it renames to the sender's revision), on a copy (the database may be read-only)
             with identity.rehearsal(session) as scratch:
-                identity.adopt(scratch, package.adoption)
-                catalogue_edition.foresee(scratch, package.catalogue_edition)
+                if package.adoption:
+                    identity.adopt(scratch, package.adoption)
+                catalogue_edition.apply(scratch, package.catalogue_edition)  # what it changes, in its report
                 return plan_package(scratch, package)
-        catalogue_edition.foresee(session, package.catalogue_edition)  # what its unit catalogue edition changes
-        return plan_package(session, package)
+        return plan_package(session, package)  # an edition it carries is judged: not newer, left aside
     finally:
         session.rollback()
         session.close()

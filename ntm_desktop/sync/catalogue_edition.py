@@ -11,6 +11,10 @@ catalogue value by value (no escape of a control character or a lone surrogate),
 checked as catalogue.checks says (a province dropped, a merger into a code it does not hold, a loop ...).
 Anything wrong refuses the package whole, in Vietnamese. An older or equal edition is left aside.
 
+Previewing: the records are planned against the tree as it will be after the edition (the edition applied on a
+rehearsal of the database, as an adoption is), so the preview counts the units the edition brings to the sender's
+revision as unchanged, as the apply does.
+
 Applying, in the package's transaction and before its records: catalogue.updates.apply_edition (renames
 and mergers become successor links; records stay on their units). The sender's records were written after
 it applied the same edition, so the units that arrive are then the same revision and merge as unchanged.
@@ -205,21 +209,13 @@ def read(session: Session, zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Fi
     return carried
 
 
-def foresee(session: Session, carried: CarriedEdition | None) -> CarriedEdition | None:
-    """For the preview: what a newer edition would change in this office's tree (nothing is written)."""
-    from ntm_desktop.catalogue.updates import foresee_edition
-
+def will_apply(session: Session, carried: CarriedEdition | None) -> bool:
+    """The package carries an edition newer than the one in use here: the apply puts it in before the records, so
+    a preview plans the records on a rehearsal of the tree after it (sync.apply.preview_file)."""
     if carried is None:
-        return None
+        return False
     _judge(session, carried)
-    if carried.newer:
-        try:
-            carried.report = foresee_edition(session, carried.catalogue)
-        except CatalogueError as error:
-            raise _refused(error.detail) from None
-        except ValidationError as error:  # a code given again to another unit
-            raise PackageRefused(f"{WHAT}: {error}") from None
-    return carried
+    return carried.newer
 
 
 def apply(session: Session, carried: CarriedEdition | None) -> CarriedEdition | None:

@@ -132,6 +132,34 @@ def test_the_provinces_newer_edition_is_applied_with_its_package(tmp_path, capsy
         ws.close()
 
 
+def test_the_preview_counts_the_records_as_the_apply_will_after_the_edition(tmp_path, capsys):
+    """The units the edition renames and merges arrive at the revision the edition brings them to: the apply puts
+    the edition in first and finds them unchanged, and the preview (the window's table, `sync preview`) says
+    the same, not "Cập nhật"."""
+    province, commune, task, out = _world(tmp_path)
+    package = send(province, "03037", out)
+    plan = preview_file(commune, package)
+    counts = plan.counts()
+    assert counts["units"]["updated"] == 0 and counts["units"]["unchanged"] > 0
+    assert counts["tasks"]["updated"] == 1  # the province's change to the task is still an update
+    by_id = {a.record_id: a.outcome for a in plan.actions["units"]}
+    assert by_id[unit_id("03037")] == by_id[unit_id("03043")] == "unchanged"  # merged, renamed by the edition
+    assert "1 đổi tên, 1 sáp nhập" in plan.package.catalogue_edition.preview_line()
+    with commune.db.transaction() as s:  # the preview changed nothing
+        assert settings.get(s, CATALOGUE_VERSION_KEY) == "2025.1"
+        assert s.get(Unit, unit_id("03043")).name != "Ủy ban nhân dân xã Mường Bo Hoa"
+        assert s.get(Unit, unit_id("03037")).valid_to is None
+    assert main(["sync", "preview", "--data-dir", str(commune.folder.root), str(package), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)["counts"]
+
+    result = apply_file(commune, package, user="Cán bộ xã")
+    assert result.status == "applied" and result.message.endswith(APPLIED), result.message
+    assert result.summary["counts"] == counts == shown
+    assert "0 mới, 1 cập nhật, 0 xóa, 0 xung đột, 0 bị từ chối" in result.message
+    for ws in (province, commune):
+        ws.close()
+
+
 def test_an_older_edition_in_a_package_is_left_aside(tmp_path):
     province, commune, _task, out = _world(tmp_path)
     with commune.db.transaction("cán bộ") as s:  # the commune got a later edition meanwhile
