@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+try:
+    import msgspec
+except ImportError:  # pragma: no cover - a venv not yet given it: json's own scanner
+    msgspec = None
+
 from ntm_desktop.backup.space import size_text
 from ntm_desktop.errors import UserError
 
@@ -226,6 +231,10 @@ def _no_constant(name: str):
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
 _SCAN = _DECODER.scan_once
+# A data line's fast road: msgspec's decoder (C, about twice json's scanner on these lines). Where it accepts a
+# line it gives what json gives (big integers as int, the last of two equal keys); it refuses NaN, Infinity,
+# numbers beyond a float, lone surrogates and control characters, which then take `load_json` for its message.
+_FAST = msgspec.json.Decoder().decode if msgspec is not None else None
 
 
 def load_json(text: str | bytes, where: str, limits: Limits = DEFAULT_LIMITS):
@@ -259,11 +268,16 @@ def load_line(text: str, where, limits: Limits = DEFAULT_LIMITS):
 
 def load_lines(texts: list[str], where, limits: Limits = DEFAULT_LIMITS) -> list:
     """`load_line` of each of `texts`, in one loop; `where(i)` names line i, asked only when it is refused."""
-    scan, most, values = _SCAN, limits.max_json_depth, []
+    fast, scan, most, values = _FAST, _SCAN, limits.max_json_depth, []
     for i, text in enumerate(texts):
         try:
-            value, end = scan(text, 0)
-            if end == len(text) and text.count("{") + text.count("[") <= most and not _may_hold_surrogates(text):
+            if fast is not None:
+                value = fast(text)
+            else:
+                value, end = scan(text, 0)
+                if end != len(text):
+                    raise ValueError
+            if text.count("{") + text.count("[") <= most and not _may_hold_surrogates(text):
                 values.append(value)
                 continue
         except Exception:  # noqa: BLE001 - any refusal is told by the full check below

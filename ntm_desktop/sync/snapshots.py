@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ntm_desktop.models import SyncSnapshot
-from ntm_desktop.models.base import vector_json
-from ntm_desktop.sync.bulk import driver_sql
+from ntm_desktop.sync.bulk import driver_sql, vector_texts
 
 
 def dump(value) -> str:
@@ -27,7 +26,8 @@ def remember(session: Session, entity: str, records: list[dict], lines: dict[str
     if not records:
         return
     lines = lines or {}
-    rows = [(entity, r["id"], vector_json(r["version"]), lines.get(r["id"]) or dump(r)) for r in records]
+    versions = vector_texts([r["version"] for r in records])
+    rows = [(entity, r["id"], v, lines.get(r["id"]) or dump(r)) for r, v in zip(records, versions)]
     connection = session.connection()
     connection.exec_driver_sql(driver_sql(connection.dialect, _UPSERT), rows)
 
