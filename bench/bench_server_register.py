@@ -88,13 +88,23 @@ def build(url, root: Path, n_directives: int, n_tasks: int) -> None:
 
 def vacuum(url) -> None:
     """VACUUM ANALYZE once the rows are in, as autovacuum does on an office's server within a minute of such a
-    load (the visibility map and hint bits set, the GIN index's pending list merged)."""
+    load (the visibility map and hint bits set, the GIN index's pending list merged).
+
+    The word table is compacted first (VACUUM FULL): the builder inserts 300,000 tasks in one go and each updates
+    its directive's word row (the task counts), which leaves about three dead versions of every row at once, 216 MB
+    instead of 54. An office's server gathers the same rows over years, with autovacuum freeing the dead versions
+    as it goes and their room used again, so its table stays near the compact size; left bloated, every search
+    here reads four times the pages it would there (150 ms instead of 35 for a common word's count)."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     started = time.perf_counter()
     with engine.connect() as conn:
+        before = conn.exec_driver_sql("SELECT pg_relation_size('directive_words')").scalar()
+        conn.exec_driver_sql("VACUUM FULL directive_words")
+        after = conn.exec_driver_sql("SELECT pg_relation_size('directive_words')").scalar()
         conn.exec_driver_sql("VACUUM ANALYZE")
     engine.dispose()
-    log(f"VACUUM ANALYZE in {time.perf_counter() - started:.1f} s")
+    log(f"word table compacted {before / 2**20:.0f} -> {after / 2**20:.0f} MB; VACUUM ANALYZE; "
+        f"{time.perf_counter() - started:.1f} s")
 
 
 def measure(url, root: Path) -> list[tuple[str, float, float]]:
