@@ -15,6 +15,7 @@ import json
 import sqlite3
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import chain
 from unicodedata import normalize
 from typing import Any, Callable, Iterable
 
@@ -142,7 +143,16 @@ def nfc_column(values: list) -> list:
 
 def vector_texts(vectors: list) -> list[str]:
     """`vector_json` of each vector; a package's records mostly share a few one-installation vectors, each
-    written once."""
+    written once (found as each vector's items, in C; a vector that is not a dict of whole counts, one by
+    one)."""
+    try:
+        counts = set(map(type, chain.from_iterable(map(dict.values, vectors))))
+        keys = list(map(tuple, map(dict.items, vectors))) if counts <= {int} else None
+    except TypeError:  # not a dict
+        keys = None
+    if keys is not None:
+        texts_of = {key: vector_json(dict(key)) for key in set(keys)}
+        return list(map(texts_of.__getitem__, keys))
     made: dict[tuple, str] = {}
     texts = []
     for vector in vectors:

@@ -269,6 +269,10 @@ def load_line(text: str, where, limits: Limits = DEFAULT_LIMITS):
 def load_lines(texts: list[str], where, limits: Limits = DEFAULT_LIMITS) -> list:
     """`load_line` of each of `texts`, in one loop; `where(i)` names line i, asked only when it is refused."""
     fast, scan, most, values = _FAST, _SCAN, limits.max_json_depth, []
+    try:  # the escapes looked for in all the lines at once; only where some are, line by line
+        surrogates = _may_hold_surrogates("\n".join(texts))
+    except TypeError:  # not all text: told line by line
+        surrogates = True
     for i, text in enumerate(texts):
         try:
             if fast is not None:
@@ -277,7 +281,7 @@ def load_lines(texts: list[str], where, limits: Limits = DEFAULT_LIMITS) -> list
                 value, end = scan(text, 0)
                 if end != len(text):
                     raise ValueError
-            if text.count("{") + text.count("[") <= most and not _may_hold_surrogates(text):
+            if text.count("{") + text.count("[") <= most and not (surrogates and _may_hold_surrogates(text)):
                 values.append(value)
                 continue
         except Exception:  # noqa: BLE001 - any refusal is told by the full check below
