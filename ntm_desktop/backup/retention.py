@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Callable, Hashable, Iterable, TypeVar
 
 T = TypeVar("T")
 
 DAILY, WEEKLY, MONTHLY = 7, 4, 12
+KEEP_RECENT = timedelta(days=1)  # every backup of the last 24 hours is kept besides the retention rule
 
 
 def _newest_per_period(items: list[tuple[datetime, T]], period: Callable[[datetime], Hashable], count: int) -> set[int]:
@@ -41,3 +43,18 @@ def select_to_keep(
         | _newest_per_period(ordered, lambda d: (d.year, d.month), monthly)
     )
     return [ordered[i][1] for i in sorted(kept)]
+
+
+def delete_unkept(backups: Iterable, now: datetime | None = None) -> tuple[set[Path], list[Path]]:
+    """The rule applied to backups (each with .created_at and .path): those of the last 24 hours and those
+    select_to_keep keeps stay, the others' files are deleted. Returns (kept paths, deleted paths)."""
+    now = now or datetime.now()
+    backups = list(backups)
+    keep = set(select_to_keep([(b.created_at, b.path) for b in backups]))
+    keep |= {b.path for b in backups if now - b.created_at < KEEP_RECENT}
+    deleted = []
+    for b in backups:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)
+            deleted.append(b.path)
+    return keep, deleted

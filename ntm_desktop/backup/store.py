@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from ntm_desktop import __version__
@@ -30,7 +30,7 @@ from ntm_desktop.backup.manifest import (
     NewerBackupFormat,
 )
 from ntm_desktop.backup.progress import BackupCancelled, Meter, Report, copy_database, copy_file, copy_stream
-from ntm_desktop.backup.retention import select_to_keep
+from ntm_desktop.backup.retention import delete_unkept
 from ntm_desktop.backup.space import database_size, is_disk_full, require_free_space
 from ntm_desktop.errors import DiskFullError, UserError
 from ntm_desktop.paths import DataFolder
@@ -41,7 +41,6 @@ FILES_DIR = "files"
 KEY_MEMBER = "signing-key.pem"  # sync.signing.KEY_FILE: this office's signing key, in the data folder
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 MAX_MANIFEST_BYTES = 100 << 20  # a million attachment hashes fit well within it
-KEEP_RECENT = timedelta(days=1)  # every backup of the last 24 hours is kept besides the retention rule
 AUTO = "auto"  # create_backup's `server`: the one the folder (or its open database) works on, if any
 
 
@@ -442,15 +441,8 @@ def list_backups(backup_dir: Path) -> list[BackupInfo]:
 
 def prune(backup_dir: Path, now: datetime | None = None) -> list[Path]:
     """Apply the retention rule in one backup folder; returns the deleted backup files."""
-    now = now or datetime.now()
     backups = list_backups(backup_dir)
-    keep = set(select_to_keep([(b.created_at, b.path) for b in backups]))
-    keep |= {b.path for b in backups if now - b.created_at < KEEP_RECENT}
-    deleted = []
-    for b in backups:
-        if b.path not in keep:
-            b.path.unlink(missing_ok=True)
-            deleted.append(b.path)
+    keep, deleted = delete_unkept(backups, now)
     needed = {sha for b in backups if b.path in keep for sha in b.manifest.attachments}
     store = Path(backup_dir) / FILES_DIR
     if deleted and store.is_dir():

@@ -435,16 +435,6 @@ def prune_server_backups(folder: Path, now: datetime | None = None) -> list[Path
     """The retention rule of the file's backups (backup.retention, and every one of the last 24 hours) applied to
     the server backups in `folder`, of every kind together as for the file's (a backup before an import is the
     day's backup as much as the automatic one); returns the files deleted. Other files are left alone."""
-    from ntm_desktop.backup.retention import select_to_keep
-    from ntm_desktop.backup.store import KEEP_RECENT
+    from ntm_desktop.backup.retention import delete_unkept
 
-    now = now or datetime.now()
-    backups = list_server_backups(folder)
-    keep = set(select_to_keep([(b.created_at, b.path) for b in backups]))
-    keep |= {b.path for b in backups if now - b.created_at < KEEP_RECENT}
-    deleted = []
-    for b in backups:
-        if b.path not in keep:
-            b.path.unlink(missing_ok=True)
-            deleted.append(b.path)
-    return deleted
+    return delete_unkept(list_server_backups(folder), now)[1]

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from ntm_desktop.backup import BackupKind, create_backup, list_backups, make_daily_backup, select_to_keep
-from ntm_desktop.backup.store import KEEP_RECENT
+from ntm_desktop.backup.retention import KEEP_RECENT
 from ntm_desktop.cli import main
 from ntm_desktop.errors import DiskFullError
 from ntm_desktop.models import Directive

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from ntm_desktop.backup import BackupKind, create_backup, list_backups, select_to_keep
-from ntm_desktop.backup.store import KEEP_RECENT
+from ntm_desktop.backup.retention import KEEP_RECENT
 from ntm_desktop.cli import main
 from ntm_desktop.paths import resolve_data_folder
 from ntm_desktop.server.backup import list_server_backups, prune_server_backups
