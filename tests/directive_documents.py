@@ -416,3 +416,22 @@ def write_scan(pdf: Path, path: Path, dpi: int = 300, pages: int | None = None) 
         document.close()
     images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
     return path
+
+
+def viewer_copy(text_path: Path, pdf_path: Path) -> str:
+    """The text a clerk gets by copying all of a PDF viewer's page: the directive laid out into `pdf_path`, then
+    each page's text as PDFium gives it (layout order, hard line breaks), pages one after the other."""
+    import pypdfium2 as pdfium
+
+    pdf = write_pdf(layout_from_text(text_path.read_text(encoding="utf-8")), pdf_path)
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        pages = []
+        for page in document:
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\r\n", "\n"))
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return "\n".join(pages)

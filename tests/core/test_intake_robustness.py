@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from directive_documents import layout_from_text, wrap_text, write_docx, write_pdf
+from directive_documents import layout_from_text, viewer_copy, wrap_text, write_docx, write_pdf
 from fixture_scores import score
 
 from ntm_desktop.intake import extract_file
@@ -81,21 +81,8 @@ def test_text_copied_out_of_a_pdf_viewer_keeps_the_header_fields(clean, tmp_path
     (the copy drops the first-line indent that parted them), so one task of the 98 is missing; the floors below
     are the scores reached.
     """
-    import pypdfium2 as pdfium
-
     def copied(path: Path) -> str:
-        pdf = write_pdf(layout_from_text(path.read_text(encoding="utf-8")), tmp_path / f"{path.stem}.pdf")
-        document = pdfium.PdfDocument(str(pdf))
-        try:
-            pages = []
-            for page in document:
-                textpage = page.get_textpage()
-                pages.append(textpage.get_text_range().replace("\r\n", "\n"))
-                textpage.close()
-                page.close()
-        finally:
-            document.close()
-        return "\n".join(pages)
+        return viewer_copy(path, tmp_path / f"{path.stem}.pdf")
 
     got, table = score(copied)
     print(f"\nPDF viewer copy: " + ", ".join(f"{k} {got[k]:.1f} (clean {clean[k]:.1f})" for k in KEYS))

@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from directive_documents import layout_from_text, wrap_text, write_docx, write_pdf
+from directive_documents import layout_from_text, viewer_copy, wrap_text, write_docx, write_pdf
 from fixture_scores import score
 
 from ntm_desktop.intake import extract_file
@@ -79,21 +79,8 @@ def test_each_style_copied_out_of_a_pdf_viewer_keeps_most_of_its_fields_and_task
     it. What is lost: the text after that table, which this copy gives a few words a line, so the plan's sections
     and closing are not found (its signer and recipients, two of its aims taken for tasks, one task missed).
     Floors are the scores reached."""
-    import pypdfium2 as pdfium
-
     def copied(path: Path) -> str:
-        pdf = write_pdf(layout_from_text(path.read_text(encoding="utf-8")), tmp_path / f"{path.stem}.pdf")
-        document = pdfium.PdfDocument(str(pdf))
-        try:
-            pages = []
-            for page in document:
-                textpage = page.get_textpage()
-                pages.append(textpage.get_text_range().replace("\r\n", "\n"))
-                textpage.close()
-                page.close()
-        finally:
-            document.close()
-        return "\n".join(pages)
+        return viewer_copy(path, tmp_path / f"{path.stem}.pdf")
 
     got, table = score(copied, STYLES)
     print(f"\nPDF viewer copy\n{table}")
