@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from ntm_desktop.models import Attachment
 from ntm_desktop.services import attachments, directives
 from ntm_desktop.ui.register.form import DirectiveForm
+from screenshots import SHOTS
 
 
 def _directive_with(ws, name: str, content: bytes) -> str:
@@ -38,6 +39,6 @@ def test_a_name_with_folders_and_hidden_characters_is_listed_by_its_safe_name(qt
     shown = [form.files.item(i).text() for i in range(form.files.count())]
     assert shown == ["Báo cáo tiến độ.pdf (1 KB)"], shown
     assert not any(ch in shown[0] for ch in "/\\\u202e\x07")
-    form.grab().save("/tmp/ntm/attachment-safe-name.png")
+    form.grab().save(str(SHOTS / "attachment-safe-name.png"))
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert not form.isVisible()

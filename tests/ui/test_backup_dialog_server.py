@@ -19,9 +19,9 @@ from ntm_desktop.ui.backup_dialog import BackupDialog
 from ntm_desktop.workspace import open_workspace
 from tests.core.server_db import NO_SERVER, SERVER, drop_server_database, new_server_database
 from typing_helpers import focus, press
+from screenshots import SHOTS
 
 pytestmark = pytest.mark.skipif(not SERVER, reason=NO_SERVER)
-SHOTS = Path("/tmp/ntm")
 
 
 @pytest.fixture

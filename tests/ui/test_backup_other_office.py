@@ -12,6 +12,7 @@ from ntm_desktop.backup import BackupKind, create_backup
 from ntm_desktop.backup.office_check import office_of
 from ntm_desktop.services import settings
 from ntm_desktop.ui.backup_dialog import BackupDialog
+from screenshots import SHOTS
 
 
 class Boxes:
@@ -49,7 +50,7 @@ def click(label: str):
 
 def key(which):
     def act(qtbot, box):
-        box.grab().save("/tmp/ntm/restore-other-office.png")
+        box.grab().save(str(SHOTS / "restore-other-office.png"))
         qtbot.keyClick(box, which)
     return act
 
@@ -112,7 +113,7 @@ def test_an_explicit_yes_restores_and_says_which_office_this_is_now(qtbot, commu
     status = dialog.status.text()
     assert "Máy này giờ làm việc với tư cách" in status and district.name in status and commune_name in status
     qtbot.wait(50)  # let the layout give the longer status its lines
-    dialog.grab().save("/tmp/ntm/restore-other-office-done.png")
+    dialog.grab().save(str(SHOTS / "restore-other-office-done.png"))
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 

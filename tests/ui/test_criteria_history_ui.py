@@ -10,6 +10,7 @@ from ntm_desktop.services.criteria import catalogue as criteria_sets
 from ntm_desktop.services.criteria.assessments import set_status
 from ntm_desktop.services.criteria.statuses import DAT
 from ntm_desktop.ui.criteria.profile_dialog import ProfileDialog
+from screenshots import SHOTS
 
 
 def test_the_history_shows_the_old_communes_results(qtbot, workspace):
@@ -25,5 +26,4 @@ def test_the_history_shows_the_old_communes_results(qtbot, workspace):
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.history.text() == "2024: Ủy ban nhân dân phường Cống Vị đạt 3/19 (một phần, nay thuộc đơn vị này)"
-    Path("/tmp/ntm").mkdir(exist_ok=True)
-    dialog.grab().save("/tmp/ntm/criteria_history_former.png")
+    dialog.grab().save(str(SHOTS / "criteria_history_former.png"))

@@ -15,8 +15,8 @@ from ntm_desktop.catalogue import OfficeChoice, set_up_office, unit_id
 from ntm_desktop.models import Unit
 from ntm_desktop.services import office, settings
 from ntm_desktop.ui.first_start import OfficeDialog
+from screenshots import SHOTS
 
-SHOTS = Path("/tmp/ntm")
 # A keystroke's refresh of the list, measured by the form. The 50 ms the search must keep to is measured by
 # bench/bench_first_start.py on a quiet machine; here a bound that only a search gone wrong (a sort of the
 # whole catalogue, a query per row) would pass, on a machine shared with other work.
@@ -35,7 +35,6 @@ def shown(qtbot, ws) -> OfficeDialog:
 
 
 def shot(dialog, step: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
     dialog.grab().save(str(SHOTS / f"first_start_{step}.png"))
 
 

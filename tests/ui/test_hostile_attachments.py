@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPushButton
 from ntm_desktop.models import Attachment
 from ntm_desktop.services import attachments, directives
 from ntm_desktop.ui.register.form import DirectiveForm
+from screenshots import SHOTS
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_a_batch_file_disguised_as_pdf_is_refused_and_not_opened(qtbot, demo_wor
     assert opened == []  # nothing handed to the system
     assert messages and "Bao cao.pdf.bat" in messages[-1] and "Không mở tệp" in messages[-1]
     assert _files_under(demo_workspace.folder.root.parent) == before
-    form.grab().save("/tmp/ntm/attachment-refused.png")
+    form.grab().save(str(SHOTS / "attachment-refused.png"))
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert not form.isVisible()
 

@@ -19,9 +19,9 @@ from folder_helpers import demo_folder
 from ntm_desktop.server.backup import list_server_backups
 from ntm_desktop.server.setting import record_server
 from tests.core.server_db import NO_SERVER, SERVER, drop_server_database, new_server_database
+from screenshots import SHOTS
 
 pytestmark = pytest.mark.skipif(not SERVER, reason=NO_SERVER)
-SHOTS = Path("/tmp/ntm")
 
 # Prints each message box (and presses its first button), then the window once the day's backup has told its
 # outcome: its title, whether it works on the server, and its status bar.
@@ -124,7 +124,6 @@ def test_no_room_for_the_servers_backup_is_told_and_the_window_works_on(disk, se
     data = _office_on(server_database, disk.path / "data")
     (data / "ntm.sqlite3").unlink()  # a PC that has only the server
     disk.fill(leave=64 * 1024)  # room for the log, not for a backup of the office
-    SHOTS.mkdir(exist_ok=True)
     result = _start(data, shot=str(SHOTS / "start-server-backup-disk-full.png"))
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 0, result.stdout + result.stderr

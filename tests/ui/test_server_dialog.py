@@ -16,8 +16,8 @@ from ntm_desktop.ui.server_dialog import ServerDialog
 from tests.core.password_server import PASSWORD, password_server  # noqa: F401 - a fixture
 from tests.core.server_db import NO_SERVER, SERVER, drop_server_database, new_server_database
 from tests.ui.typing_helpers import focus, press, replace_text, type_text
+from screenshots import SHOTS
 
-SHOTS = "/tmp/ntm"
 
 
 def _closed_port() -> int:
@@ -57,7 +57,7 @@ def test_unreachable_server_is_told_and_nothing_can_be_chosen(qtbot, workspace, 
     _check(qtbot, dialog)
     assert f"Không kết nối được máy chủ 127.0.0.1:{port}" in dialog.outcome.text()
     assert not dialog.move_button.isEnabled() and not dialog.use_button.isEnabled()
-    dialog.grab().save(f"{SHOTS}/server-dialog-unreachable.png")
+    dialog.grab().save(str(SHOTS / "server-dialog-unreachable.png"))
     replace_text("", dialog.host)
     press(Qt.Key.Key_Return)  # the check button is the default one
     assert "Chưa điền máy chủ" in dialog.outcome.text()
@@ -75,7 +75,7 @@ def test_move_onto_an_empty_server_then_a_second_pc_uses_it(qtbot, demo_workspac
         _check(qtbot, dialog)
         assert "còn trống" in dialog.outcome.text()
         assert dialog.move_button.isEnabled() and not dialog.use_button.isEnabled()
-        dialog.grab().save(f"{SHOTS}/server-dialog-empty.png")
+        dialog.grab().save(str(SHOTS / "server-dialog-empty.png"))
         focus(dialog.move_button)
         press(Qt.Key.Key_Space)  # “Chuyển dữ liệu lên máy chủ”, confirmed with Yes
         assert any("Chép toàn bộ dữ liệu của máy này" in m for m in messages)
@@ -96,7 +96,7 @@ def test_move_onto_an_empty_server_then_a_second_pc_uses_it(qtbot, demo_workspac
         _check(qtbot, second)
         assert "phiên bản này (đã có dữ liệu của văn phòng)" in second.outcome.text()
         assert second.use_button.isEnabled() and not second.move_button.isEnabled()
-        second.grab().save(f"{SHOTS}/server-dialog-office.png")
+        second.grab().save(str(SHOTS / "server-dialog-office.png"))
         focus(second.use_button)
         press(Qt.Key.Key_Space)
         assert recorded_server(workspace.folder.root) == url.render_as_string(hide_password=False)
@@ -121,7 +121,7 @@ def test_the_data_menu_opens_the_server_dialog(qtbot, demo_workspace):
     def drive(dialog):
         seen["title"] = dialog.windowTitle()
         seen["where"] = dialog.findChild(type(dialog.outcome), "where").text()
-        dialog.grab().save(f"{SHOTS}/server-dialog-from-menu.png")
+        dialog.grab().save(str(SHOTS / "server-dialog-from-menu.png"))
         press(Qt.Key.Key_Escape, dialog)
 
     while_modal(item.trigger, drive)

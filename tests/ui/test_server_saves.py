@@ -20,8 +20,8 @@ from ntm_desktop.ui.tasks.editor import TaskEditor
 from ntm_desktop.workspace import Workspace, open_workspace
 from tests.core.server_db import NO_SERVER, SERVER, drop_server_database, new_server_database, open_server_pc
 from typing_helpers import focus, press, replace_text
+from screenshots import SHOTS
 
-SHOTS = Path("/tmp/ntm")
 LOST = "Mất kết nối với máy chủ"
 
 server_only = pytest.mark.skipif(not SERVER, reason=NO_SERVER)
@@ -88,7 +88,6 @@ def _press_save(dialog, shot: str = "") -> list[str]:
         for box in boxes:
             seen.append(f"{box.windowTitle()}: {box.text()}")
             if shot and len(seen) == 1:
-                SHOTS.mkdir(exist_ok=True)
                 box.grab().save(str(SHOTS / shot))
                 dialog.grab().save(str(SHOTS / shot.replace(".png", "-dialog.png")))
             press(Qt.Key.Key_Escape, box)

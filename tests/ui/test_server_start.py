@@ -19,8 +19,8 @@ from folder_helpers import demo_folder
 from ntm_desktop.server.setting import record_server
 from tests.core.password_server import PASSWORD, password_server  # noqa: F401 - a fixture
 from tests.core.server_db import NO_SERVER, SERVER, drop_server_database, new_server_database
+from screenshots import SHOTS
 
-SHOTS = Path("/tmp/ntm")
 RETRY, LOCAL, LEAVE = "Thử lại", "Mở bản sao trên máy này (chỉ xem)", "Thoát"
 
 # ANSWERS: the buttons to click, box after box ("|" between); PASSWORDS: what to type at each password prompt
@@ -114,7 +114,6 @@ def test_unreachable_server_offers_retry_then_the_copy_on_this_pc_read_only(tmp_
     record_server(data, f"postgresql+psycopg://vanthu@127.0.0.1:{port}/ntm")
     before = _digest(data / "ntm.sqlite3")
     backups = sorted((data / "backups").glob("*")) if (data / "backups").exists() else []
-    SHOTS.mkdir(exist_ok=True)
     result = _start("--data-dir", str(data), answers=[RETRY, LOCAL], shot=str(SHOTS / "start-server-unreachable.png"),
                     window_shot=str(SHOTS / "start-read-only-copy.png"))
     _no_traceback(result)

@@ -18,8 +18,8 @@ from ntm_desktop.ui.first_start import OfficeDialog  # noqa: E402
 from ntm_desktop.ui.sync.page import SyncPage  # noqa: E402
 from ntm_desktop.workspace import open_workspace  # noqa: E402
 from test_sync_world import build_district, fingerprint, join_commune, send, state  # noqa: E402
+from screenshots import SHOTS
 
-SHOTS = Path("/tmp/ntm")
 
 
 def test_first_start_shows_the_senders_fingerprint_and_sets_up_only_once_confirmed(qtbot, tmp_path, monkeypatch,
