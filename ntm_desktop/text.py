@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
-_SPACES = re.compile(r"\s+")
 
 
 def nfc(text: str | None) -> str | None:
@@ -37,7 +35,7 @@ def fold(text: str | None) -> str:
     """Lower-case, diacritic-free form used for search ("Đạt chuẩn" -> "dat chuan")."""
     if not text:
         return ""
-    return _SPACES.sub(" ", text.translate(_FOLD)).strip()
+    return " ".join(text.translate(_FOLD).split())  # runs of whitespace as one space, none at the ends
 
 
 # Vietnamese alphabet order; letters outside it sort after by code point.

@@ -163,8 +163,12 @@ _TASK_STARTS = text(
 
 
 def _derive_task_starts(session: Session, plan: Plan) -> None:
-    """A task's start is derived here from the reports and completions that arrived (it never travels)."""
-    ids = {a.record_id for a in plan.actions.get("tasks", []) if a.writes}
+    """A task's start is derived here from the reports and completions that arrived (it never travels).
+
+    A task new here has no reports yet (they come after the tasks): its start is its completion, and
+    one not completed keeps the empty start it was inserted with."""
+    ids = {a.record_id for a in plan.actions.get("tasks", [])
+           if a.writes and (a.outcome != "new" or a.result.get("completed_on") is not None)}
     ids |= {a.result["task_id"] for a in plan.actions.get("progress_updates", []) if a.writes}
     ids = sorted(ids)
     for i in range(0, len(ids), 500):  # under SQLite's limit of bound values in one statement
@@ -188,7 +192,8 @@ def apply_file(workspace, path: Path, user: str = "", backup: bool = True,
     (needed once for a key this installation does not know yet).
     """
     try:
-        return _apply_file(workspace, path, user, backup, confirmed_key)
+        with bulk.collector_paused():  # from the first line read to the commit
+            return _apply_file(workspace, path, user, backup, confirmed_key)
     except DatabaseLockedError as error:
         raise DatabaseLockedError(BUSY) from error
 
@@ -346,7 +351,7 @@ def apply_package(workspace, package: Package, user: str, reread=None, backup: b
     manifest = package.manifest
     written: list[Path] = []
     try:
-        with db.transaction(user) as session:
+        with bulk.collector_paused(), db.transaction(user) as session:
             ledger.one_at_a_time(session, write=True)  # another PC or process applying a package commits first
             session.info["package_id"] = manifest.package_id
             try:

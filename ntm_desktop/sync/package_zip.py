@@ -269,10 +269,13 @@ def load_line(text: str, where, limits: Limits = DEFAULT_LIMITS):
 def load_lines(texts: list[str], where, limits: Limits = DEFAULT_LIMITS) -> list:
     """`load_line` of each of `texts`, in one loop; `where(i)` names line i, asked only when it is refused."""
     fast, scan, most, values = _FAST, _SCAN, limits.max_json_depth, []
-    try:  # the escapes looked for in all the lines at once; only where some are, line by line
-        surrogates = _may_hold_surrogates("\n".join(texts))
-    except TypeError:  # not all text: told line by line
-        surrogates = True
+    if fast is not None:  # msgspec refuses a lone surrogate itself: no line needs looking at for them
+        surrogates = False
+    else:
+        try:  # the escapes looked for in all the lines at once; only where some are, line by line
+            surrogates = _may_hold_surrogates("\n".join(texts))
+        except TypeError:  # not all text: told line by line
+            surrogates = True
     for i, text in enumerate(texts):
         try:
             if fast is not None:

@@ -99,6 +99,23 @@ def test_corrupt_zip_bytes(world, tmp_path):
     refused(commune, bad, "hỏng")
 
 
+def test_a_data_file_packed_by_an_unknown_method(world, tmp_path):
+    """Not a package NTM Desktop made: told as damage while the apply reads it, and nothing is written."""
+    _, commune, package = world
+    data = bytearray(package.read_bytes())
+    with zipfile.ZipFile(package) as zf:
+        info = zf.getinfo("data/tasks.ndjson")
+    name = info.filename.encode()
+    central = data.index(b"PK\x01\x02")  # the central directory's first entry
+    while data[central + 46:central + 46 + len(name)] != name:
+        central = data.index(b"PK\x01\x02", central + 4)
+    for at in (info.header_offset + 8, central + 10):  # the method, in the local header and the directory
+        data[at:at + 2] = (97).to_bytes(2, "little")
+    bad = tmp_path / "method.ntmsync"
+    bad.write_bytes(bytes(data))
+    refused(commune, bad, "bị hỏng", "gửi lại")
+
+
 def test_checksum_mismatch(world, tmp_path):
     _, commune, package = world
     with zipfile.ZipFile(package) as zf:

@@ -64,6 +64,31 @@ def test_only_the_owner_marks_a_task_done(tmp_path):
         assert done.completed_on == date.today() and done.started_on == date.today()
 
 
+def test_a_task_new_here_starts_on_its_first_report_or_on_its_completion(tmp_path):
+    """Its start never travels: the installation the task arrives at derives it from what arrived with it."""
+    district = build_district(tmp_path)
+    first_report, done_on = date.today() - timedelta(days=9), date.today() - timedelta(days=2)
+    with district.db.transaction("Văn thư huyện") as s:
+        led = {t.lead_unit.code: t for t in s.scalars(select(Task))}
+        reported = led["XA-A"].id
+        untouched = tasks.create_task(s, tasks.TaskInput(
+            directive_id=led["XA-A"].directive_id, summary="Lập hồ sơ đề nghị xét công nhận",
+            lead_unit_id=led["XA-A"].lead_unit_id, deadline_text="trước ngày 30/9/2025"))
+        tasks.add_progress(s, reported, first_report + timedelta(days=4), "Đã rà soát 5/7 thôn", "Cán bộ xã")
+        tasks.add_progress(s, reported, first_report, "Đã họp triển khai", "Cán bộ xã")
+        tasks.complete_task(s, led["XA-B"].id, done_on, "12/BC-UBND")
+        completed = led["XA-B"].id
+    for code in ("XA-A", "XA-B"):  # each commune's new installation: its tasks are all new there
+        commune = join_commune(tmp_path, district, code, tmp_path / f"down-{code}")
+        with commune.db.transaction() as s:
+            if code == "XA-A":
+                assert s.get(Task, reported).started_on == first_report  # the earliest of its reports
+                assert s.get(Task, untouched).started_on is None  # nothing reported, not done: not started
+            else:
+                assert s.get(Task, completed).completed_on == done_on
+                assert s.get(Task, completed).started_on == done_on  # done without a report: started when done
+
+
 def test_a_communes_report_moves_the_districts_monthly_task_to_its_next_occurrence(tmp_path):
     from ntm_desktop.services.deadlines import DeadlineKind, Recurrence, next_occurrence
     from ntm_desktop.services.tasks import TaskInput
