@@ -75,12 +75,13 @@ def roomy_cache(connection: Connection) -> int | None:
 
 @contextmanager
 def collector_paused():
-    """Python's cycle collector held while a package is read and written, as it was again afterwards.
+    """Python's cycle collector held while a package is made, or read and written, as it was again afterwards
+    (a context manager, or a decorator).
 
     An import keeps a batch's records (tens of thousands of dicts and lists) alive while it plans and writes
     them, and every collection of the older generations walks all of them: about a tenth of a 35,000-record
-    import. Records hold no cycles, so reference counting frees them as before; what the import leaves in
-    cycles (a few ORM objects) is collected once the collector runs again."""
+    import, a fifth of its export. Records hold no cycles, so reference counting frees them as before; what
+    the work leaves in cycles (a few ORM objects) is collected once the collector runs again."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -4,6 +4,7 @@ gives (or refused with the same message), a column of texts normalized at once i
 from __future__ import annotations
 
 import json
+import zipfile
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -55,3 +56,38 @@ def test_a_line_refused_is_refused_with_the_careful_message(line):
         load_json(line, "data/tasks.ndjson, dòng 2")
     assert str(fast.value) == str(careful.value)
     assert "dòng 2" in str(fast.value)
+
+
+def test_the_cycle_collector_runs_again_after_an_import_an_export_and_a_refusal(tmp_path):
+    """Held while a package is made or applied, for speed; a PC that works on for days needs it back."""
+    import gc
+
+    from test_sync_bad_input import rebuild
+    from test_sync_world import build_district, join_commune, send
+
+    from ntm_desktop.models import Task
+    from ntm_desktop.sync.apply import apply_file
+    from sqlalchemy import select
+
+    district = build_district(tmp_path)
+    commune = join_commune(tmp_path, district, "XA-A", tmp_path / "boot")
+    assert gc.isenabled()
+    with district.db.transaction() as s:
+        s.scalars(select(Task)).first().notes = "Ưu tiên hoàn thành trước mùa mưa"
+    package = send(district, "XA-A", tmp_path / "out")
+    assert gc.isenabled()
+    with zipfile.ZipFile(package) as zf:
+        tasks = zf.read("data/tasks.ndjson")
+    bad = rebuild(package, tmp_path / "sua.ntmsync", replace={"data/tasks.ndjson": tasks.replace(
+        "mùa mưa".encode(), "mùa khô".encode())})
+    with pytest.raises(PackageRefused, match="Mã kiểm tra"):
+        apply_file(commune, bad, user="cán bộ xã")
+    assert gc.isenabled()
+    assert apply_file(commune, package, user="cán bộ xã").status == "applied"
+    assert gc.isenabled()
+    gc.disable()  # held by someone else: left as it was found
+    try:
+        send(district, "XA-A", tmp_path / "out2")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
