@@ -184,6 +184,7 @@ def _rows(lines: list[str], first: int, columns: list[str]) -> tuple[list[str | 
     pieces: list[str] = []
     line_starts: set[int] = set()  # the pieces that begin a line of the copy
     raw: list[str] = []
+    raw_of: list[int] = []  # for each piece, the index in `raw` of the line it was cut from
     number = 0
 
     def close(last: bool) -> None:
@@ -196,7 +197,16 @@ def _rows(lines: list[str], first: int, columns: list[str]) -> tuple[list[str | 
         cells, used = split
         rows.append(" | ".join([str(number)] + cells))
         if used < len(pieces):
-            rows.append(pieces[used:])
+            rows.append(_rest(used))
+
+    def _rest(used: int) -> list[str]:
+        """What follows the row's cells (the text after the table) as the lines it came in: the rest of the line
+        the last cell ended in, then the lines after it, blank lines and all."""
+        k = raw_of[used]
+        if used in line_starts:
+            return raw[k:]
+        tail = " ".join(p for p, line in zip(pieces[used:], raw_of[used:]) if line == k)
+        return [tail] + raw[k + 1:]
 
     i = first
     while i < len(lines):
@@ -206,6 +216,7 @@ def _rows(lines: list[str], first: int, columns: list[str]) -> tuple[list[str | 
             close(False)
             number += 1
             pieces, raw = _line_pieces(m.group(2)), [line]
+            raw_of[:] = [0] * len(pieces)
             line_starts.clear()
             line_starts.add(0)
         elif not line.strip() or _PAGE_NUMBER.match(line) or _COLUMN_NUMBERS.match(line):
@@ -217,7 +228,9 @@ def _rows(lines: list[str], first: int, columns: list[str]) -> tuple[list[str | 
             break
         else:
             line_starts.add(len(pieces))
-            pieces.extend(_line_pieces(line))
+            cut = _line_pieces(line)
+            pieces.extend(cut)
+            raw_of.extend([len(raw)] * len(cut))
             raw.append(line)
         i += 1
     close(True)

@@ -245,6 +245,10 @@ def _is_caps_block(line: str) -> bool:
     return len(letters) >= 6 and " " in line.strip() and all(ch.isupper() for ch in letters)
 
 
+# A short note in brackets on a line of its own, ending its item: "(b/c);", "(để báo cáo)", "(để thực hiện)."
+_ASIDE = re.compile(r"^\([^()]{1,30}\)[;.,]?$")
+
+
 def _should_join(prev: str, prev_width: int, prev_indent: int, line: str, indent: int, blank: bool) -> bool:
     if not prev or "|" in prev or "|" in line:
         return False
@@ -261,6 +265,8 @@ def _should_join(prev: str, prev_width: int, prev_indent: int, line: str, indent
         return False  # a header block under a sentence (the motto under a "V/v" subject, a title under the body)
     if prev.endswith(_TERMINAL):
         return False
+    if _ASIDE.match(line):
+        return True  # a recipient's note wrapped in a narrow column: "- Thường trực Tỉnh ủy" + "(b/c);"
     if line[:1].isdigit():
         return True  # "… chậm nhất đến ngày" + "01 tháng 7 năm 2028": a number goes on the sentence
     if prev.endswith(",") and not prev.isupper():

@@ -76,16 +76,15 @@ def test_each_style_copied_from_a_web_portal_scores_above_its_floors():
 
 def test_each_style_copied_out_of_a_pdf_viewer_keeps_most_of_its_fields_and_tasks(tmp_path):
     """A viewer's copy runs cells side by side together ("Sở Tài chính Sở Nông"); the plan's table is rebuilt from
-    it. What is lost: the text after that table, which this copy gives a few words a line, so the plan's sections
-    and closing are not found (its signer and recipients, two of its aims taken for tasks, one task missed).
-    Floors are the scores reached."""
+    it, and the text after the table is kept as it came. What is lost: the Chỉ thị's subject, which runs on into its
+    opening sentence (the copy has no blank line between them). Floors are the scores reached."""
     def copied(path: Path) -> str:
         return viewer_copy(path, tmp_path / f"{path.stem}.pdf")
 
     got, table = score(copied, STYLES)
     print(f"\nPDF viewer copy\n{table}")
-    assert got["metadata"] >= 94 and got["deadline_accuracy"] >= 100, table
-    assert got["precision"] >= 94 and got["recall"] >= 97, table
+    assert got["metadata"] >= 98 and got["deadline_accuracy"] >= 100, table
+    assert got["precision"] >= 100 and got["recall"] >= 100, table
 
 
 def test_the_plan_s_task_table_is_a_real_table_in_the_word_file_and_gives_one_task_per_row(tmp_path):
@@ -130,3 +129,22 @@ def test_the_review_starts_from_the_signer_s_title_as_written_in_a_sentence_and_
     # The table's rows first, then the duty under "Tổ chức thực hiện" that follows it.
     assert [t.deadline for t in tasks][:2] == ["2026-03-31", "2026-06-30"] and tasks[-1].deadline == "2026-12-15"
     assert [t.source[0] for t in tasks] == sorted(t.source[0] for t in tasks)
+
+
+def test_the_text_after_a_task_table_copied_out_of_a_pdf_viewer_is_kept_as_it_came(tmp_path):
+    """The plan's table is rebuilt by rows, and what follows it (its "Tổ chức thực hiện" duties, the closing
+    paragraph, the recipients and the signature) is read as the text it is, not cut into words."""
+    from ntm_desktop.parsing import parse_directive
+
+    text = viewer_copy(STYLES / "kh-bang-nhiem-vu.txt", tmp_path / "plan.pdf")
+    proposal = parse_directive(text)
+    lines = proposal.cleaned_text.split("\n")
+    assert "IV. TỔ CHỨC THỰC HIỆN" in lines
+    assert any(line.startswith("Trong quá trình thực hiện, nếu có khó khăn") and line.endswith("chỉ đạo./.")
+               for line in lines)
+    assert proposal.signer == "Hoàng Việt Phương" and proposal.signer_title == "PHÓ CHỦ TỊCH"
+    assert "UBND các xã" in proposal.recipients and len(proposal.recipients) == 6
+    tasks = [(t.assignee, t.deadline) for t in proposal.tasks]
+    assert ("Sở Tài chính", "2026-03-31") in tasks and ("UBND các xã", "2026-10-31") in tasks  # the table's rows
+    assert tasks[-1] == ("Sở Nông nghiệp và Môi trường", "2026-12-15")  # the duty after the table
+    assert len(tasks) == 7  # and nothing else taken for a task: not its aims, not its closing
