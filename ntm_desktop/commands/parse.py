@@ -63,9 +63,15 @@ def read_file(path: Path) -> tuple[str, list[str]]:
 
 def summary_lines(data: dict) -> list[str]:
     """A readable Vietnamese summary of a proposal dict."""
+    from ntm_desktop.models import SECRECY_LABELS, URGENCY_LABELS, Secrecy, Urgency
+
     lines = []
     for key, label in FIELD_LABELS:
         lines.append(f"{label}: {data.get(key) or '(không tìm thấy)'}")
+    lines.append(f"Độ khẩn: {URGENCY_LABELS[Urgency(data['urgency'])]}")
+    lines.append(f"Độ mật: {SECRECY_LABELS[Secrecy(data['secrecy'])]}")
+    if data["secrecy"]:
+        lines.append("  (văn bản mật vào sổ văn bản mật riêng; NTM Desktop không lưu văn bản mật)")
     lines.append("Nơi nhận: " + ("; ".join(data["recipients"]) or "(không tìm thấy)"))
     if data["referenced_documents"]:
         lines.append("Văn bản dẫn chiếu: " + "; ".join(data["referenced_documents"]))

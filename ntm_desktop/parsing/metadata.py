@@ -158,7 +158,10 @@ def _unit_case(upper: str) -> str:
 def find_issuer(lines: list[str], symbol: str | None, place: str | None, body: str) -> tuple[str | None, Span | None]:
     head = _header_lines(lines)
     if head:
+        # The urgency and secrecy stamps a copy joins to the agency's lines are no part of its name.
         text = " ".join(t for _, t in head)
+        while _STAMP.search(text):
+            text = _STAMP.sub("", text)
         span = (head[0][0], 0, len(lines[head[0][0]]))
         m = re.match(
             r"^(.*?\b(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|THÀNH PHỐ|QUẬN|THỊ XÃ)\b.*?)\s+((?:VĂN PHÒNG|SỞ|BAN|PHÒNG|THANH TRA|CÔNG AN)\b.*)$",
@@ -211,6 +214,12 @@ def find_doc_type(lines: list[str], symbol: str | None, subject_is_vv: bool) -> 
     return ("Công văn", None) if subject_is_vv else (None, None)
 
 
+# A document's type as its title line says it ("KẾ HOẠCH", "THÔNG BÁO"), folded.
+TITLE_TYPES = {
+    "thong bao", "ke hoach", "quyet dinh", "chi thi", "nghi quyet", "huong dan", "bao cao", "chuong trinh",
+    "to trinh", "ket luan", "cong dien", "phuong an", "de an", "quy che", "quy dinh", "thong cao",
+}
+
 # How the body of a notice or plan starts, so that a title block copied without blank lines ends there.
 _BODY_OPENER = re.compile(
     r"^(?:ngay \d|thuc hien |can cu |xet (?:de nghi|to trinh|bao cao)|de (?:to chuc|trien khai|thuc hien|nang cao|"
@@ -222,7 +231,9 @@ _STAMP = re.compile(r"\s+(?:HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|TUY�
 
 
 _URGENCY = (("hoa toc", "hoa_toc"), ("thuong khan", "thuong_khan"), ("khan", "khan"))
-_URGENCY_STAMP = re.compile(r"(?:^|\s)(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)(?:\s*$|\s+(?=V/v|Số\b|Kính))")
+_URGENCY_STAMP = re.compile(
+    r"(?:^|\s)(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)(?:\s*$|\s+(?=V/v|Số\b|Kính|TUYỆT MẬT|TỐI MẬT|MẬT\s*$))"
+)
 
 
 def find_urgency(lines: list[str]) -> tuple[str, Span | None]:
@@ -236,6 +247,51 @@ def find_urgency(lines: list[str]) -> tuple[str, Span | None]:
             value = next(v for word, v in _URGENCY if folded == word)
             return value, (i, m.start(1), m.end(1))
     return "", None
+
+
+_SECRECY = (("tuyet mat", "tuyet_mat"), ("toi mat", "toi_mat"), ("mat", "mat"))
+# The secrecy stamp printed under the number, in capitals: alone on its line (boxed or bracketed in some copies),
+# after the number (and the place and date a two-column copy puts beside it), after the agency's name or the urgency
+# stamp where a copy joins the left block's lines, or run into the next header line ("MẬT V/v …", "MẬT CỘNG HÒA …",
+# "MẬT Lào Cai, ngày …").
+_SECRECY_STAMP = re.compile(
+    r"(?:^|\s)[\[(|│┃“\"«]?\s*(TUYỆT MẬT|TỐI MẬT|MẬT)\s*[\])|│┃”\"»]?"
+    r"(?:\s*$|\s+(?=V/v|Số\b|Kính|HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN\b|CỘNG HÒA|CỘNG HOÀ|ĐẢNG CỘNG SẢN|Độc lập|"
+    r"[^\W\d_][\w ]{1,40}, ngày))"
+)
+# What may stand before the stamp on its line: the number, the place and date, or words in capitals.
+_STAMP_AFTER = re.compile(r"^(?:Số: |[^\W\d_][\w ]{1,40}, ngày )")
+# "Độ mật: Mật" of a document system's or portal's copy (any case; "Độ mật: Thường" / "Không" is no stamp).
+_SECRECY_LABEL = re.compile(r"^Độ mật\s*[:|]\s*(Tuyệt mật|Tối mật|Mật)\s*[.;]?\s*$", re.I)
+# The words before "MẬT" that make it a word of a title ("BẢO VỆ BÍ MẬT", "BÍ" / "MẬT" wrapped): not a stamp.
+_SECRET_WORDS = re.compile(r"(?<![\w/-])(?:bi|bao|tai lieu|thong tin)[ ,]*$")
+
+
+def find_secrecy(lines: list[str]) -> tuple[str, Span | None]:
+    """The secrecy stamp of the header ("TUYỆT MẬT", "TỐI MẬT", "MẬT", or "Độ mật: Mật") as the register's value,
+    else "". Only the header is read, in capitals: "bí mật" and "mật độ" in a sentence, "BẢO VỆ BÍ MẬT" in a
+    title are not stamps."""
+    for i, line in enumerate(lines):
+        m = _SECRECY_LABEL.match(line)
+        if m:
+            return _secrecy_value(m.group(1)), (i, m.start(1), m.end(1))
+    for i, line in enumerate(lines[:30]):
+        folded = fold_keep(line)
+        if folded.startswith(("kinh gui", "can cu", "thuc hien")) or folded.strip(" .:") in TITLE_TYPES:
+            break  # the body or the title: a stamp is printed above them
+        for m in _SECRECY_STAMP.finditer(line):
+            prefix = line[:m.start(1)]
+            if not (_STAMP_AFTER.match(prefix) or prefix == prefix.upper()):
+                continue  # a sentence's word
+            before = (fold_keep(lines[i - 1]) if i else "") + " " + folded[:m.start(1)]
+            if not _SECRET_WORDS.search(before.rstrip(" [(|│┃“\"«")):
+                return _secrecy_value(m.group(1)), (i, m.start(1), m.end(1))
+    return "", None
+
+
+def _secrecy_value(stamp: str) -> str:
+    folded = fold_keep(stamp).lower()
+    return next(v for word, v in _SECRECY if folded == word)
 
 
 def find_subject(lines: list[str], doc_type_line: int | None) -> tuple[str | None, Span | None, bool]:

@@ -5,7 +5,7 @@ Source spans
 ``Proposal.cleaned_text`` is the text after cleaning; its lines are
 ``cleaned_text.split("\\n")``. ``Proposal.sources`` maps a metadata field name
 ("doc_type", "number_symbol", "issuer", "place", "date", "subject", "signer",
-"signer_title", "recipients", "urgency") to ``(line_index, start_char, end_char)`` in those
+"signer_title", "recipients", "urgency", "secrecy") to ``(line_index, start_char, end_char)`` in those
 lines, so the UI can highlight where a value came from; a field inferred from
 other fields (e.g. the issuer of a text without its header) has no entry.
 Each ``TaskProposal.source`` is the ``(line_index, 0, len(line))`` of the line
@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 
 from ntm_desktop.parsing.cleaning import clean_lines, fold_keep
 from ntm_desktop.parsing.metadata import (
+    TITLE_TYPES,
     find_date_place,
     find_doc_type,
     find_issuer,
     find_number_symbol,
     find_recipients,
     find_references,
+    find_secrecy,
     find_signature,
     find_subject,
     find_urgency,
@@ -75,6 +77,7 @@ class Proposal:
     cleaned_text: str
     sources: dict[str, Span] = field(default_factory=dict, hash=False, compare=False)
     urgency: str = ""  # "", "khan", "thuong_khan", "hoa_toc" (the header's stamp)
+    secrecy: str = ""  # "", "mat", "toi_mat", "tuyet_mat" (the header's stamp)
 
 
 def parse_directive(
@@ -105,10 +108,7 @@ def parse_directive(
     type_line = None
     for i, line in enumerate(lines[:40]):
         stripped = line.strip(" .:")
-        if stripped.isupper() and fold_keep(stripped) in {
-            "thong bao", "ke hoach", "quyet dinh", "chi thi", "nghi quyet", "huong dan", "bao cao", "chuong trinh",
-            "to trinh", "ket luan", "cong dien", "phuong an", "de an", "quy che", "quy dinh", "thong cao",
-        }:
+        if stripped.isupper() and fold_keep(stripped) in TITLE_TYPES:
             type_line = i
             break
     subject, sspan, from_vv = find_subject(lines, type_line)
@@ -133,6 +133,8 @@ def parse_directive(
     references = find_references(lines, number)
     urgency, uspan = find_urgency(lines)
     note("urgency", uspan)
+    secrecy, mspan = find_secrecy(lines)
+    note("secrecy", mspan)
 
     raw = extract_tasks(lines, issuer, doc_type, date)
     tasks = []
@@ -171,6 +173,7 @@ def parse_directive(
         cleaned_text="\n".join(lines),
         sources=sources,
         urgency=urgency,
+        secrecy=secrecy,
     )
 
 
@@ -187,6 +190,8 @@ def proposal_to_dict(p: Proposal) -> dict:
         "signer_title": p.signer_title,
         "recipients": list(p.recipients),
         "referenced_documents": list(p.referenced_documents),
+        "urgency": p.urgency,
+        "secrecy": p.secrecy,
         "tasks": [
             {
                 "assignee": t.assignee,

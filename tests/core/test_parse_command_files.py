@@ -10,7 +10,7 @@ from directive_documents import FIXTURES, layout_from_text, write_docx, write_pd
 from ntm_desktop.cli import main
 
 KEYS = ["doc_type", "number_symbol", "issuer", "place", "date", "subject", "signer", "signer_title", "recipients",
-        "referenced_documents", "tasks", "targets"]
+        "referenced_documents", "urgency", "secrecy", "tasks", "targets"]
 
 
 def _parse(capsys, *argv) -> tuple[int, str, str]:
@@ -78,3 +78,26 @@ def test_parse_a_scan_without_the_vietnamese_model_says_what_is_missing(tmp_path
     code, out, err = _parse(capsys, path)
     assert code == 2 and "ảnh quét, không có lớp chữ" in err
     assert "vie.traineddata" in err or "tesseract" in err.lower()
+
+
+@pytest.mark.parametrize("kind", ["txt", "pdf", "docx"])
+def test_parse_tells_the_urgency_and_secrecy_stamps(tmp_path, capsys, kind):
+    """`parse --json` gives the header's stamps as the register's values ("" when there is none); the summary says
+    them in words."""
+    text = (FIXTURES / "laocai-13.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "Số: 7432" in line)
+    stamped = "\n".join(lines[:at + 1] + ["THƯỢNG KHẨN", "TỐI MẬT"] + lines[at + 1:])
+    for name, body, urgency, secrecy in (("plain", text, "", ""), ("stamped", stamped, "thuong_khan", "toi_mat")):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(body, encoding="utf-8")
+        if kind != "txt":
+            path = (write_pdf if kind == "pdf" else write_docx)(layout_from_text(body), tmp_path / f"{name}.{kind}")
+        code, out, _err = _parse(capsys, path, "--json")
+        data = json.loads(out)
+        assert code == 0 and (data["urgency"], data["secrecy"]) == (urgency, secrecy), name
+        assert data["number_symbol"] == "7432/UBND-XD" and len(data["tasks"]) == 5, name
+        assert data["issuer"] == "Ủy ban nhân dân tỉnh Lào Cai", name  # the stamps are no part of it
+        code, out, _err = _parse(capsys, path)
+        words = ("Độ khẩn: Thượng khẩn", "Độ mật: Tối mật") if secrecy else ("Độ khẩn: Thường", "Độ mật: Thường")
+        assert code == 0 and all(w in out for w in words), (name, out)
