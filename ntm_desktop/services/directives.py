@@ -180,6 +180,18 @@ def require_owned(session: Session, directive: Directive) -> None:
             "sửa hoặc xóa được. Ý kiến của đơn vị mình hãy ghi ở tiến độ nhiệm vụ.", "office")
 
 
+def check_secrecy(secrecy: str) -> None:
+    """A secret document (Mật, Tối mật, Tuyệt mật) is refused: it goes in the office's separate register of secret
+    documents, which this software does not keep."""
+    if secrecy not in {s.value for s in Secrecy}:
+        raise ValidationError("Độ mật không hợp lệ.", "secrecy")
+    if secrecy != Secrecy.NONE.value:
+        raise ValidationError(
+            "Văn bản mật phải vào sổ đăng ký văn bản mật riêng theo quy định; "
+            "NTM Desktop không lưu văn bản mật.", "secrecy"
+        )
+
+
 def _validate(session: Session, office_unit_id: str, data: DirectiveInput, directive_id: str | None) -> DirectiveInput:
     if data.arrival_date is None:
         raise ValidationError("Hãy nhập ngày đến.", "arrival_date")
@@ -210,13 +222,7 @@ def _validate(session: Session, office_unit_id: str, data: DirectiveInput, direc
         raise ValidationError("Loại văn bản không có trong danh mục.", "doc_type")
     if data.urgency not in {u.value for u in Urgency}:
         raise ValidationError("Độ khẩn không hợp lệ.", "urgency")
-    if data.secrecy not in {s.value for s in Secrecy}:
-        raise ValidationError("Độ mật không hợp lệ.", "secrecy")
-    if data.secrecy != Secrecy.NONE.value:
-        raise ValidationError(
-            "Văn bản mật phải vào sổ đăng ký văn bản mật riêng theo quy định; "
-            "NTM Desktop không lưu văn bản mật.", "secrecy"
-        )
+    check_secrecy(data.secrecy)
     year = data.arrival_date.year
     clash = session.scalar(
         select(Directive).where(

@@ -54,6 +54,7 @@ class DirectiveDraft:
     full_text: str
     tasks: tuple[TaskDraft, ...] = field(default=())
     urgency: str = ""  # a models.Urgency value
+    secrecy: str = ""  # a models.Secrecy value (the register refuses a secret document: services.directives)
 
 
 def known_units(session: Session) -> list[tuple[str, str]]:
@@ -118,7 +119,7 @@ def draft_from_proposal(proposal: Proposal, text: str) -> DirectiveDraft:
         doc_type=doc_type_code(proposal.doc_type), number_symbol=proposal.number_symbol or "",
         issuer=UnitChoice(proposal.issuer or "", None), doc_date=proposal.date, subject=proposal.subject or "",
         signer=_signer(proposal.signer, proposal.signer_title), recipients="; ".join(proposal.recipients),
-        full_text=text, tasks=tuple(drafts), urgency=proposal.urgency,
+        full_text=text, tasks=tuple(drafts), urgency=proposal.urgency, secrecy=proposal.secrecy,
     )
 
 
@@ -322,7 +323,7 @@ def save_draft(session: Session, draft: DirectiveDraft, arrival_date: date, offi
         subject=draft.subject, issuer_unit_id=issuer_id, issuer_name=draft.issuer.name,
         number_symbol=nfc(draft.number_symbol) or "", doc_date=doc_date, doc_type=doc_type_code(draft.doc_type),
         signer=draft.signer, recipients=draft.recipients, notes=written, full_text=draft.full_text,
-        urgency=draft.urgency,
+        urgency=draft.urgency, secrecy=draft.secrecy,
     ))
     tree = UnitTree.read(session)
     assignments = plan(tree, draft, arrival_date, office)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ntm_desktop.errors import UserError, ValidationError
-from ntm_desktop.models import DOC_TYPES, URGENCY_LABELS, Urgency
+from ntm_desktop.models import DOC_TYPES, SECRECY_LABELS, URGENCY_LABELS, Secrecy, Urgency
 from ntm_desktop.parsing import Proposal, parse_directive
 from ntm_desktop.parsing.deadline_text import find_deadline
 from ntm_desktop.services import attachments, directives, paste, units
@@ -124,6 +124,17 @@ class PasteDialog(QDialog):
         self.urgency = QComboBox()
         for value in Urgency:
             self.urgency.addItem(URGENCY_LABELS[value], value.value)
+        self.secrecy = QComboBox()
+        for value in Secrecy:
+            self.secrecy.addItem(SECRECY_LABELS[value], value.value)
+        self.secrecy_note = QLabel(self.tr(
+            "Văn bản mật vào sổ đăng ký văn bản mật riêng theo quy định; NTM Desktop không lưu văn bản mật. "
+            "Nếu văn bản không mang dấu độ mật, chọn “Thường”."))
+        self.secrecy_note.setWordWrap(True)
+        self.secrecy_note.setStyleSheet("color:#b3261e")
+        self.secrecy_note.setVisible(False)
+        self.secrecy.currentIndexChanged.connect(
+            lambda _i: self.secrecy_note.setVisible(bool(self.secrecy.currentData())))
         self.number_symbol = QLineEdit()
         self.number_symbol.setPlaceholderText(self.tr("Ví dụ: 4316/UBND-KTN"))
         self.issuer = UnitCombo(self._units, allow_empty=True)
@@ -138,6 +149,8 @@ class PasteDialog(QDialog):
         form.addRow(self.tr("Ngày đến"), self.arrival_date)
         form.addRow(self.tr("Loại văn bản"), self.doc_type)
         form.addRow(self.tr("Độ khẩn"), self.urgency)
+        form.addRow(self.tr("Độ mật"), self.secrecy)
+        form.addRow(self.secrecy_note)
         form.addRow(self.tr("Số, ký hiệu"), self.number_symbol)
         form.addRow(self.tr("Cơ quan ban hành"), self.issuer)
         form.addRow(self.tr("Ngày văn bản"), self.doc_date)
@@ -148,6 +161,7 @@ class PasteDialog(QDialog):
             self.doc_type: "doc_type", self.number_symbol: "number_symbol", self.issuer: "issuer",
             self.issuer.lineEdit(): "issuer", self.doc_date: "date", self.subject: "subject",
             self.signer: "signer", self.recipients: "recipients", self.urgency: "urgency",
+            self.secrecy: "secrecy",
         }
 
         self.task_label = QLabel(self.tr("Nhiệm vụ"))
@@ -244,6 +258,7 @@ class PasteDialog(QDialog):
     def _fill_fields(self, draft: DirectiveDraft) -> None:
         self.doc_type.setCurrentIndex(max(self.doc_type.findData(draft.doc_type), 0))
         self.urgency.setCurrentIndex(max(self.urgency.findData(draft.urgency), 0))
+        self.secrecy.setCurrentIndex(max(self.secrecy.findData(draft.secrecy), 0))
         self.number_symbol.setText(draft.number_symbol)
         if draft.issuer.unit_id:
             self.issuer.set_proposed(None)
@@ -440,13 +455,14 @@ class PasteDialog(QDialog):
             issuer=UnitChoice(self.issuer.currentText().strip(), self.issuer.unit_id()),
             doc_date=doc_date_value(self.doc_date.text()), subject=self.subject.toPlainText(),
             signer=self.signer.text(), recipients=self.recipients.text(), full_text=self._raw_text,
-            tasks=tuple(tasks), urgency=self.urgency.currentData(),
+            tasks=tuple(tasks), urgency=self.urgency.currentData(), secrecy=self.secrecy.currentData(),
         )
 
     def register(self) -> None:
         """Register the directive and assign its kept tasks in one transaction; on error nothing is saved."""
         try:
             draft = self.draft()
+            directives.check_secrecy(draft.secrecy)  # said before any question: a secret document is not kept
             if not self._confirm_deadlines(draft) or not self._confirm_not_duplicate(draft):
                 return
             with self._ws.db.transaction(self._ws.user()) as session:
@@ -456,6 +472,8 @@ class PasteDialog(QDialog):
                     attachments.attach(session, self._ws.folder.files, directive_id, self._file_pane.path)
         except UserError as error:
             show_error(self, error, self.tr("Chưa vào sổ được"))
+            if getattr(error, "field", None) == "secrecy":
+                self.secrecy.setFocus()  # and the stamp it was read from is marked in the text
             return
         self.directive_id = directive_id
         self.accepted_directive.emit(directive_id)

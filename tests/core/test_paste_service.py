@@ -187,3 +187,26 @@ def test_doc_type_names_map_to_codes():
     assert paste.doc_type_code("Quyết định") == "QĐ"
     assert paste.doc_type_code("Công văn") == "CV"
     assert paste.doc_type_code(None) == "CV"
+
+
+def test_a_stamped_secret_directive_is_drafted_as_secret_and_refused_whole(demo_workspace):
+    """The stamp read from the header reaches the register's Độ mật: a secret document is refused with the reason,
+    its tasks and new units too; the same letter without the stamp is registered as Thường."""
+    ws = demo_workspace
+    text = (FIXTURES / "laocai-13.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "Số: 7432" in line)
+    stamped = "\n".join(lines[:at + 1] + ["TUYỆT MẬT"] + lines[at + 1:])
+    draft = paste.draft_from_proposal(parse_directive(stamped), stamped)
+    assert draft.secrecy == "tuyet_mat" and len(draft.tasks) == 5
+    before = _counts(ws)
+    with pytest.raises(ValidationError, match="sổ đăng ký văn bản mật riêng") as error:
+        with ws.db.transaction("t") as s:
+            paste.save_draft(s, draft, date(2026, 11, 22))
+    assert error.value.field == "secrecy" and _counts(ws) == before
+    plain = _draft(ws, "laocai-13")
+    assert plain.secrecy == ""
+    with ws.db.transaction("t") as s:
+        directive_id = paste.save_draft(s, plain, date(2026, 11, 22))
+    with ws.db.transaction() as s:
+        assert s.get(Directive, directive_id).secrecy == ""

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ntm_desktop.models import Directive, Task, Unit
 from ntm_desktop.ui.paste_dialog import COL_COOP, COL_DEADLINE_TEXT, COL_DUE, COL_KEEP, COL_SUMMARY, PasteDialog
 
-from typing_helpers import press, replace_text
+from typing_helpers import focus, press, replace_text
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "directives"
 SHOTS = Path(__file__).parents[2] / "build" / "screenshots"
@@ -300,3 +300,82 @@ def test_an_urgent_letter_is_proposed_and_registered_as_hoa_toc(qtbot, demo_work
     plain = _dialog(qtbot, ws)
     plain.set_text(_text("laocai-13"))
     assert plain.urgency.currentText() == "Thường"
+
+
+def _stamped(stamp: str) -> str:
+    """The Lào Cai letter with a stamp printed under its number, as the document system's PDF has it."""
+    lines = _text("laocai-13").split("\n")
+    at = next(i for i, line in enumerate(lines) if "Số: 7432" in line)
+    return "\n".join(lines[:at + 1] + [stamp] + lines[at + 1:])
+
+
+def test_a_secret_directive_s_stamp_is_proposed_shown_at_its_source_and_the_directive_is_not_kept(
+        qtbot, demo_workspace, messages):
+    """"TỐI MẬT" under the number is the proposal's Độ mật; a secret document goes in the separate register of secret
+    documents, so accepting says so, registers nothing and keeps the review as the officer left it."""
+    ws = demo_workspace
+    before = (_count(ws, Directive), _count(ws, Task))
+    dialog = _dialog(qtbot, ws)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_text(_stamped("TỐI MẬT"))
+    assert dialog.secrecy.currentText() == "Tối mật" and dialog.secrecy.currentData() == "toi_mat"
+    assert dialog.secrecy_note.isVisible() and "không lưu văn bản mật" in dialog.secrecy_note.text()
+    assert dialog.number_symbol.text() == "7432/UBND-XD" and "MẬT" not in dialog.subject.toPlainText()
+    dialog.secrecy.setFocus()
+    line = dialog._proposal.sources["secrecy"][0]
+    qtbot.waitUntil(lambda: dialog.highlighted_line() == line)
+    assert dialog.text_edit.document().findBlockByNumber(line).text().strip() == "TỐI MẬT"
+    dialog.grab().save(str(SHOTS / "paste_dialog_secret.png"))
+    dialog.number_symbol.setFocus()
+    dialog.accept_button.click()
+    assert len(messages) == 1 and "văn bản mật" in messages[0]  # said before any question on deadlines
+    assert (_count(ws, Directive), _count(ws, Task)) == before
+    assert dialog.result() == 0 and dialog.isVisible()
+    assert dialog.secrecy.hasFocus() and dialog.task_table.rowCount() == 5  # nothing the officer reviewed is lost
+
+
+def test_the_officer_s_choice_of_secrecy_is_what_is_saved(qtbot, demo_workspace, messages):
+    """A stamp proposed wrongly is set back to "Thường" with the keyboard and the directive is registered as such;
+    a stamp the proposal missed, chosen by the officer, is refused as the stamp read would be."""
+    ws = demo_workspace
+    dialog = _dialog(qtbot, ws)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_text(_stamped("MẬT"))
+    assert dialog.secrecy.currentText() == "Mật"
+    assert focus(dialog.secrecy) is dialog.secrecy
+    press(Qt.Key.Key_Up)
+    assert dialog.secrecy.currentText() == "Thường" and not dialog.secrecy_note.isVisible()
+    with qtbot.waitSignal(dialog.accepted_directive) as signal:
+        dialog.accept_button.click()
+    with ws.db.transaction() as s:
+        saved = s.get(Directive, signal.args[0])
+        assert (saved.secrecy, saved.number_symbol) == ("", "7432/UBND-XD")
+    before = _count(ws, Directive)
+    missed = _dialog(qtbot, ws)
+    missed.show()
+    qtbot.waitExposed(missed)
+    missed.set_text(_text("laocai-13"))
+    assert missed.secrecy.currentText() == "Thường"
+    assert focus(missed.secrecy) is missed.secrecy
+    press(Qt.Key.Key_Down)
+    assert missed.secrecy.currentData() == "mat"
+    messages.clear()
+    missed.accept_button.click()
+    assert any("văn bản mật" in m for m in messages) and _count(ws, Directive) == before
+
+
+def test_secret_words_in_the_text_are_no_stamp_and_the_directive_is_saved_as_thuong(qtbot, demo_workspace, messages):
+    ws = demo_workspace
+    text = _text("laocai-13").replace("Nơi nhận:", (
+        "Các đơn vị giữ bí mật thông tin cá nhân của người dân; mật độ kiểm tra tăng ở các xã vùng cao.\n\n"
+        "Nơi nhận:"), 1)
+    dialog = _dialog(qtbot, ws)
+    dialog.set_text(text)
+    assert "giữ bí mật thông tin" in dialog.text_edit.toPlainText()
+    assert dialog.secrecy.currentText() == "Thường" and not dialog.secrecy_note.isVisible()
+    with qtbot.waitSignal(dialog.accepted_directive) as signal:
+        dialog.accept_button.click()
+    with ws.db.transaction() as s:
+        assert s.get(Directive, signal.args[0]).secrecy == ""
