@@ -132,6 +132,7 @@ class Assessment(Synced, Base):
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "criterion_id"),
         Index("ix_criterion_assessments_year_unit", "year", "unit_id"),
+        Index("ix_criterion_assessments_unit_latest", "unit_id", "deleted", "assessed_on"),  # latest per commune
     )
 
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))

@@ -54,3 +54,33 @@ def test_empty_year(db):
     with db.transaction() as s:
         matrix = build_matrix(s, 2023)
     assert matrix.communes == () and matrix.average == 0.0
+
+
+def test_a_cell_counts_the_open_tasks_linked_to_it(db):
+    """The matrix shows how many tasks not yet done serve each commune's criterion."""
+    from ntm_desktop.services.criteria import links
+    from ntm_desktop.services.tasks import complete_task, delete_task
+
+    from core_factories import make_directive, make_office, make_task
+
+    with db.transaction() as s:
+        office = make_office(s)
+        province, communes = province_with_communes(s, ["Xã An Bình", "Xã Ba Vì"])
+        for commune in communes:
+            _fill(s, commune, 10, province)
+        directive = make_directive(s, office, date(2024, 9, 1), 1)
+        roads, lights, hall, school = (make_task(s, directive, office, summary=text) for text in (
+            "Bê tông hóa đường trục thôn", "Lắp đèn chiếu sáng đường thôn", "Sửa chữa nhà văn hóa",
+            "Xây phòng học"))
+        links.link_task(s, roads, communes[0], "2")
+        links.link_task(s, lights, communes[0], "2")
+        links.link_task(s, hall, communes[0], "6")
+        links.link_task(s, school, communes[1], "5")
+        complete_task(s, hall, date(2024, 10, 1))  # done: no longer open
+        delete_task(s, school)  # deleted: not counted
+        matrix = build_matrix(s, 2024)
+    codes = [code for code, _ in matrix.criteria]
+    by_name = {line.name: line for line in matrix.communes}
+    assert by_name["Xã An Bình"].open_tasks[codes.index("2")] == 2
+    assert by_name["Xã An Bình"].open_tasks[codes.index("6")] == 0
+    assert sum(by_name["Xã Ba Vì"].open_tasks) == 0

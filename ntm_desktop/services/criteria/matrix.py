@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ntm_desktop.models import (
@@ -117,52 +117,53 @@ def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matr
 
     totals = (select(Criterion.set_id, func.count(Criterion.id).label("n"))
               .where(Criterion.deleted.is_(False)).group_by(Criterion.set_id).subquery())
-    met_q = (select(Assessment.unit_id, func.sum(case((Assessment.status == DAT, 1), else_=0)).label("met"))
-             .where(Assessment.year == year, Assessment.deleted.is_(False)).group_by(Assessment.unit_id).subquery())
     communes = session.execute(
         select(CommuneProfile.unit_id, Unit.name, CommuneProfile.set_id, CommuneProfile.target_key,
-               CommuneProfile.planned_year, func.coalesce(totals.c.n, 0), func.coalesce(met_q.c.met, 0))
+               CommuneProfile.planned_year, func.coalesce(totals.c.n, 0))
         .join(Unit, Unit.id == CommuneProfile.unit_id)
         .outerjoin(totals, totals.c.set_id == CommuneProfile.set_id)
-        .outerjoin(met_q, met_q.c.unit_id == CommuneProfile.unit_id)
         .where(CommuneProfile.year == year, CommuneProfile.deleted.is_(False), Unit.deleted.is_(False))
         .order_by(Unit.name_sort)
     ).all()
 
+    # The year's assessments read once: each commune's cells, and the criteria met per commune and per code
+    # (a commune on another set counts its own criteria met).
     cells: dict[str, list] = {}
+    met_by_unit: Counter = Counter()
+    per_criterion: Counter = Counter()
     for unit_id, code, status in session.execute(
         select(Assessment.unit_id, Criterion.code, Assessment.status)
         .join(Criterion, Criterion.id == Assessment.criterion_id)
         .where(Assessment.year == year, Assessment.deleted.is_(False))
     ):
+        if status == DAT:
+            met_by_unit[unit_id] += 1
+            per_criterion[code] += 1
         index = position.get(code)
         if index is not None:
             cells.setdefault(unit_id, [None] * len(codes))[index] = status
 
     tasks: dict[str, list] = {}
-    for unit_id, code, count in session.execute(
+    open_task = select(Task.id).where(Task.id == TaskCriterionLink.task_id, Task.deleted.is_(False),
+                                      Task.completed_on.is_(None))
+    for unit_id, code, count in session.execute(  # read from the links (far fewer than the open tasks)
         select(TaskCriterionLink.unit_id, TaskCriterionLink.criterion_code, func.count())
-        .join(Task, and_(Task.id == TaskCriterionLink.task_id, Task.deleted.is_(False), Task.completed_on.is_(None)))
         .where(TaskCriterionLink.deleted.is_(False),
-               TaskCriterionLink.set_code.in_(("", criteria_set.code if criteria_set else "")))
+               TaskCriterionLink.set_code.in_(("", criteria_set.code if criteria_set else "")),
+               open_task.exists())
         .group_by(TaskCriterionLink.unit_id, TaskCriterionLink.criterion_code)
     ):
         index = position.get(code)
         if index is not None:
             tasks.setdefault(unit_id, [0] * len(codes))[index] = count
 
-    per_criterion = dict(session.execute(
-        select(Criterion.code, func.count()).join(Assessment, Assessment.criterion_id == Criterion.id)
-        .where(Assessment.year == year, Assessment.deleted.is_(False), Assessment.status == DAT)
-        .group_by(Criterion.code)
-    ).all())
-
     recognised = _recognitions(session, min(date(year, 12, 31), date.today()))
     empty_statuses, empty_tasks = (None,) * len(codes), (0,) * len(codes)
     bands = periods.bands_of(criteria_set, len(codes))
     other_bands: dict[str, tuple] = {}
     lines = []
-    for unit_id, name, line_set, key, planned, total, met in communes:
+    for unit_id, name, line_set, key, planned, total in communes:
+        met = met_by_unit[unit_id]
         recognition = recognised.get(unit_id, ("", "", None, ""))
         if line_set == set_id:
             own_bands = bands

@@ -117,6 +117,7 @@ def warnings_for_year(session: Session, year: int, today: date | None = None) ->
     for row in recognitions(session, [p[0] for p in profiles]):
         recognised.setdefault(row.unit_id, []).append(row)
     found: list[Warning] = []
+    set_rules: dict[str, RevocationRule | None] = {}
     for unit_id, name, planned, set_code, set_id in profiles:
         criteria = criteria_by_set.get(set_id, [])
         own = statuses.get(unit_id, {})
@@ -124,7 +125,7 @@ def warnings_for_year(session: Session, year: int, today: date | None = None) ->
         unmet = [(code, cname) for code, cname, status in assessed if status != DAT]
         missing = [(code, cname) for cid, code, cname in criteria if own.get(cid) != DAT]
         current = current_recognition(recognised.get(unit_id, []), today)
-        rule = rule_for(set_code, rules)
+        rule = set_rules[set_code] if set_code in set_rules else set_rules.setdefault(set_code, rule_for(set_code, rules))
         if current and rule and assessed and rule.triggered(len(unmet), len(criteria), [n for _, n in unmet]):
             share = round(100 * len(unmet) / len(criteria))
             under = f", theo {current.set_name}" if current.set_name else ""
