@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ntm_desktop.errors import UserError
@@ -120,7 +120,8 @@ def board(session: Session) -> list[BoardRow]:
 
     entries = session.execute(select(  # columns, not records: tens of thousands of packages for a province
         ImportLedger.origin_unit_id, ImportLedger.origin_code, ImportLedger.result, ImportLedger.file_name,
-        ImportLedger.summary, ImportLedger.package_id, ImportLedger.sequence, ImportLedger.created_utc,
+        case((ImportLedger.result == "refused", ImportLedger.summary)).label("summary"),  # why, if refused
+        ImportLedger.package_id, ImportLedger.sequence, ImportLedger.created_utc,
         ImportLedger.at).where(ImportLedger.kind != "receipt").order_by(ImportLedger.id))
     package_origin: dict[str, str] = {}
     for entry in entries:

@@ -37,6 +37,7 @@ def test_the_receive_preview_names_the_edition_and_the_history_what_it_changed(q
         name: [str(n) for n in row] for name, row in shown.items()}  # the table told what the apply did
     page.tabs.setCurrentWidget(page.history)
     qtbot.waitUntil(lambda: not page.history.loading and bool(page.history._items), timeout=10_000)
-    assert any(APPLIED in item["summary"] for item in page.history._items)
+    model = page.history.model  # the history's summary column, as shown
+    assert any(APPLIED in model.index(row, 5).data() for row in range(model.rowCount()))
     for ws in (province, commune):
         ws.close()

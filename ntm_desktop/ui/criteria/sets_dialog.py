@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
 )
 
 from ntm_desktop.services.criteria import catalogue, periods
-from ntm_desktop.services.criteria.xlsx_import import import_set
-from ntm_desktop.services.criteria.xlsx_template import write_template
 from ntm_desktop.ui import roles
 from ntm_desktop.ui.common import guarded
 
@@ -129,6 +127,8 @@ class CriteriaSetsDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu tệp mẫu"), "mau-bo-tieu-chi.xlsx",
                                               self.tr("Tệp Excel (*.xlsx)"))
         if path:
+            from ntm_desktop.services.criteria.xlsx_template import write_template  # openpyxl: loaded when used
+
             guarded(self, lambda: write_template(Path(path)))
 
     def _choose_import(self) -> None:
@@ -138,6 +138,8 @@ class CriteriaSetsDialog(QDialog):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> bool:
+        from ntm_desktop.services.criteria.xlsx_import import import_set  # openpyxl: loaded when used
+
         result = {}
 
         def run():

@@ -126,7 +126,8 @@ class HistoryTab(QWidget):
         self._loader = Loader(self)
         layout = QVBoxLayout(self)
         self.model = RowsModel([self.tr("Chiều"), self.tr("Đơn vị"), self.tr("Số gói"), self.tr("Thời điểm"),
-                                self.tr("Kết quả"), self.tr("Tóm tắt"), self.tr("Tệp")], self)
+                                self.tr("Kết quả"), self.tr("Tóm tắt"), self.tr("Tệp")], self,
+                               formatters={3: format_vn_datetime, 5: self.summary_text})
         self.view = _table(self.model)
         layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()
@@ -171,42 +172,51 @@ class HistoryTab(QWidget):
                 ImportLedger.result, ImportLedger.summary, ImportLedger.origin_code, ImportLedger.sequence,
                 ImportLedger.at, ImportLedger.file_name, ImportLedger.package_id, ImportLedger.kind,
             ).order_by(ImportLedger.id.desc()))
+            # Each line's summary is kept as stored and made a sentence when it is shown (`summary_text`).
+            sending, receiving = self.tr("Gửi"), self.tr("Nhận")
+            acknowledged, waiting, given = self.tr("đã báo nhận"), self.tr("chưa báo nhận"), self.tr("đã gửi")
             for e in sent:
-                counts = json.loads(e.summary or "{}")
-                text = ", ".join(f"{entity_label(k)} {v}" for k, v in counts.items() if v) or self.tr("(không có thay đổi)")
-                state = self.tr("đã báo nhận") if e.acknowledged_at else self.tr("chưa báo nhận")
-                state = state if e.kind != "receipt" else self.tr("đã gửi")
-                items.append(dict(direction=self.tr("Gửi"), unit=unit_code(e.destination_unit_id), seq=e.sequence,
-                                  at=e.created_at, result=state, summary=text if e.kind != "receipt" else self.tr("Giấy báo đã nhận"),
+                state = given if e.kind == "receipt" else acknowledged if e.acknowledged_at else waiting
+                items.append(dict(direction=sending, unit=unit_code(e.destination_unit_id), seq=e.sequence,
+                                  at=e.created_at, result=state,
+                                  summary=("receipt", None) if e.kind == "receipt" else ("sent", e.summary),
                                   file=e.file_name, package=e.package_id, received=False))
+            results = {}
             for e in received:
-                if e.result == "refused":
-                    text = e.summary
-                else:
-                    data = json.loads(e.summary or "{}")
-                    counts = data.get("counts", {})
-                    text = "; ".join(f"{entity_label(k)}: " + ", ".join(f"{OUTCOME_LABELS[o].lower()} {n}"
-                                                                         for o, n in c.items() if n)
-                                     for k, c in counts.items()) if counts else json.dumps(data, ensure_ascii=False)
-                    if isinstance(data.get("unit_catalogue"), dict):  # the unit catalogue edition it applied
-                        text += "; " + data["unit_catalogue"].get("message", "")
-                items.append(dict(direction=self.tr("Nhận"), unit=e.origin_code, seq=e.sequence, at=e.at,
-                                  result=self.tr(RESULT_LABELS.get(e.result, e.result)), summary=text, file=e.file_name,
-                                  package=e.package_id, received=e.result == "applied" and e.kind != "receipt"))
+                result = results.get(e.result) or results.setdefault(e.result, self.tr(RESULT_LABELS.get(e.result, e.result)))
+                items.append(dict(direction=receiving, unit=e.origin_code, seq=e.sequence, at=e.at, result=result,
+                                  summary=("refused", e.summary) if e.result == "refused" else ("received", e.summary),
+                                  file=e.file_name, package=e.package_id,
+                                  received=e.result == "applied" and e.kind != "receipt"))
         items.sort(key=lambda i: i["at"], reverse=True)
-        for i in items:
-            i["shown_at"] = format_vn_datetime(i["at"])
         return items
+
+    def summary_text(self, summary: tuple[str, str | None]) -> str:
+        """A line's summary as a sentence: what a package sent held, what a package received did."""
+        kind, stored = summary
+        if kind == "receipt":
+            return self.tr("Giấy báo đã nhận")
+        if kind == "refused":
+            return stored or ""
+        data = json.loads(stored or "{}")
+        if kind == "sent":
+            return ", ".join(f"{entity_label(k)} {v}" for k, v in data.items() if v) or self.tr("(không có thay đổi)")
+        counts = data.get("counts", {})
+        text = "; ".join(f"{entity_label(k)}: " + ", ".join(f"{OUTCOME_LABELS[o].lower()} {n}" for o, n in c.items() if n)
+                         for k, c in counts.items()) if counts else json.dumps(data, ensure_ascii=False)
+        if isinstance(data.get("unit_catalogue"), dict):  # the unit catalogue edition it applied
+            text += "; " + data["unit_catalogue"].get("message", "")
+        return text
 
     def _show(self, items: list[dict]) -> None:
         self._items = items
-        self.model.set_rows([(i["direction"], i["unit"], i["seq"], i["shown_at"], i["result"],
-                              i["summary"], i["file"]) for i in items], [i["package"] for i in items])
+        self.model.set_rows([(i["direction"], i["unit"], i["seq"], i["at"], i["result"], i["summary"], i["file"])
+                             for i in items], [i["package"] for i in items])
 
     def summary_html(self) -> str:
         rows = "".join(
             f"<tr><td>{i['direction']}</td><td>{i['unit']}</td><td>{i['seq']}</td><td>{format_vn_datetime(i['at'])}</td>"
-            f"<td>{i['result']}</td><td>{i['summary']}</td></tr>" for i in self._items)
+            f"<td>{i['result']}</td><td>{self.summary_text(i['summary'])}</td></tr>" for i in self._items)
         return (f"<h2>{self.tr('Sổ theo dõi gói dữ liệu gửi và nhận')}</h2><table border='1' cellspacing='0' cellpadding='3'>"
                 f"<tr><th>{self.tr('Chiều')}</th><th>{self.tr('Đơn vị')}</th><th>{self.tr('Số gói')}</th>"
                 f"<th>{self.tr('Thời điểm')}</th><th>{self.tr('Kết quả')}</th><th>{self.tr('Tóm tắt')}</th></tr>{rows}</table>")
@@ -260,7 +270,8 @@ class InboxTab(QWidget):
         self.outcomes = QListWidget()
         layout.addWidget(self.outcomes, 1)
         self.model = RowsModel([self.tr("Mã"), self.tr("Đơn vị"), self.tr("Gói mới nhất"), self.tr("Lập lúc"),
-                                self.tr("Thiếu gói số"), self.tr("Tệp bị từ chối"), self.tr("Xung đột chờ")], self)
+                                self.tr("Thiếu gói số"), self.tr("Tệp bị từ chối"), self.tr("Xung đột chờ")], self,
+                               formatters={3: format_vn_datetime})
         self.view = _table(self.model)
         layout.addWidget(self.view, 2)
         self._loader = Loader(self)
@@ -293,7 +304,7 @@ class InboxTab(QWidget):
         def read() -> list[tuple]:
             with self._ws.db.transaction() as session:
                 rows = inbox.board(session)
-            return [(r.unit_code, r.unit_name, r.last_sequence or "", format_vn_datetime(r.last_created),
+            return [(r.unit_code, r.unit_name, r.last_sequence or "", r.last_created,
                      ", ".join(map(str, r.gaps)), "; ".join(f"{f}: {why}" for f, why in r.refused),
                      r.conflicts_waiting) for r in rows]
 
