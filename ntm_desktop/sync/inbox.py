@@ -124,14 +124,14 @@ def board(session: Session) -> list[BoardRow]:
         ImportLedger.package_id, ImportLedger.sequence, ImportLedger.created_utc,
         ImportLedger.at).where(ImportLedger.kind != "receipt").order_by(ImportLedger.id))
     package_origin: dict[str, str] = {}
-    for entry in entries:
-        row = row_for(entry.origin_unit_id, entry.origin_code)
-        if entry.result == "refused":
-            row.refused.append((entry.file_name, entry.summary))
+    for origin_id, origin_code, result, file_name, summary, package_id, sequence, created, applied_at in entries:
+        row = rows.get(origin_id or origin_code or "?") or row_for(origin_id, origin_code)
+        if result == "refused":
+            row.refused.append((file_name, summary))
             continue
-        package_origin[entry.package_id] = row.unit_id
-        if row.last_sequence is None or entry.sequence >= row.last_sequence:
-            row.last_sequence, row.last_created, row.last_applied_at = entry.sequence, entry.created_utc, entry.at
+        package_origin[package_id] = row.unit_id
+        if row.last_sequence is None or sequence >= row.last_sequence:
+            row.last_sequence, row.last_created, row.last_applied_at = sequence, created, applied_at
     for row in rows.values():
         if row.unit_id:
             row.gaps = ledger.gaps(sorted(sequences.get(row.unit_id, ())))  # as ledger.applied_sequences

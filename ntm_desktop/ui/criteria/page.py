@@ -139,9 +139,14 @@ class CriteriaPage(QWidget):
             with workspace.db.transaction() as session:
                 return warnings.warnings_for_year(session, year), warnings.notes_for_year(session, year)
 
+        def show(loaded) -> None:
+            self._show_year(loaded)
+            # The rows painted first: while a thread reads, each cell painted waits for it to yield (the GIL).
+            self.view.viewport().repaint()
+            self._warnings_loader.load(read_warnings, lambda found: self._show_warnings(year, *found, loaded[2]))
+
         self._warnings_loader.cancel()
-        self._loader.load(read, lambda loaded: (self._show_year(loaded), self._warnings_loader.load(
-            read_warnings, lambda found: self._show_warnings(year, *found, loaded[2]))))
+        self._loader.load(read, show)
 
     def _show_year(self, loaded) -> None:
         year, data, _set_notes, pending = loaded

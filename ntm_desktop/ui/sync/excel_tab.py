@@ -16,12 +16,19 @@ from ntm_desktop.errors import UserError
 from ntm_desktop.services import units
 from ntm_desktop.services.criteria.statuses import COMMUNE_LEVELS
 from ntm_desktop.sync.apply import ApplyResult, entity_label
-from ntm_desktop.sync.excel_template import export_template, import_template, preview_template
 from ntm_desktop.sync.preview import OUTCOME_LABELS, OUTCOMES, Plan
 from ntm_desktop.ui.background import run_with_progress
 from ntm_desktop.ui.common import UnitCombo, show_error
 from ntm_desktop.ui.sync.models import RowsModel
 from ntm_desktop.ui.sync.tabs import _table
+
+
+def excel_template():
+    """The workbook module, loaded when a workbook is first made or read (openpyxl takes a fifth of a second
+    to load: the sync page opens without it)."""
+    from ntm_desktop.sync import excel_template as module
+
+    return module
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ class ExcelTemplateTab(QWidget):
         year = self.year.value()
         try:
             with self._ws.db.transaction() as session:
-                written = export_template(session, code, year, Path(path))
+                written = excel_template().export_template(session, code, year, Path(path))
         except UserError as error:
             show_error(self, error, self.tr("Không xuất được biểu mẫu"))
             return None
@@ -211,7 +218,7 @@ class ExcelTemplateTab(QWidget):
         year = self.year.value()
         try:
             plan = run_with_progress(self, self.tr("Đang đọc biểu mẫu “%1”…").replace("%1", path.name),
-                                     lambda _say: preview_template(self._ws, path, code, year))
+                                     lambda _say: excel_template().preview_template(self._ws, path, code, year))
             sha = _sha256(path)
         except UserError as error:
             self.header.setText(self.tr("Không mở được biểu mẫu “%1”:").replace("%1", path.name) + "\n" + str(error))
@@ -253,7 +260,7 @@ class ExcelTemplateTab(QWidget):
                                         "Excel). Chưa nhập gì; hãy mở lại biểu mẫu để xem trước."))
             user = self._ws.user()
             result = run_with_progress(self, self.tr("Đang nhập biểu mẫu của %1…").replace("%1", p.code),
-                                       lambda _say: import_template(self._ws, p.path, p.code, p.year, user=user))
+                                       lambda _say: excel_template().import_template(self._ws, p.path, p.code, p.year, user=user))
         except OSError as error:
             show_error(self, UserError(self.tr("Không đọc được tệp “%1” (%2). Chưa nhập gì.").replace(
                 "%1", p.path.name).replace("%2", error.strerror or str(error))), self.tr("Không áp dụng được biểu mẫu"))
