@@ -39,9 +39,11 @@ def main(data_dir: Path) -> int:
     def settle(until=None) -> None:
         deadline = time.perf_counter() + 60
         while True:
-            for _ in range(3):
+            for _ in range(3):  # asked after each pass: the moment the rows show, not two passes later
                 app.processEvents()
-            if until is None or until() or time.perf_counter() > deadline:
+                if until is not None and until():
+                    return
+            if until is None or time.perf_counter() > deadline:
                 return
             time.sleep(0.002)
 

@@ -129,19 +129,23 @@ def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matr
     # The year's assessments read once: each commune's cells, and the criteria met per commune and per code
     # (a commune on another set counts its own criteria met).
     cells: dict[str, list] = {}
-    met_by_unit: Counter = Counter()
-    per_criterion: Counter = Counter()
+    met_by_unit: dict[str, int] = {}
+    per_criterion: dict[str, int] = {}
+    width = len(codes)
     for unit_id, code, status in session.execute(
         select(Assessment.unit_id, Criterion.code, Assessment.status)
         .join(Criterion, Criterion.id == Assessment.criterion_id)
         .where(Assessment.year == year, Assessment.deleted.is_(False))
-    ):
+    ).tuples():
         if status == DAT:
-            met_by_unit[unit_id] += 1
-            per_criterion[code] += 1
+            met_by_unit[unit_id] = met_by_unit.get(unit_id, 0) + 1
+            per_criterion[code] = per_criterion.get(code, 0) + 1
         index = position.get(code)
         if index is not None:
-            cells.setdefault(unit_id, [None] * len(codes))[index] = status
+            line = cells.get(unit_id)
+            if line is None:
+                line = cells[unit_id] = [None] * width
+            line[index] = status
 
     tasks: dict[str, list] = {}
     open_task = select(Task.id).where(Task.id == TaskCriterionLink.task_id, Task.deleted.is_(False),
@@ -163,7 +167,7 @@ def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matr
     other_bands: dict[str, tuple] = {}
     lines = []
     for unit_id, name, line_set, key, planned, total in communes:
-        met = met_by_unit[unit_id]
+        met = met_by_unit.get(unit_id, 0)
         recognition = recognised.get(unit_id, ("", "", None, ""))
         if line_set == set_id:
             own_bands = bands

@@ -35,6 +35,7 @@ class CriteriaPage(QWidget):
         self.model = MatrixModel(self)
         self._loader = Loader(self)
         self._warnings_loader = Loader(self)  # the warnings follow the matrix
+        self._sized_for: tuple | None = None  # the set and criteria the columns' widths were measured for
 
         self.year = QComboBox()
         self.year.currentIndexChanged.connect(lambda _i: self.load_year())
@@ -151,7 +152,10 @@ class CriteriaPage(QWidget):
     def _show_year(self, loaded) -> None:
         year, data, _set_notes, pending = loaded
         self.model.set_matrix(data)
-        self.view.resizeColumnsToContents()
+        columns = (data.set_id, data.criteria)
+        if columns != self._sized_for:  # another year on the same set keeps its widths (measuring takes 70 ms)
+            self.view.resizeColumnsToContents()
+            self._sized_for = columns
         basis = f" ({data.legal_basis})" if data.legal_basis else ""
         if not data.set_id:
             self.heading.setText(self.tr("Chưa có bộ tiêu chí xã nông thôn mới cho năm {0}. Bấm “Bộ tiêu chí…” để "
