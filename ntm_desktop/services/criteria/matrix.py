@@ -136,7 +136,7 @@ def build_matrix(session: Session, year: int, set_id: str | None = None) -> Matr
         select(Assessment.unit_id, Criterion.code, Assessment.status)
         .join(Criterion, Criterion.id == Assessment.criterion_id)
         .where(Assessment.year == year, Assessment.deleted.is_(False))
-    ).tuples():
+    ):
         if status == DAT:
             met_by_unit[unit_id] = met_by_unit.get(unit_id, 0) + 1
             per_criterion[code] = per_criterion.get(code, 0) + 1
