@@ -34,6 +34,7 @@ def main(data_dir: Path) -> int:
 
     app = make_application()
     workspace = open_workspace(data_dir)
+    workspace.db.refresh_statistics()  # as each start of the window does, after its check and backup
     missed = []
 
     def settle(until=None) -> None:

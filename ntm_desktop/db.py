@@ -217,6 +217,23 @@ class Database:
 
             raise stale_message(error) from error
 
+    def refresh_statistics(self) -> None:
+        """What SQLite's query planner knows of the tables and their indexes, brought up to date.
+
+        SQLite keeps no statistics until ANALYZE makes them; without them it guesses how many rows an index
+        step yields, and on a province's file some lists then sort every open task for one page (the tasks
+        without a deadline: 0.3 s instead of 0.02 s). Measured from at most 400 rows per index
+        (`analysis_limit`): 33 ms at national scale. Nothing to do on the server (its autovacuum analyzes)."""
+        if self.is_server:
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA analysis_limit=400")
+            try:
+                connection.exec_driver_sql("ANALYZE")
+                connection.commit()
+            finally:
+                connection.exec_driver_sql("PRAGMA analysis_limit=0")
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -75,6 +75,8 @@ class Directive(Revised, Synced, Base):
         Index("ix_directives_register", "office_unit_id", "deleted", "arrival_year", "arrival_number"),
         # Lets task lists check a task's directive (office, tombstone) without reading the wide row.
         Index("ix_directives_membership", "id", "office_unit_id", "deleted"),
+        # Walks every office's directives newest first: the task list's tasks without a deadline, in its order.
+        Index("ix_directives_arrival", "arrival_year", "arrival_number"),
     )
 
     office_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)

@@ -150,6 +150,8 @@ _TAIL = (Directive.arrival_year.desc(), Directive.arrival_number.desc(), Task.se
 def _segment(session: Session, f: TaskFilter, done: bool, after: PageKey | None, limit: int) -> list:
     """Up to `limit` rows of one segment in the list's order, after `after` if given."""
     lead = aliased(Unit)
+    if _by_arrival(session, f, done):
+        return _segment_by_arrival(session, f, after, limit, lead)
     with_deadline = not done and bool({f.window, f.status} & _OPEN_WITH_DEADLINE)
     due = Task.due_date if with_deadline else DUE_KEY  # the column the chosen index is ordered by
     conditions = [_where(session, f)]
@@ -175,6 +177,40 @@ def _segment(session: Session, f: TaskFilter, done: bool, after: PageKey | None,
         .limit(limit)
     )
     return list(session.execute(query))
+
+
+def _segment_by_arrival(session: Session, f: TaskFilter, after: PageKey | None, limit: int, lead) -> list:
+    """`_segment` of the open tasks without a deadline, all with the same due key: the list's order is then the
+    directives' arrival. The directives are walked newest first (ix_directives_arrival), each one's tasks found
+    from it, until a page is full. The unary `+` keeps SQLite from starting at the open tasks without a
+    deadline instead (its statistics make that look cheap, and it then sorts them all)."""
+    conditions = [Task.deleted.is_(False), Directive.deleted.is_(False),
+                  literal_column("+tasks.completed_on").is_(None), literal_column("+tasks.due_date").is_(None)]
+    if f.office_unit_id:
+        conditions.append(scope_condition(session, f.office_unit_id, f.scope))
+    if after is not None:
+        conditions.append(tuple_(-Directive.arrival_year, -Directive.arrival_number, Task.seq, Task.id) > tuple_(
+            literal(-after.arrival_year), literal(-after.arrival_number), literal(after.seq),
+            literal(after.task_id)))
+    query = (
+        select(*_columns(lead))
+        .join(Directive, Directive.id == Task.directive_id)
+        .join(lead, lead.id == Task.lead_unit_id)
+        .where(*conditions)
+        .order_by(*_TAIL)
+        .limit(limit)
+    )
+    return list(session.execute(query))
+
+
+def _by_arrival(session: Session, f: TaskFilter, done: bool) -> bool:
+    """The open tasks without a deadline (all with the same due key) of all the office's tasks, on the SQLite
+    file: walked from the directives in the list's order. Sorting them took 0.2 to 0.4 s at national scale
+    (45,000 of them); a narrower filter keeps few enough of them that sorting them is cheaper than walking
+    every directive."""
+    return (not done and f.status == TaskStatus.ONGOING and f.window is None and f.scope == TaskScope.ALL
+            and not (f.unit_id or f.directive_id or f.search.strip())
+            and session.get_bind().dialect.name == "sqlite")
 
 
 def page(session: Session, f: TaskFilter, offset: int = 0, limit: int = 200,

@@ -88,6 +88,10 @@ class Opening(QObject):
             self._emit(relay.checked)
             daily_backup(self.folder, self.report)
             self._emit(relay.backed_up)
+            try:  # last: the planner's statistics for the day's lists (a failure costs speed, never data)
+                workspace.db.refresh_statistics()
+            except Exception:  # noqa: BLE001 - a locked or full file: the lists are slower until next start
+                log.warning("refreshing the query planner's statistics failed", exc_info=True)
         except BaseException as error:  # noqa: BLE001 - shown by the crash handler on the GUI thread
             log.exception("opening the data folder failed")
             self._emit(relay.crashed, error)

@@ -193,3 +193,31 @@ def test_first_open_of_an_older_database_makes_a_backup(tmp_path):
             assert MigrationContext.configure(conn).get_current_revision() != "0001"
     finally:
         ws.close()
+
+
+@pytest.mark.sqlite_only  # the SQLite file's own statistics
+def test_the_query_planners_statistics_are_made_and_kept_up_to_date(db):
+    """SQLite keeps none until asked: each start of the window asks, so the lists' plans fit the data."""
+    def statistics() -> dict[str, str]:
+        con = sqlite3.connect(db.path)
+        try:
+            if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+                return {}
+            return {idx: stat for tbl, idx, stat in con.execute("SELECT tbl, idx, stat FROM sqlite_stat1")
+                    if tbl == "directives"}
+        finally:
+            con.close()
+
+    with db.transaction("a") as s:
+        office = make_office(s)
+        for number in range(1, 4):
+            make_directive(s, office, date(2025, 3, number), number)
+    assert statistics() == {}
+    db.refresh_statistics()
+    first = statistics()
+    assert first["ix_directives_arrival"].split()[0] == "3"  # three directives counted
+    with db.transaction("a") as s:
+        for number in range(4, 9):
+            make_directive(s, office, date(2025, 3, number), number)
+    db.refresh_statistics()
+    assert statistics()["ix_directives_arrival"].split()[0] == "8"

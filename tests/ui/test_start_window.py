@@ -184,6 +184,22 @@ def test_nothing_is_saved_until_the_start_check_has_passed(qtbot, opening, messa
         assert s.scalar(select(Unit.name).where(Unit.code == "XA-MOI")) == "Ủy ban nhân dân xã Thái Bình"
 
 
+def test_each_start_brings_the_query_planners_statistics_up_to_date(qtbot, opening):
+    """Last of the start's work, after the check and the day's backup: the lists' plans fit the office's data."""
+    import sqlite3
+
+    qtbot.waitUntil(lambda: opening.window.workspace is not None)
+    path = opening.window.workspace.db.path
+    opening.check.release.set()
+    opening.wait()
+    con = sqlite3.connect(path)
+    try:
+        tables = {row[0] for row in con.execute("SELECT tbl FROM sqlite_stat1")}
+    finally:
+        con.close()
+    assert "units" in tables  # (a table with no rows yet has none)
+
+
 def test_a_failed_start_check_offers_the_newest_good_backup(qtbot, opening, messages, monkeypatch):
     from ntm_desktop.safety.errors import CorruptDatabaseError
     from ntm_desktop.ui.opening import RESTORE_EXIT
