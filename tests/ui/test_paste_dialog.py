@@ -335,14 +335,20 @@ def test_a_secret_directive_s_stamp_is_proposed_shown_at_its_source_and_the_dire
     assert dialog.secrecy.hasFocus() and dialog.task_table.rowCount() == 5  # nothing the officer reviewed is lost
 
 
+def _shown_with(qtbot, ws, text: str):
+    """The review dialog on screen with `text` pasted into it."""
+    dialog = _dialog(qtbot, ws)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_text(text)
+    return dialog
+
+
 def test_the_officer_s_choice_of_secrecy_is_what_is_saved(qtbot, demo_workspace, messages):
     """A stamp proposed wrongly is set back to "Thường" with the keyboard and the directive is registered as such;
     a stamp the proposal missed, chosen by the officer, is refused as the stamp read would be."""
     ws = demo_workspace
-    dialog = _dialog(qtbot, ws)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.set_text(_stamped("MẬT"))
+    dialog = _shown_with(qtbot, ws, _stamped("MẬT"))
     assert dialog.secrecy.currentText() == "Mật"
     assert focus(dialog.secrecy) is dialog.secrecy
     press(Qt.Key.Key_Up)
@@ -353,10 +359,7 @@ def test_the_officer_s_choice_of_secrecy_is_what_is_saved(qtbot, demo_workspace,
         saved = s.get(Directive, signal.args[0])
         assert (saved.secrecy, saved.number_symbol) == ("", "7432/UBND-XD")
     before = _count(ws, Directive)
-    missed = _dialog(qtbot, ws)
-    missed.show()
-    qtbot.waitExposed(missed)
-    missed.set_text(_text("laocai-13"))
+    missed = _shown_with(qtbot, ws, _text("laocai-13"))
     assert missed.secrecy.currentText() == "Thường"
     assert focus(missed.secrecy) is missed.secrecy
     press(Qt.Key.Key_Down)
