@@ -38,8 +38,8 @@ def _sync_history(workspace, received_per_commune: int, sent: int) -> int:
     with workspace.db.transaction("bench") as session:
         communes = list(session.execute(select(Unit.id, Unit.code).where(Unit.level_code == "xa")))
         province = session.scalar(select(Unit.id).where(Unit.code == "LC"))
-        counts = json.dumps({"counts": {"progress_report": {"new": 12, "updated": 3},
-                                        "assessment": {"new": 19}}})
+        counts = json.dumps({"counts": {"progress_updates": {"new": 12, "updated": 3},  # as the app writes
+                                        "criterion_assessments": {"new": 19}}})
         rows = []
         for unit_id, code in communes:
             sequences = [n for n in range(1, received_per_commune + 2) if n != 2 or rng.random() < 0.9]
@@ -50,7 +50,7 @@ def _sync_history(workspace, received_per_commune: int, sent: int) -> int:
                                  user="Cán bộ xã", file_name=f"{code}-{seq:04d}.ntmsync", result="applied",
                                  summary=counts))
         session.execute(insert(ImportLedger), rows)
-        summary = json.dumps({"directive": 40, "task": 120, "unit": 2})
+        summary = json.dumps({"directives": 40, "tasks": 120, "units": 2})
         session.execute(insert(ExportLog), [
             dict(package_id=new_id(), kind="delta", destination_unit_id=province, sequence=n + 1,
                  created_at=start + timedelta(days=n), user="Văn thư", file_name=f"LC-VPDP-{n + 1:04d}.ntmsync",
