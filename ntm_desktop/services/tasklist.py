@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, literal, literal_column, or_, select, tuple_
@@ -145,6 +145,12 @@ def _columns(lead):
 
 
 _TAIL = (Directive.arrival_year.desc(), Directive.arrival_number.desc(), Task.seq, Task.id)
+_TAIL_KEY = tuple_(-Directive.arrival_year, -Directive.arrival_number, Task.seq, Task.id)  # _TAIL, ascending
+
+
+def _tail_of(key: PageKey):
+    """A page key's place in `_TAIL_KEY`."""
+    return tuple_(literal(-key.arrival_year), literal(-key.arrival_number), literal(key.seq), literal(key.task_id))
 
 
 def _segment(session: Session, f: TaskFilter, done: bool, after: PageKey | None, limit: int) -> list:
@@ -161,10 +167,7 @@ def _segment(session: Session, f: TaskFilter, done: bool, after: PageKey | None,
         # SQLite's index holds the text "YYYY-MM-DD" (NO_DEADLINE among them); PostgreSQL compares a date
         by_text = not with_deadline and session.get_bind().dialect.name == "sqlite"
         start = literal(after.due_key) if by_text else date.fromisoformat(after.due_key)
-        conditions += [due >= start, ~and_(due == start, tuple_(
-            -Directive.arrival_year, -Directive.arrival_number, Task.seq, Task.id) <= tuple_(
-            literal(-after.arrival_year), literal(-after.arrival_number), literal(after.seq),
-            literal(after.task_id)))]
+        conditions += [due >= start, ~and_(due == start, _TAIL_KEY <= _tail_of(after))]
     query = (
         select(*_columns(lead))
         # `|| ''`: the directive is found from the task, never its tasks from the directive; else SQLite may
@@ -184,14 +187,10 @@ def _segment_by_arrival(session: Session, f: TaskFilter, after: PageKey | None, 
     directives' arrival. The directives are walked newest first (ix_directives_arrival), each one's tasks found
     from it, until a page is full. The unary `+` keeps SQLite from starting at the open tasks without a
     deadline instead (its statistics make that look cheap, and it then sorts them all)."""
-    conditions = [Task.deleted.is_(False), Directive.deleted.is_(False),
+    conditions = [_where(session, replace(f, status=None)),  # the status itself, below, with no index to use
                   literal_column("+tasks.completed_on").is_(None), literal_column("+tasks.due_date").is_(None)]
-    if f.office_unit_id:
-        conditions.append(scope_condition(session, f.office_unit_id, f.scope))
     if after is not None:
-        conditions.append(tuple_(-Directive.arrival_year, -Directive.arrival_number, Task.seq, Task.id) > tuple_(
-            literal(-after.arrival_year), literal(-after.arrival_number), literal(after.seq),
-            literal(after.task_id)))
+        conditions.append(_TAIL_KEY > _tail_of(after))
     query = (
         select(*_columns(lead))
         .join(Directive, Directive.id == Task.directive_id)
